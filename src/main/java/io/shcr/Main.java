@@ -1,0 +1,37 @@
+package io.shcr;
+
+import io.shcr.cli.ServeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one runnable jar: {@code java -jar shcr.jar <command>}. */
+@Command(
+    name = "shcr",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Shared Care Record: a federated, non-persisted view of one patient's record.",
+    subcommands = {
+      ServeCommand.class,
+    })
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Main()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"shcr " + (version == null ? "dev" : version)};
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.shcr.access;
+
+import io.shcr.api.ApiError;
+import io.shcr.record.Section;
+import java.util.Set;
+
+/**
+ * The one decision made before any source is asked: who is asking, whether they may, which sections
+ * they may see, and what must hold or be done to what is released.
+ *
+ * @param principal the authenticated user, or null when authentication itself failed
+ * @param refusal non-null when the request is refused; nothing is fetched then
+ * @param sections the sections to fetch: what was asked for and the role permits
+ * @param purpose direct care or emergency
+ * @param breakGlassReason the reason code of an active break-glass, or null
+ * @param relationshipVia when non-null, the ODS code of the user's organisation: the relationship
+ *     holds only if that organisation's source knows the patient, and no other source's data is
+ *     released until it has answered
+ * @param transform applied to every released resource (restricted-patient masking, say)
+ */
+public record AccessDecision(
+    Principal principal,
+    ApiError refusal,
+    Set<Section> sections,
+    Purpose purpose,
+    String breakGlassReason,
+    String relationshipVia,
+    ResourceTransform transform) {
+
+  public static AccessDecision refused(Principal principal, ApiError refusal) {
+    return new AccessDecision(principal, refusal, Set.of(), Purpose.DIRECT_CARE, null, null, ResourceTransform.IDENTITY);
+  }
+
+  public boolean allowed() {
+    return refusal == null;
+  }
+}

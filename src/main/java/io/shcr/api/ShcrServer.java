@@ -1,0 +1,64 @@
+package io.shcr.api;
+
+import io.shcr.config.ServiceConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** The HTTP face of the service: routes declared in one place, each pointing at a small handler. */
+public final class ShcrServer {
+
+  private final Vertx vertx;
+  private final ServiceConfig config;
+  private final Components components;
+  private HttpServer server;
+
+  private ShcrServer(Vertx vertx, ServiceConfig config, Components components) {
+    this.vertx = vertx;
+    this.config = config;
+    this.components = components;
+  }
+
+  /** Builds every component from the configuration directory and starts listening. */
+  public static Future<ShcrServer> start(Vertx vertx, ServiceConfig config) {
+    return Wiring.fromConfig(vertx, config).compose(components -> start(vertx, config, components));
+  }
+
+  public static Future<ShcrServer> start(Vertx vertx, ServiceConfig config, Components components) {
+    ShcrServer shcr = new ShcrServer(vertx, config, components);
+    return vertx.createHttpServer()
+        .requestHandler(shcr.router())
+        .listen(config.port(), config.host())
+        .map(server -> {
+          shcr.server = server;
+          return shcr;
+        });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server.close().onComplete(done -> components.onClose().run());
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.get("/health/live").handler(this::live);
+    router.get("/health/ready").handler(this::ready);
+    components.extraRoutes().forEach(routes -> routes.mount(router));
+    return router;
+  }
+
+  private void live(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("status", "UP"));
+  }
+
+  private void ready(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("status", "UP").put("sources", components.sources().all().size()));
+  }
+}

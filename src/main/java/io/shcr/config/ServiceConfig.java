@@ -1,0 +1,44 @@
+package io.shcr.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The service's own settings from {@code service.yaml}: where it listens and how long a record
+ * request may take. Each capability (access, audit, privacy, cluster) reads its own file.
+ *
+ * @param configDir the directory every configuration file is read from
+ * @param host the address to listen on
+ * @param port the port to listen on (0 picks a free one)
+ * @param recordDeadlineMs the overall deadline of one record request
+ * @param heartbeatMs how often an idle stream gets a comment heartbeat
+ */
+public record ServiceConfig(Path configDir, String host, int port, long recordDeadlineMs, long heartbeatMs) {
+
+  public static ServiceConfig load(Path configDir) {
+    return fromJson(configDir, YamlFiles.readOptional(configDir.resolve("service.yaml")));
+  }
+
+  public static ServiceConfig fromJson(Path configDir, JsonObject root) {
+    List<String> problems = new ArrayList<>();
+    Fields top = new Fields(root, "service", problems);
+    Fields http = top.nested("http");
+    Fields record = top.nested("record");
+    ServiceConfig config = new ServiceConfig(
+        configDir,
+        http.optionalString("host", "127.0.0.1"),
+        (int) http.number("port", 8080L, 0, 65_535),
+        record.number("deadlineMs", 10_000L, 100, 600_000),
+        record.number("heartbeatMs", 15_000L, 100, 600_000));
+    if (!problems.isEmpty()) {
+      throw ConfigException.of(configDir.resolve("service.yaml").toString(), problems);
+    }
+    return config;
+  }
+
+  public ServiceConfig withPort(int newPort) {
+    return new ServiceConfig(configDir, host, newPort, recordDeadlineMs, heartbeatMs);
+  }
+}

@@ -1,0 +1,38 @@
+package io.shcr.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Reads a YAML configuration file into a JsonObject, once, at start-up. */
+public final class YamlFiles {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private YamlFiles() {}
+
+  @SuppressWarnings("unchecked")
+  public static JsonObject read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("Configuration file not found: " + file);
+    }
+    try {
+      Object tree = YAML.readValue(file.toFile(), Object.class);
+      if (!(tree instanceof Map<?, ?> map)) {
+        throw new ConfigException(file + ": expected a mapping at the top level");
+      }
+      return new JsonObject((Map<String, Object>) map);
+    } catch (IOException e) {
+      throw new ConfigException(file + ": not valid YAML: " + e.getMessage());
+    }
+  }
+
+  /** Reads an optional file: empty when it does not exist. */
+  public static JsonObject readOptional(Path file) {
+    return Files.isRegularFile(file) ? read(file) : new JsonObject();
+  }
+}

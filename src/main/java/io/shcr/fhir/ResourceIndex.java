@@ -1,0 +1,53 @@
+package io.shcr.fhir;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The resources known for one source within one request, keyed by their local reference
+ * ({@code Type/id}). It lives only as long as the request: nothing here outlives the response.
+ */
+public final class ResourceIndex {
+
+  private final Map<String, JsonObject> byReference = new HashMap<>();
+
+  public static ResourceIndex of(Collection<JsonObject> resources) {
+    ResourceIndex index = new ResourceIndex();
+    index.addAll(resources);
+    return index;
+  }
+
+  public void add(JsonObject resource) {
+    String key = Resources.localReference(resource);
+    if (key != null) {
+      byReference.put(key, resource);
+    }
+  }
+
+  public void addAll(Collection<JsonObject> resources) {
+    resources.forEach(this::add);
+  }
+
+  /** Looks up a reference such as {@code Condition/123} or an absolute URL ending in one. */
+  public Optional<JsonObject> resolve(String reference) {
+    if (reference == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(byReference.get(References.localPart(reference)));
+  }
+
+  public boolean contains(String reference) {
+    return resolve(reference).isPresent();
+  }
+
+  public Collection<JsonObject> all() {
+    return byReference.values();
+  }
+
+  public int size() {
+    return byReference.size();
+  }
+}

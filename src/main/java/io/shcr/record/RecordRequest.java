@@ -1,0 +1,22 @@
+package io.shcr.record;
+
+import io.shcr.nhs.NhsNumber;
+import java.util.Set;
+
+/**
+ * One request for one patient's record, as the API parsed it.
+ *
+ * @param requestId unique id, echoed in every event and in audit
+ * @param nhsNumber the patient
+ * @param sections the sections asked for (all when the caller named none)
+ * @param sourceIds the sources asked for, or empty for every source
+ * @param clientAddress the caller's address, for audit
+ * @param userAgent the caller's user agent, for audit
+ */
+public record RecordRequest(
+    String requestId,
+    NhsNumber nhsNumber,
+    Set<Section> sections,
+    Set<String> sourceIds,
+    String clientAddress,
+    String userAgent) {}

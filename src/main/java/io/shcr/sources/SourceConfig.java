@@ -1,0 +1,49 @@
+package io.shcr.sources;
+
+import io.shcr.record.Section;
+import java.util.Set;
+
+/**
+ * One participating organisation's endpoint, as {@code conf/sources.yaml} declares it.
+ *
+ * @param id the organisation's ODS code
+ * @param name display name
+ * @param kind the kind of organisation
+ * @param baseUrl the FHIR base URL (no trailing slash)
+ * @param adapter the protocol adapter: {@code fhir-r4} or {@code gp-connect}
+ * @param sections the sections this source can supply
+ * @param live whether it is live under the information sharing agreement; a not-live source is never called
+ * @param deadlineMs the whole-call deadline for this source within one request
+ * @param maxConnections the connection pool's size for this source
+ * @param maxWaitQueue requests that may wait for a connection before failing fast
+ * @param maxResponseBytes the largest response body accepted
+ * @param pageCap the most search pages followed per section
+ * @param breaker the circuit breaker's settings
+ */
+public record SourceConfig(
+    String id,
+    String name,
+    SourceKind kind,
+    String baseUrl,
+    String adapter,
+    Set<Section> sections,
+    boolean live,
+    long deadlineMs,
+    int maxConnections,
+    int maxWaitQueue,
+    long maxResponseBytes,
+    int pageCap,
+    BreakerConfig breaker) {
+
+  /**
+   * @param failureThreshold consecutive failures that open the breaker
+   * @param resetMs how long it stays open before letting one trial call through
+   */
+  public record BreakerConfig(int failureThreshold, long resetMs) {
+    public static final BreakerConfig DEFAULT = new BreakerConfig(5, 30_000);
+  }
+
+  public boolean supplies(Section section) {
+    return sections.contains(section);
+  }
+}

@@ -1,0 +1,126 @@
+package io.shcr.sources;
+
+import io.shcr.config.ConfigException;
+import io.shcr.config.Fields;
+import io.shcr.config.YamlFiles;
+import io.shcr.record.Section;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The participating sources, read and validated once from {@code sources.yaml}. */
+public final class SourceRegistry {
+
+  public static final Set<String> ADAPTERS = Set.of("fhir-r4", "gp-connect");
+
+  private final Map<String, SourceConfig> sources;
+
+  public SourceRegistry(Collection<SourceConfig> sources) {
+    Map<String, SourceConfig> byId = new LinkedHashMap<>();
+    sources.forEach(s -> byId.put(s.id(), s));
+    this.sources = Map.copyOf(byId);
+    this.ordered = List.copyOf(byId.values());
+  }
+
+  private final List<SourceConfig> ordered;
+
+  public static SourceRegistry load(Path file) {
+    return fromJson(YamlFiles.read(file), file.toString());
+  }
+
+  /** Parses and validates; throws a {@link ConfigException} naming every bad source and field. */
+  public static SourceRegistry fromJson(JsonObject root, String fileName) {
+    List<String> problems = new ArrayList<>();
+    Object list = root.getValue("sources");
+    if (!(list instanceof JsonArray array) || array.isEmpty()) {
+      throw ConfigException.of(fileName, List.of("sources: expected a non-empty list of sources"));
+    }
+    List<SourceConfig> parsed = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      Object item = array.getValue(i);
+      if (!(item instanceof JsonObject json)) {
+        problems.add("sources[" + i + "]: expected a mapping");
+        continue;
+      }
+      Object id = json.getValue("id");
+      String where = "sources[" + i + "]" + (id instanceof String s ? " (" + s + ")" : "");
+      SourceConfig source = parseOne(new Fields(json, where, problems));
+      if (source.id() != null && !seen.add(source.id())) {
+        problems.add(where + ".id: duplicate source id " + source.id());
+      }
+      parsed.add(source);
+    }
+    if (!problems.isEmpty()) {
+      throw ConfigException.of(fileName, problems);
+    }
+    return new SourceRegistry(parsed);
+  }
+
+  private static SourceConfig parseOne(Fields f) {
+    String id = f.requiredString("id");
+    String name = f.requiredString("name");
+    String kindName = f.requiredString("kind");
+    SourceKind kind = null;
+    if (kindName != null) {
+      kind = SourceKind.fromWireName(kindName).orElse(null);
+      if (kind == null) {
+        f.problem("kind", "unknown kind '" + kindName + "'");
+      }
+    }
+    String baseUrl = f.requiredString("baseUrl");
+    if (baseUrl != null) {
+      try {
+        URI uri = URI.create(baseUrl);
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+          f.problem("baseUrl", "expected an http(s) URL, found " + baseUrl);
+        }
+      } catch (IllegalArgumentException e) {
+        f.problem("baseUrl", "not a URL: " + baseUrl);
+      }
+      baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    }
+    String adapter = f.requiredString("adapter");
+    if (adapter != null && !ADAPTERS.contains(adapter)) {
+      f.problem("adapter", "unknown adapter '" + adapter + "' (expected one of " + ADAPTERS + ")");
+    }
+    Set<Section> sections = EnumSet.noneOf(Section.class);
+    for (String s : f.stringList("sections", true)) {
+      Optional<Section> section = Section.fromWireName(s);
+      if (section.isPresent()) {
+        sections.add(section.get());
+      } else {
+        f.problem("sections", "unknown section '" + s + "'");
+      }
+    }
+    boolean live = f.bool("live", null);
+    long deadline = f.number("deadlineMs", 5_000L, 50, 120_000);
+    int maxConnections = (int) f.number("maxConnections", 5L, 1, 1_000);
+    int maxWaitQueue = (int) f.number("maxWaitQueue", 50L, 0, 100_000);
+    long maxBytes = f.number("maxResponseBytes", 5L * 1024 * 1024, 1_024, 1024L * 1024 * 1024);
+    int pageCap = (int) f.number("pageCap", 10L, 1, 1_000);
+    Fields breaker = f.nested("breaker");
+    SourceConfig.BreakerConfig breakerConfig = new SourceConfig.BreakerConfig(
+        (int) breaker.number("failureThreshold", 5L, 1, 1_000),
+        breaker.number("resetMs", 30_000L, 100, 3_600_000));
+    return new SourceConfig(id, name, kind, baseUrl, adapter, Set.copyOf(sections), live, deadline,
+        maxConnections, maxWaitQueue, maxBytes, pageCap, breakerConfig);
+  }
+
+  public List<SourceConfig> all() {
+    return ordered;
+  }
+
+  public Optional<SourceConfig> find(String id) {
+    return Optional.ofNullable(sources.get(id));
+  }
+}
