@@ -70,32 +70,32 @@ public final class PatientThrottle {
   private record Scope(String id, int limit) {}
 
   /** A scope's hold on a patient; {@code slotKey} is null when the patient was already counted. */
-  private record Claim(String seenKey, String slotKey) {}
+  private record Claim(String scopeId, String seenKey, String slotKey, int slot) {}
 
   /** The claim, or null when the scope's limit is reached. */
   private Future<Claim> claim(AsyncMap<String, String> map, Scope scope, NhsNumber patient, Window window) {
     String seenKey = hash.of("throttle-seen", scope.id(), patient.value());
     return map.putIfAbsent(seenKey, "1", window.ttlMs()).compose(previous -> {
       if (previous != null) {
-        return Future.succeededFuture(new Claim(seenKey, null));
+        return Future.succeededFuture(new Claim(scope.id(), seenKey, null, -1));
       }
       int from = nextSlot.getOrDefault(scope.id(), 0);
-      return claimSlot(map, scope, seenKey, from, window).compose(slotKey -> slotKey != null
-          ? Future.succeededFuture(new Claim(seenKey, slotKey))
+      return claimSlot(map, scope, seenKey, from, window).compose(slot -> slot >= 0
+          ? Future.succeededFuture(new Claim(scope.id(), seenKey, slotKey(scope, slot), slot))
           : map.remove(seenKey).map((Claim) null));
     });
   }
 
-  private Future<String> claimSlot(AsyncMap<String, String> map, Scope scope, String seenKey, int slot, Window window) {
+  /** The slot claimed, or -1 when every slot is taken. */
+  private Future<Integer> claimSlot(AsyncMap<String, String> map, Scope scope, String seenKey, int slot, Window window) {
     if (slot >= scope.limit()) {
       nextSlot.put(scope.id(), slot);
-      return Future.succeededFuture(null);
+      return Future.succeededFuture(-1);
     }
-    String slotKey = scope.id() + ":" + slot;
-    return map.putIfAbsent(slotKey, seenKey, window.ttlMs()).compose(holder -> {
+    return map.putIfAbsent(slotKey(scope, slot), seenKey, window.ttlMs()).compose(holder -> {
       if (holder == null || holder.equals(seenKey)) {
         nextSlot.merge(scope.id(), slot + 1, Math::max);
-        return Future.succeededFuture(slotKey);
+        return Future.succeededFuture(slot);
       }
       return claimSlot(map, scope, seenKey, slot + 1, window);
     });
@@ -105,9 +105,14 @@ public final class PatientThrottle {
     if (claim.slotKey() == null) {
       return Future.succeededFuture();
     }
+    nextSlot.computeIfPresent(claim.scopeId(), (scope, next) -> Math.min(next, claim.slot()));
     return map.removeIfPresent(claim.slotKey(), claim.seenKey())
         .compose(removed -> map.remove(claim.seenKey()))
         .mapEmpty();
+  }
+
+  private static String slotKey(Scope scope, int slot) {
+    return scope.id() + ":" + slot;
   }
 
   private Future<AsyncMap<String, String>> map() {
