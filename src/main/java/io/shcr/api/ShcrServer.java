@@ -1,6 +1,7 @@
 package io.shcr.api;
 
 import io.shcr.config.ServiceConfig;
+import io.shcr.sources.SourceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -14,12 +15,14 @@ public final class ShcrServer {
   private final Vertx vertx;
   private final ServiceConfig config;
   private final Components components;
+  private final SourceDirectory directory;
   private HttpServer server;
 
   private ShcrServer(Vertx vertx, ServiceConfig config, Components components) {
     this.vertx = vertx;
     this.config = config;
     this.components = components;
+    this.directory = new SourceDirectory(vertx, components.sources());
   }
 
   /** Builds every component from the configuration directory and starts listening. */
@@ -43,19 +46,26 @@ public final class ShcrServer {
   }
 
   public Future<Void> close() {
-    return server.close().onComplete(done -> components.onClose().run());
+    return server.close().compose(v -> directory.close()).onComplete(done -> components.onClose().run());
   }
 
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(this::live);
     router.get("/health/ready").handler(this::ready);
+    RecordApi records = new RecordApi(vertx, config, components, directory);
+    router.get("/api/v1/patients/:nhsNumber/record").handler(records::handle);
+    router.get("/api/v1/sources").handler(this::sources);
     components.extraRoutes().forEach(routes -> routes.mount(router));
     return router;
   }
 
   private void live(RoutingContext ctx) {
     ctx.json(new JsonObject().put("status", "UP"));
+  }
+
+  private void sources(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("sources", directory.describe()));
   }
 
   private void ready(RoutingContext ctx) {
