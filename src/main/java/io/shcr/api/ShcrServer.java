@@ -2,6 +2,7 @@ package io.shcr.api;
 
 import io.shcr.config.ServiceConfig;
 import io.shcr.sources.SourceDirectory;
+import io.shcr.streaming.ErrorResponses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -57,6 +58,10 @@ public final class ShcrServer {
     router.get("/api/v1/patients/:nhsNumber/record").handler(records::handle);
     router.get("/api/v1/sources").handler(this::sources);
     components.extraRoutes().forEach(routes -> routes.mount(router));
+    router.route().last().handler(ctx -> ErrorResponses.send(ctx.response(),
+        new ApiError(404, "NOT_FOUND", "No such endpoint: see docs/api.md."), null));
+    router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(),
+        new ApiError(500, "INTERNAL_SERVER_ERROR", "Something went wrong on our side; nothing was shown."), null));
     return router;
   }
 
