@@ -32,6 +32,7 @@ public final class SourceClient {
   private final HttpClient http;
   private final CircuitBreaker breaker;
   private final SourceHealth health = new SourceHealth();
+  private final ConcurrencyLimit limit;
 
   public SourceClient(Vertx vertx, SourceConfig config) {
     this.vertx = vertx;
@@ -49,6 +50,12 @@ public final class SourceClient {
         .setResetTimeout(config.breaker().resetMs())
         .setTimeout(-1)
         .setFallbackOnFailure(false));
+    this.limit = new ConcurrencyLimit(config.maxConnections(), config.maxWaitQueue());
+  }
+
+  /** This node's share of the source's concurrency cap (see {@link ConcurrencyLimit}). */
+  public ConcurrencyLimit limit() {
+    return limit;
   }
 
   public SourceConfig config() {
@@ -79,7 +86,7 @@ public final class SourceClient {
       return Future.failedFuture(new SourceFailure(SourceStatus.CIRCUIT_OPEN, "circuit breaker open after repeated failures"));
     }
     long started = System.nanoTime();
-    Future<SourceResponse> result = breaker.<SourceResponse>execute(promise -> exchange(request, deadline, scope, promise))
+    Future<SourceResponse> result = breaker.<SourceResponse>execute(promise -> limited(request, deadline, scope, promise))
         .recover(t -> Future.failedFuture(translateBreakerFailure(t)))
         .compose(response -> scope.cancelled()
             ? Future.failedFuture(new SourceFailure(SourceStatus.ERROR, "cancelled"))
@@ -96,6 +103,30 @@ public final class SourceClient {
       return new SourceFailure(SourceStatus.CIRCUIT_OPEN, "circuit breaker open after repeated failures");
     }
     return SourceFailure.from(t);
+  }
+
+  /** Waits (within the deadline) for one of this node's permits for the source, then makes the call. */
+  private void limited(SourceHttpRequest request, Deadline deadline, CallScope scope, Promise<SourceResponse> promise) {
+    Future<Void> permit = limit.acquire();
+    if (permit.isComplete()) {
+      if (permit.failed()) {
+        promise.fail(permit.cause());
+      } else {
+        exchange(request, deadline, scope, promise);
+        promise.future().onComplete(done -> limit.release());
+      }
+      return;
+    }
+    long waitTimer = vertx.setTimer(Math.max(1, deadline.remainingMs()), id -> {
+      if (limit.abandon(permit)) {
+        promise.tryFail(new SourceFailure(SourceStatus.TIMEOUT, "no connection to the source became free before the deadline"));
+      }
+    });
+    permit.onSuccess(v -> {
+      vertx.cancelTimer(waitTimer);
+      promise.future().onComplete(done -> limit.release());
+      exchange(request, deadline, scope, promise);
+    });
   }
 
   private void exchange(SourceHttpRequest request, Deadline deadline, CallScope scope, Promise<SourceResponse> promise) {
