@@ -42,6 +42,11 @@ public final class ShcrServer {
         });
   }
 
+  /** The live sources, for operators' hooks such as cluster re-balancing. */
+  public SourceDirectory directory() {
+    return directory;
+  }
+
   public int port() {
     return server.actualPort();
   }

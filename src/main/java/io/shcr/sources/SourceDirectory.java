@@ -41,6 +41,16 @@ public final class SourceDirectory {
     return ADAPTERS.get(source.adapter());
   }
 
+  /**
+   * Re-divides every source's concurrency cap among the cluster's members: this node takes
+   * ceil(cap / members), so the cap holds region-wide with no round trip per call.
+   */
+  public void rebalance(int members) {
+    int divisor = Math.max(1, members);
+    clients.values().forEach(client ->
+        client.limit().resize((client.config().maxConnections() + divisor - 1) / divisor));
+  }
+
   /** Each source with its live flag and health, for {@code GET /api/v1/sources}. */
   public JsonArray describe() {
     JsonArray out = new JsonArray();
@@ -54,6 +64,7 @@ public final class SourceDirectory {
           .put("sections", new JsonArray(source.sections().stream().map(Object::toString).sorted().toList()));
       client(source.id()).ifPresent(client -> json
           .put("breaker", client.breakerState())
+          .put("concurrencyShare", client.limit().permits())
           .put("health", client.health().toJson()));
       out.add(json);
     }
