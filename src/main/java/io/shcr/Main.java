@@ -1,5 +1,6 @@
 package io.shcr;
 
+import io.shcr.cli.AuditCommand;
 import io.shcr.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Shared Care Record: a federated, non-persisted view of one patient's record.",
     subcommands = {
       ServeCommand.class,
+      AuditCommand.class,
     })
 public final class Main implements Runnable {
 
