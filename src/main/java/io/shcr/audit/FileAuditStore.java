@@ -108,7 +108,11 @@ public final class FileAuditStore implements AuditStore {
   private ChainHead openBlocking() throws IOException {
     Files.createDirectories(dir);
     FileChannel lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    lock = lockChannel.tryLock();
+    try {
+      lock = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null;
+    }
     if (lock == null) {
       lockChannel.close();
       throw new IllegalStateException("another process is writing the audit trail in " + dir);

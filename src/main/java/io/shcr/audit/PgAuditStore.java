@@ -145,7 +145,7 @@ public final class PgAuditStore implements AuditStore {
       return Future.succeededFuture(List.of());
     }
     String sql = "SELECT line FROM " + table + " WHERE type = $1 AND refers_to = ANY($2) ORDER BY seq";
-    return pool.preparedQuery(sql).execute(Tuple.of(type, sequences.toArray(new Long[0]))).map(PgAuditStore::lines);
+    return pool.preparedQuery(sql).execute(Tuple.tuple().addString(type).addArrayOfLong(sequences.toArray(new Long[0]))).map(PgAuditStore::lines);
   }
 
   private static void condition(StringBuilder where, List<Object> params, String clause, Object value) {
