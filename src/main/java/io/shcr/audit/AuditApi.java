@@ -84,8 +84,7 @@ final class AuditApi implements ApiRoutes {
 
   private Future<Reply> acknowledge(Call call) {
     long sequence = AuditQueryParams.sequence(call.ctx.pathParam("sequence"));
-    JsonObject body = call.ctx.body().length() == 0 ? new JsonObject() : call.ctx.body().asJsonObject();
-    String note = body == null ? null : body.getString("note");
+    String note = note(call.ctx);
     return log.store().search(AuditQuery.alert(sequence)).compose(found -> {
       if (found.entries().isEmpty()) {
         return Future.failedFuture(new AccessRefusedException(new ApiError(404, "NOT_FOUND", "no alert has sequence " + sequence)));
@@ -94,6 +93,15 @@ final class AuditApi implements ApiRoutes {
           ? log.acknowledge(sequence, call.principal, call.requestId, note).map(ack -> Reply.json(201, ackJson(ack)))
           : Future.succeededFuture(Reply.json(200, ackJson(acks.get(0)))));
     });
+  }
+
+  private static String note(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
+      return body == null ? null : body.getString("note");
+    } catch (RuntimeException e) {
+      throw new AccessRefusedException(ApiError.badRequest("INVALID_PARAMETER", "the body must be JSON such as {\"note\": \"reviewed\"}"));
+    }
   }
 
   private void respond(RoutingContext ctx, String action, Function<Call, Future<Reply>> handler) {

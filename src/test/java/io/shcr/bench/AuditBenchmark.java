@@ -39,10 +39,11 @@ public final class AuditBenchmark {
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     Vertx vertx = Vertx.vertx();
     String table = "audit_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    Path tempDir = args.length > 3 ? null : Files.createTempDirectory("audit-bench");
     AuditStore store = "postgres".equals(kind)
         ? new PgAuditStore(vertx, new PgConnectOptions().setHost(args.length > 3 ? args[3] : "127.0.0.1").setPort(5432)
             .setDatabase("test").setUser("postgres"), table, 4)
-        : new FileAuditStore(vertx, args.length > 3 ? Path.of(args[3]) : Files.createTempDirectory("audit-bench"), 64L << 20);
+        : new FileAuditStore(vertx, tempDir == null ? Path.of(args[3]) : tempDir, 64L << 20);
     AuditLog log = await(AuditLog.open(vertx, store, 1000));
 
     warmUp(log, vertx);
@@ -75,6 +76,11 @@ public final class AuditBenchmark {
       dropTable(vertx, args.length > 3 ? args[3] : "127.0.0.1", table);
     }
     await(vertx.close());
+    if (tempDir != null) {
+      try (var files = Files.walk(tempDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+      }
+    }
   }
 
   private static void loop(AuditLog log, int writer, AtomicBoolean running, AtomicInteger done, long[] latencies) {
