@@ -49,6 +49,9 @@ final class AuditLogFiles {
 
   /** Feeds every complete line of every file, in order; an unterminated last line is not a record. */
   static void scan(Path dir, LineVisitor visitor) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no audit trail directory");
+    }
     for (Path file : list(dir)) {
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
         ByteArrayOutputStream line = new ByteArrayOutputStream(1024);

@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code audit verify}: walks the whole trail (every file in order, or the PostgreSQL table) and reports
- * the first edited, deleted, inserted or reordered record, exiting 1 when the trail is broken.
+ * the first edited, deleted, inserted or reordered record, exiting 1 when the trail is broken and 2
+ * when it cannot be read at all.
  * {@code audit tail}: prints the last records. Both only read; they are safe beside a running service.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Inspect the audit trail.",
@@ -69,8 +70,14 @@ public final class AuditCommand implements Runnable {
 
     @Override
     public Integer call() {
-      ChainVerifier.Report report = target.withStore(ChainVerifier::verify);
       PrintWriter out = spec.commandLine().getOut();
+      ChainVerifier.Report report;
+      try {
+        report = target.withStore(ChainVerifier::verify);
+      } catch (RuntimeException e) {
+        out.printf("audit trail could not be read: %s%n", e.getMessage());
+        return 2;
+      }
       if (report.intact()) {
         out.printf("audit trail intact: %d records, head sequence %d, head hash %s%n", report.checked(), report.lastSequence(), report.lastHash());
         return 0;
