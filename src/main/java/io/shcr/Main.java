@@ -1,5 +1,6 @@
 package io.shcr;
 
+import io.shcr.cli.AuditCommand;
 import io.shcr.cli.ServeCommand;
 import io.shcr.cli.TokenCommand;
 import picocli.CommandLine;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServeCommand.class,
       TokenCommand.class,
+      AuditCommand.class,
     })
 public final class Main implements Runnable {
 
