@@ -7,10 +7,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The simulated network's settings from {@code simulator.yaml}: where it listens, the population's seed
@@ -25,6 +27,7 @@ import java.util.Map;
  * @param latencyByKind latency per kind wire name (gp, acute, ..., spine)
  * @param latencyByOrg latency overrides per ODS code
  * @param faultsByOrg faults per ODS code
+ * @param disabledAreasByOrg GP Connect areas a practice's system does not support, per ODS code
  */
 public record SimulatorConfig(
     String host,
@@ -34,7 +37,8 @@ public record SimulatorConfig(
     List<Area> areas,
     Map<String, LatencyProfile> latencyByKind,
     Map<String, LatencyProfile> latencyByOrg,
-    Map<String, FaultProfile> faultsByOrg) {
+    Map<String, FaultProfile> faultsByOrg,
+    Map<String, Set<GpArea>> disabledAreasByOrg) {
 
   public static final String FILE = "simulator.yaml";
 
@@ -57,6 +61,7 @@ public record SimulatorConfig(
     top.object("latency").forEach(e -> byKind.put(e.getKey(), latency(top.nested("latency").nested(e.getKey()))));
     Map<String, LatencyProfile> latencyByOrg = new LinkedHashMap<>();
     Map<String, FaultProfile> faultsByOrg = new LinkedHashMap<>();
+    Map<String, Set<GpArea>> disabled = new LinkedHashMap<>();
     Fields orgs = top.nested("organisations");
     for (String ods : top.object("organisations").fieldNames()) {
       Fields org = orgs.nested(ods);
@@ -64,12 +69,18 @@ public record SimulatorConfig(
         latencyByOrg.put(ods, latency(org.nested("latency")));
       }
       faultsByOrg.put(ods, faults(org.object("faults"), org.nested("faults")));
+      Set<GpArea> gpAreas = EnumSet.noneOf(GpArea.class);
+      for (String name : org.stringList("disabledAreas", false)) {
+        GpArea.fromConfigName(name).ifPresentOrElse(gpAreas::add,
+            () -> org.problem("disabledAreas", "unknown GP Connect area '" + name + "'"));
+      }
+      disabled.put(ods, Set.copyOf(gpAreas));
     }
     if (!problems.isEmpty()) {
       throw ConfigException.of(fileName, problems);
     }
     return new SimulatorConfig(host, port, seed, size, List.copyOf(areas), Map.copyOf(byKind),
-        Map.copyOf(latencyByOrg), Map.copyOf(faultsByOrg));
+        Map.copyOf(latencyByOrg), Map.copyOf(faultsByOrg), Map.copyOf(disabled));
   }
 
   /** The latency of one organisation: its own override, else its kind's, else none. */
@@ -81,19 +92,25 @@ public record SimulatorConfig(
     return faultsByOrg.getOrDefault(ods, FaultProfile.NONE);
   }
 
+  public Set<GpArea> disabledAreasOf(String ods) {
+    return disabledAreasByOrg.getOrDefault(ods, Set.of());
+  }
+
   public SimulatorConfig withPort(int newPort) {
-    return new SimulatorConfig(host, newPort, seed, populationSize, areas, latencyByKind, latencyByOrg, faultsByOrg);
+    return new SimulatorConfig(host, newPort, seed, populationSize, areas, latencyByKind, latencyByOrg, faultsByOrg,
+        disabledAreasByOrg);
   }
 
   /** The same network with every fault and delay switched off (tests, load baselines). */
   public SimulatorConfig quiet() {
-    return new SimulatorConfig(host, port, seed, populationSize, areas, Map.of(), Map.of(), Map.of());
+    return new SimulatorConfig(host, port, seed, populationSize, areas, Map.of(), Map.of(), Map.of(), disabledAreasByOrg);
   }
 
   public SimulatorConfig withFaults(String ods, FaultProfile faults) {
     Map<String, FaultProfile> copy = new LinkedHashMap<>(faultsByOrg);
     copy.put(ods, faults);
-    return new SimulatorConfig(host, port, seed, populationSize, areas, latencyByKind, latencyByOrg, Map.copyOf(copy));
+    return new SimulatorConfig(host, port, seed, populationSize, areas, latencyByKind, latencyByOrg, Map.copyOf(copy),
+        disabledAreasByOrg);
   }
 
   private static List<Area> areas(Object value, List<String> problems) {
