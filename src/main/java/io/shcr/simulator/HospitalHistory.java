@@ -19,8 +19,9 @@ final class HospitalHistory {
     }
     alerts(chart);
     int attendances = 1 + chart.random.nextInt(3);
+    boolean demo = chart.patient.nhsNumber().value().equals(Population.RICH);
     for (int i = 0; i < attendances; i++) {
-      emergency(chart);
+      emergency(chart, demo && i == 0);
     }
     int clinics = chart.random.nextInt(3);
     for (int i = 0; i < clinics; i++) {
@@ -46,13 +47,13 @@ final class HospitalHistory {
     }
   }
 
-  private static void emergency(Chart chart) {
+  private static void emergency(Chart chart, boolean admitted) {
     LocalDate date = chart.withinDays(1800);
     Code complaint = chart.pick(Codes.PRESENTING_COMPLAINTS);
     JsonObject attendance = Entries.encounter(chart, "EMER", Codes.EMERGENCY_VISIT, Codes.TF_EMERGENCY, date, date)
         .put("reasonCode", Fhir.array(complaint.concept()));
     Entries.labReport(chart, Codes.FULL_BLOOD_COUNT, Codes.BLOOD_COUNT, date, attendance);
-    if (!chart.chance(0.45)) {
+    if (!chart.chance(0.45) && !admitted) {
       return;
     }
     LocalDate discharged = date.plusDays(1 + chart.random.nextInt(8));
