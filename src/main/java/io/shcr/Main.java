@@ -3,6 +3,7 @@ package io.shcr;
 import io.shcr.cli.DemoCommand;
 import io.shcr.cli.ServeCommand;
 import io.shcr.cli.SimulateCommand;
+import io.shcr.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
     description = "Shared Care Record: a federated, non-persisted view of one patient's record.",
     subcommands = {
       ServeCommand.class,
+      TokenCommand.class,
       SimulateCommand.class,
       DemoCommand.class,
     })

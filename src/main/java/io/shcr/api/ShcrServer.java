@@ -1,6 +1,8 @@
 package io.shcr.api;
 
 import io.shcr.config.ServiceConfig;
+import io.shcr.sources.SourceDirectory;
+import io.shcr.streaming.ErrorResponses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -14,12 +16,14 @@ public final class ShcrServer {
   private final Vertx vertx;
   private final ServiceConfig config;
   private final Components components;
+  private final SourceDirectory directory;
   private HttpServer server;
 
   private ShcrServer(Vertx vertx, ServiceConfig config, Components components) {
     this.vertx = vertx;
     this.config = config;
     this.components = components;
+    this.directory = new SourceDirectory(vertx, components.sources());
   }
 
   /** Builds every component from the configuration directory and starts listening. */
@@ -38,24 +42,40 @@ public final class ShcrServer {
         });
   }
 
+  /** The live sources, for operators' hooks such as cluster re-balancing. */
+  public SourceDirectory directory() {
+    return directory;
+  }
+
   public int port() {
     return server.actualPort();
   }
 
   public Future<Void> close() {
-    return server.close().onComplete(done -> components.onClose().run());
+    return server.close().compose(v -> directory.close()).onComplete(done -> components.onClose().run());
   }
 
   private Router router() {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(this::live);
     router.get("/health/ready").handler(this::ready);
+    RecordApi records = new RecordApi(vertx, config, components, directory);
+    router.get("/api/v1/patients/:nhsNumber/record").handler(records::handle);
+    router.get("/api/v1/sources").handler(this::sources);
     components.extraRoutes().forEach(routes -> routes.mount(router));
+    router.route().last().handler(ctx -> ErrorResponses.send(ctx.response(),
+        new ApiError(404, "NOT_FOUND", "No such endpoint: see docs/api.md."), null));
+    router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(),
+        new ApiError(500, "INTERNAL_SERVER_ERROR", "Something went wrong on our side; nothing was shown."), null));
     return router;
   }
 
   private void live(RoutingContext ctx) {
     ctx.json(new JsonObject().put("status", "UP"));
+  }
+
+  private void sources(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("sources", directory.describe()));
   }
 
   private void ready(RoutingContext ctx) {

@@ -102,6 +102,10 @@ public final class SourceRegistry {
         f.problem("sections", "unknown section '" + s + "'");
       }
     }
+    if ("gp-connect".equals(adapter)) {
+      sections.stream().filter(s -> !GpConnectAdapter.SUPPORTED.contains(s))
+          .forEach(s -> f.problem("sections", "gp-connect cannot supply '" + s.wireName() + "'"));
+    }
     boolean live = f.bool("live", null);
     long deadline = f.number("deadlineMs", 5_000L, 50, 120_000);
     int maxConnections = (int) f.number("maxConnections", 5L, 1, 1_000);

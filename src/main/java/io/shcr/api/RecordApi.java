@@ -1,0 +1,128 @@
+package io.shcr.api;
+
+import io.shcr.access.AccessDecision;
+import io.shcr.audit.AccessAudit;
+import io.shcr.audit.AuditReceipt;
+import io.shcr.audit.ViewOutcome;
+import io.shcr.config.ServiceConfig;
+import io.shcr.record.Deadline;
+import io.shcr.record.RecordRequest;
+import io.shcr.record.RecordSink;
+import io.shcr.record.RecordView;
+import io.shcr.record.Section;
+import io.shcr.sources.SourceConfig;
+import io.shcr.sources.SourceDirectory;
+import io.shcr.streaming.ErrorResponses;
+import io.shcr.streaming.JsonRecordSink;
+import io.shcr.streaming.SseRecordSink;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /api/v1/patients/{nhsNumber}/record}: the request pipeline. Parse (NHS number first),
+ * decide access, audit the decision durably, and only then fan out and stream. No audit, no data.
+ */
+final class RecordApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RecordApi.class);
+
+  private final Vertx vertx;
+  private final ServiceConfig config;
+  private final Components components;
+  private final SourceDirectory directory;
+  private final RecordRequestParser parser;
+
+  RecordApi(Vertx vertx, ServiceConfig config, Components components, SourceDirectory directory) {
+    this.vertx = vertx;
+    this.config = config;
+    this.components = components;
+    this.directory = directory;
+    this.parser = new RecordRequestParser(components.sources());
+  }
+
+  void handle(RoutingContext ctx) {
+    String requestId = UUID.randomUUID().toString();
+    RecordRequestParser.Parsed parsed = parser.parse(ctx, requestId);
+    if (parsed.error() != null) {
+      auditThen(ctx, refusedInput(ctx, requestId, parsed.error()), parsed.error(), requestId);
+      return;
+    }
+    RecordRequest request = parsed.request();
+    components.access().decide(ctx, request)
+        .recover(t -> {
+          LOG.error("access decision failed for request {}: {}", requestId, t.getClass().getSimpleName());
+          return Future.succeededFuture(AccessDecision.refused(null,
+              new ApiError(500, "INTERNAL_SERVER_ERROR", "The access decision could not be made; nothing was fetched.")));
+        })
+        .onSuccess(decision -> afterDecision(ctx, request, decision));
+  }
+
+  private void afterDecision(RoutingContext ctx, RecordRequest request, AccessDecision decision) {
+    AccessAudit access = accessAudit(request, decision);
+    components.audit().recordAccess(access).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("audit unavailable for request {}: {}", request.requestId(), ar.cause().getClass().getSimpleName());
+        ErrorResponses.send(ctx.response(), new ApiError(503, "AUDIT_UNAVAILABLE",
+            "The access could not be audited, so no record data is shown. Try again shortly."), request.requestId());
+      } else if (!decision.allowed()) {
+        ErrorResponses.send(ctx.response(), decision.refusal(), request.requestId());
+      } else {
+        stream(ctx, request, decision, ar.result());
+      }
+    });
+  }
+
+  private void stream(RoutingContext ctx, RecordRequest request, AccessDecision decision, AuditReceipt receipt) {
+    boolean sse = wantsEventStream(ctx);
+    SseRecordSink sseSink = sse ? new SseRecordSink(vertx, ctx.response(), config.heartbeatMs(), request.requestId()) : null;
+    RecordSink sink = sse ? sseSink : new JsonRecordSink(ctx.response(), request.requestId());
+    RecordView view = new RecordView(vertx, directory, components.privacy(), request, decision,
+        Deadline.in(config.recordDeadlineMs()), sink);
+    ctx.response().closeHandler(v -> {
+      if (sseSink != null) {
+        sseSink.abandon();
+      }
+      view.cancel();
+    });
+    view.start().onSuccess(summary -> components.audit()
+        .recordOutcome(receipt, new ViewOutcome(summary.outcome(), summary.sourceStatuses(), summary.delivered(),
+            summary.withheld(), summary.elapsedMs()))
+        .onFailure(t -> LOG.error("audit outcome not written for request {}: {}", request.requestId(),
+            t.getClass().getSimpleName())));
+  }
+
+  private static boolean wantsEventStream(RoutingContext ctx) {
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    return accept != null && accept.contains("text/event-stream");
+  }
+
+  private void auditThen(RoutingContext ctx, AccessAudit audit, ApiError error, String requestId) {
+    components.audit().recordAccess(audit).onComplete(ar -> ErrorResponses.send(ctx.response(), ar.succeeded() ? error
+        : new ApiError(503, "AUDIT_UNAVAILABLE", "The request could not be audited. Try again shortly."), requestId));
+  }
+
+  private AccessAudit refusedInput(RoutingContext ctx, String requestId, ApiError error) {
+    String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    return new AccessAudit(requestId, Instant.now(), null, "record.view", null, "direct-care", null, List.of(),
+        List.of(), "refused", error.code(), client, ctx.request().getHeader(HttpHeaders.USER_AGENT));
+  }
+
+  private AccessAudit accessAudit(RecordRequest request, AccessDecision decision) {
+    List<String> sections = decision.sections().stream().map(Section::wireName).sorted().toList();
+    List<String> sources = decision.allowed()
+        ? directory.registry().all().stream().map(SourceConfig::id)
+            .filter(id -> request.sourceIds().isEmpty() || request.sourceIds().contains(id)).toList()
+        : List.of();
+    return new AccessAudit(request.requestId(), Instant.now(), decision.principal(), "record.view",
+        request.nhsNumber().value(), decision.purpose().wireName(), decision.breakGlassReason(), sections, sources,
+        decision.allowed() ? "allowed" : "refused", decision.allowed() ? null : decision.refusal().code(),
+        request.clientAddress(), request.userAgent());
+  }
+}

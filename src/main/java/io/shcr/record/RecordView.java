@@ -1,0 +1,322 @@
+package io.shcr.record;
+
+import io.shcr.access.AccessDecision;
+import io.shcr.api.ApiError;
+import io.shcr.fhir.ResourceIndex;
+import io.shcr.privacy.PrivacyFilter;
+import io.shcr.sources.CallScope;
+import io.shcr.sources.SourceAdapter;
+import io.shcr.sources.SourceCall;
+import io.shcr.sources.SourceClient;
+import io.shcr.sources.SourceConfig;
+import io.shcr.sources.SourceDirectory;
+import io.shcr.sources.SourceFailure;
+import io.shcr.sources.SourceReport;
+import io.shcr.sources.SourceStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One patient's record, assembled once for one request: every source in scope is asked at once,
+ * each section passes the patient guard, the privacy filter and the viewer's transform, and goes to
+ * the sink the moment it is ready. It completes when every source has finished or the request's
+ * deadline passes (unfinished sources are then {@code timeout}), and stops everything in flight when
+ * cancelled. Runs on one event loop; holds nothing beyond the request.
+ */
+public final class RecordView {
+
+  private static final int MAX_LINK_ROUNDS = 3;
+
+  private final Vertx vertx;
+  private final SourceDirectory directory;
+  private final PrivacyFilter privacy;
+  private final RecordRequest request;
+  private final AccessDecision decision;
+  private final Deadline deadline;
+  private final RecordSink sink;
+  private final HoldingSink holding;
+  private final long startedNanos = System.nanoTime();
+  private final Map<String, SourceRun> runs = new LinkedHashMap<>();
+  private final Promise<ViewSummary> done = Promise.promise();
+  private long deadlineTimer = -1;
+  private int delivered;
+  private int withheld;
+  private boolean finished;
+
+  public RecordView(Vertx vertx, SourceDirectory directory, PrivacyFilter privacy, RecordRequest request,
+      AccessDecision decision, Deadline deadline, RecordSink sink) {
+    this.vertx = vertx;
+    this.directory = directory;
+    this.privacy = privacy;
+    this.request = request;
+    this.decision = decision;
+    this.deadline = deadline;
+    this.holding = decision.relationshipVia() == null ? null : new HoldingSink(sink);
+    this.sink = holding == null ? sink : holding;
+  }
+
+  /** Starts the fan-out; the Future completes with the summary audit records. */
+  public Future<ViewSummary> start() {
+    for (SourceConfig source : sourcesInScope()) {
+      runs.put(source.id(), new SourceRun(source));
+    }
+    if (holding != null && !runs.containsKey(decision.relationshipVia())) {
+      refuseRelationship("your organisation holds no record service in this region that could confirm it");
+      return done.future();
+    }
+    sink.meta(meta());
+    deadlineTimer = vertx.setTimer(Math.max(1, deadline.remainingMs()), id -> timeOutRemaining());
+    runs.values().forEach(SourceRun::start);
+    checkComplete();
+    return done.future();
+  }
+
+  /** The client went away: stop every call in flight and end the view. */
+  public void cancel() {
+    if (finished) {
+      return;
+    }
+    runs.values().forEach(run -> run.scope.cancel());
+    finish("client-gone");
+  }
+
+  private List<SourceConfig> sourcesInScope() {
+    List<SourceConfig> scope = new ArrayList<>();
+    for (SourceConfig source : directory.registry().all()) {
+      boolean relationshipSource = source.id().equals(decision.relationshipVia());
+      boolean named = request.sourceIds().isEmpty() || request.sourceIds().contains(source.id());
+      boolean hasSections = source.sections().stream().anyMatch(decision.sections()::contains);
+      if (relationshipSource || (named && hasSections)) {
+        scope.add(source);
+      }
+    }
+    return scope;
+  }
+
+  private JsonObject meta() {
+    JsonArray sources = new JsonArray();
+    runs.values().forEach(run -> sources.add(new JsonObject()
+        .put("id", run.source.id())
+        .put("name", run.source.name())
+        .put("kind", run.source.kind().wireName())
+        .put("status", run.source.live() ? SourceStatus.PENDING.wireName() : SourceStatus.NOT_LIVE.wireName())));
+    return new JsonObject()
+        .put("requestId", request.requestId())
+        .put("nhsNumber", request.nhsNumber().value())
+        .put("sections", new JsonArray(decision.sections().stream().map(Section::wireName).toList()))
+        .put("sources", sources)
+        .put("standingStatement", PrivacyFilter.STANDING_STATEMENT)
+        .put("deadlineMs", deadline.remainingMs())
+        .put("startedAt", Instant.now().toString());
+  }
+
+  private void timeOutRemaining() {
+    deadlineTimer = -1;
+    for (SourceRun run : runs.values()) {
+      if (run.result == null) {
+        run.scope.cancel();
+        run.finish(new SourceResult(run.source.id(), SourceStatus.TIMEOUT, elapsedMs(),
+            "no answer before the request's deadline"));
+      }
+    }
+    if (holding != null && !holding.released()) {
+      refuseRelationship("your organisation's record system did not answer in time to confirm it");
+    }
+  }
+
+  private void onSourceFinished(SourceRun run) {
+    if (holding != null && run.source.id().equals(decision.relationshipVia())) {
+      if (run.result.status() == SourceStatus.OK) {
+        holding.release();
+      } else {
+        refuseRelationship("your organisation's record system does not hold this patient ("
+            + run.result.status().wireName() + ")");
+        return;
+      }
+    }
+    checkComplete();
+  }
+
+  private void refuseRelationship(String why) {
+    runs.values().forEach(run -> run.scope.cancel());
+    sink.refuse(ApiError.forbidden("NO_RELATIONSHIP", "No legitimate relationship with this patient: " + why
+        + ". If this is an emergency, record a break-glass with POST /api/v1/patients/{nhsNumber}/break-glass."));
+    finish("no-relationship");
+  }
+
+  private void checkComplete() {
+    if (finished || runs.values().stream().anyMatch(run -> run.result == null)) {
+      return;
+    }
+    JsonArray statuses = new JsonArray();
+    runs.values().forEach(run -> statuses.add(run.result.toJson()));
+    sink.complete(new JsonObject()
+        .put("requestId", request.requestId())
+        .put("sources", statuses)
+        .put("elapsedMs", elapsedMs()));
+    finish("complete");
+  }
+
+  private void finish(String outcome) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (deadlineTimer >= 0) {
+      vertx.cancelTimer(deadlineTimer);
+    }
+    Map<String, String> statuses = new LinkedHashMap<>();
+    runs.values().forEach(run -> statuses.put(run.source.id(),
+        run.result == null ? "cancelled" : run.result.status().wireName()));
+    done.complete(new ViewSummary(outcome, statuses, delivered, withheld, elapsedMs()));
+  }
+
+  private long elapsedMs() {
+    return (System.nanoTime() - startedNanos) / 1_000_000L;
+  }
+
+  /** One source's part of the view: its call, its guard, its final result. */
+  private final class SourceRun {
+    private final SourceConfig source;
+    private final CallScope scope = new CallScope();
+    private final ResourceIndex index = new ResourceIndex();
+    private final PatientGuard guard = new PatientGuard(request.nhsNumber());
+    private final long startedNanos = System.nanoTime();
+    private SourceResult result;
+    private boolean mismatch;
+
+    SourceRun(SourceConfig source) {
+      this.source = source;
+    }
+
+    void start() {
+      if (!source.live()) {
+        finish(new SourceResult(source.id(), SourceStatus.NOT_LIVE, 0, "not yet live under the information sharing agreement"));
+        return;
+      }
+      SourceClient client = directory.client(source.id()).orElse(null);
+      SourceAdapter adapter = directory.adapter(source);
+      if (client == null || adapter == null) {
+        finish(new SourceResult(source.id(), SourceStatus.ERROR, 0, "source is not configured for calls"));
+        return;
+      }
+      if (client.circuitOpen()) {
+        finish(new SourceResult(source.id(), SourceStatus.CIRCUIT_OPEN, 0, "circuit breaker open after repeated failures"));
+        return;
+      }
+      Set<Section> sections = EnumSet.noneOf(Section.class);
+      source.sections().stream().filter(decision.sections()::contains).forEach(sections::add);
+      SourceCall call = new SourceCall(client, request.nhsNumber(), sections,
+          deadline.cappedAt(source.deadlineMs()), scope, index);
+      Future<SourceReport> fetched;
+      try {
+        fetched = adapter.fetch(call, (section, resources) -> release(call, adapter, section, resources));
+      } catch (RuntimeException e) {
+        fetched = Future.failedFuture(SourceFailure.from(e));
+      }
+      fetched.onComplete(ar -> {
+        if (mismatch) {
+          finish(new SourceResult(source.id(), SourceStatus.PATIENT_MISMATCH, latency(),
+              "returned data about another patient: withheld"));
+        } else if (ar.succeeded()) {
+          SourceReport report = ar.result();
+          finish(new SourceResult(source.id(), report.status(), latency(), String.join("; ", report.details())));
+        } else {
+          SourceFailure failure = SourceFailure.from(ar.cause());
+          finish(new SourceResult(source.id(), failure.status(), latency(), failure.detail()));
+        }
+      });
+    }
+
+    /** Guard, resolve links, filter, transform, send: one section of this source. */
+    private Future<Void> release(SourceCall call, SourceAdapter adapter, Section section, List<JsonObject> resources) {
+      if (result != null || finished) {
+        return Future.succeededFuture();
+      }
+      PatientGuard.Verdict verdict = guard.check(resources, index);
+      withheld += verdict.mismatched() + verdict.unverifiable();
+      if (verdict.mismatched() > 0) {
+        mismatch = true;
+      }
+      return resolveLinks(call, adapter, verdict.kept(), 1, Set.of()).map(v -> {
+        if (result == null && !finished) {
+          send(section, filtered(verdict.kept()));
+        }
+        return null;
+      });
+    }
+
+    /**
+     * Fetches what the filter needs to follow links, level by level (a result's encounter, then that
+     * encounter's location), up to a few rounds. What stays unresolved makes the filter withhold.
+     */
+    private Future<Void> resolveLinks(SourceCall call, SourceAdapter adapter, List<JsonObject> kept, int round,
+        Set<String> previous) {
+      Set<String> wanted = safeReferencesToResolve(kept);
+      if (wanted.isEmpty() || round > MAX_LINK_ROUNDS || wanted.equals(previous) || result != null || finished) {
+        return Future.succeededFuture();
+      }
+      return adapter.resolve(call, wanted)
+          .compose(found -> {
+            index.addAll(found);
+            return found.isEmpty() ? Future.<Void>succeededFuture() : resolveLinks(call, adapter, kept, round + 1, wanted);
+          })
+          .recover(t -> Future.succeededFuture());
+    }
+
+    private Set<String> safeReferencesToResolve(List<JsonObject> kept) {
+      try {
+        return privacy.referencesToResolve(kept, index);
+      } catch (RuntimeException e) {
+        return Set.of();
+      }
+    }
+
+    /** Fail closed: if the filter itself fails, the whole batch is withheld. */
+    private List<JsonObject> filtered(List<JsonObject> kept) {
+      try {
+        PrivacyFilter.FilterResult filtered = privacy.filter(kept, index);
+        withheld += filtered.withheld();
+        List<JsonObject> out = new ArrayList<>(filtered.released().size());
+        for (JsonObject resource : filtered.released()) {
+          out.add(decision.transform().apply(resource));
+        }
+        return out;
+      } catch (RuntimeException e) {
+        withheld += kept.size();
+        return List.of();
+      }
+    }
+
+    private void send(Section section, List<JsonObject> resources) {
+      delivered += resources.size();
+      sink.section(new JsonObject()
+          .put("source", source.id())
+          .put("section", section.wireName())
+          .put("resources", new JsonArray(new ArrayList<>(resources))));
+    }
+
+    void finish(SourceResult sourceResult) {
+      if (result != null || finished) {
+        return;
+      }
+      result = sourceResult;
+      sink.source(sourceResult.toJson());
+      onSourceFinished(this);
+    }
+
+    private long latency() {
+      return (System.nanoTime() - startedNanos) / 1_000_000L;
+    }
+  }
+}

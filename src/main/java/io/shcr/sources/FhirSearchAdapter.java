@@ -1,0 +1,115 @@
+package io.shcr.sources;
+
+import io.shcr.fhir.Bundles;
+import io.shcr.fhir.References;
+import io.shcr.fhir.Resources;
+import io.shcr.record.Section;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * FHIR R4 REST search ({@code fhir-r4}): the Patient by NHS number, and one search per resource type
+ * of each section by {@code patient.identifier}, all at once; each section is handed over as soon as
+ * its searches (and their next pages, up to the page cap) are complete.
+ */
+public final class FhirSearchAdapter implements SourceAdapter {
+
+  static final int PAGE_SIZE = 50;
+
+  @Override
+  public Future<SourceReport> fetch(SourceCall call, SectionListener listener) {
+    Future<List<JsonObject>> patients = searchAll(call, "Patient", "identifier=" + encode(call.nhsNumber().searchToken()));
+    List<Future<Integer>> sections = new ArrayList<>();
+    for (Section section : call.sections()) {
+      Future<List<JsonObject>> resources = section == Section.DEMOGRAPHICS ? patients : searchSection(call, section);
+      // The patient guard needs the source's Patient, so a section is handed over once both are in.
+      sections.add(Future.all(patients, resources)
+          .compose(both -> listener.onSection(section, resources.result()).map(v -> resources.result().size())));
+    }
+    // join, not all: a failed section must not let the source finish while others are still streaming.
+    return Future.join(sections).map(done -> {
+      boolean known = !patients.result().isEmpty() || sections.stream().anyMatch(f -> f.result() > 0);
+      return SourceReport.of(known, List.of());
+    });
+  }
+
+  private Future<List<JsonObject>> searchSection(SourceCall call, Section section) {
+    String query = "patient.identifier=" + encode(call.nhsNumber().searchToken()) + "&_count=" + PAGE_SIZE;
+    List<Future<List<JsonObject>>> searches = section.resourceTypes().stream()
+        .map(type -> searchAll(call, type, query))
+        .toList();
+    return Future.all(searches).map(all -> searches.stream()
+        .flatMap(f -> f.result().stream())
+        .collect(Collectors.toList()));
+  }
+
+  /** One search, following next links on the same source up to the page cap; adds all to the index. */
+  private Future<List<JsonObject>> searchAll(SourceCall call, String type, String query) {
+    List<JsonObject> collected = new ArrayList<>();
+    return page(call, call.source().baseUrl() + "/" + type + "?" + query, 1, collected);
+  }
+
+  private Future<List<JsonObject>> page(SourceCall call, String url, int pageNumber, List<JsonObject> collected) {
+    return call.client().send(SourceHttpRequest.get(url), call.deadline(), call.scope()).compose(response -> {
+      JsonObject bundle = FhirJson.bundle(response);
+      List<JsonObject> matches = Bundles.resources(bundle, "match");
+      collected.addAll(matches);
+      call.index().addAll(Bundles.resources(bundle));
+      var next = Bundles.nextLink(bundle);
+      if (next.isEmpty() || pageNumber >= call.source().pageCap()) {
+        return Future.succeededFuture(collected);
+      }
+      if (!sameOrigin(call.source().baseUrl(), next.get())) {
+        return Future.failedFuture(new SourceFailure(SourceStatus.ERROR, "next page link points outside the source"));
+      }
+      return page(call, next.get(), pageNumber + 1, collected);
+    });
+  }
+
+  @Override
+  public Future<List<JsonObject>> resolve(SourceCall call, Set<String> references) {
+    Map<String, List<String>> idsByType = new TreeMap<>();
+    for (String reference : references) {
+      String local = References.localPart(reference);
+      String type = References.typeOf(local);
+      if (type != null && type.matches("[A-Z][A-Za-z]+")) {
+        String id = local.substring(type.length() + 1);
+        if (id.matches("[A-Za-z0-9\\-.]{1,64}")) {
+          idsByType.computeIfAbsent(type, t -> new ArrayList<>()).add(id);
+        }
+      }
+    }
+    List<Future<List<JsonObject>>> lookups = idsByType.entrySet().stream()
+        .map(e -> searchAll(call, e.getKey(), "_id=" + encode(String.join(",", e.getValue()))))
+        .toList();
+    return Future.all(lookups).map(all -> lookups.stream()
+        .flatMap(f -> f.result().stream())
+        .filter(r -> references.stream().anyMatch(ref -> References.localPart(ref).equals(Resources.localReference(r))))
+        .collect(Collectors.toList()));
+  }
+
+  static boolean sameOrigin(String baseUrl, String url) {
+    try {
+      URI base = URI.create(baseUrl);
+      URI next = URI.create(url);
+      return base.getScheme().equalsIgnoreCase(next.getScheme())
+          && base.getHost().equalsIgnoreCase(next.getHost())
+          && base.getPort() == next.getPort();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,78 @@
+package io.shcr.sources;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The live wiring of the registry: one {@link SourceClient} per live source and the adapter for each
+ * protocol. Not-live sources get no client, so they cannot be called by mistake.
+ */
+public final class SourceDirectory {
+
+  private static final Map<String, SourceAdapter> ADAPTERS = Map.of(
+      "fhir-r4", new FhirSearchAdapter(),
+      "gp-connect", new GpConnectAdapter());
+
+  private final SourceRegistry registry;
+  private final Map<String, SourceClient> clients;
+
+  public SourceDirectory(Vertx vertx, SourceRegistry registry) {
+    this.registry = registry;
+    this.clients = registry.all().stream()
+        .filter(SourceConfig::live)
+        .collect(Collectors.toUnmodifiableMap(SourceConfig::id, s -> new SourceClient(vertx, s)));
+  }
+
+  public SourceRegistry registry() {
+    return registry;
+  }
+
+  public Optional<SourceClient> client(String sourceId) {
+    return Optional.ofNullable(clients.get(sourceId));
+  }
+
+  public SourceAdapter adapter(SourceConfig source) {
+    return ADAPTERS.get(source.adapter());
+  }
+
+  /**
+   * Re-divides every source's concurrency cap among the cluster's members: this node takes
+   * ceil(cap / members), so the cap holds region-wide with no round trip per call.
+   */
+  public void rebalance(int members) {
+    int divisor = Math.max(1, members);
+    clients.values().forEach(client ->
+        client.limit().resize((client.config().maxConnections() + divisor - 1) / divisor));
+  }
+
+  /** Each source with its live flag and health, for {@code GET /api/v1/sources}. */
+  public JsonArray describe() {
+    JsonArray out = new JsonArray();
+    for (SourceConfig source : registry.all()) {
+      JsonObject json = new JsonObject()
+          .put("id", source.id())
+          .put("name", source.name())
+          .put("kind", source.kind().wireName())
+          .put("adapter", source.adapter())
+          .put("live", source.live())
+          .put("sections", new JsonArray(source.sections().stream().map(Object::toString).sorted().toList()));
+      client(source.id()).ifPresent(client -> json
+          .put("breaker", client.breakerState())
+          .put("concurrencyShare", client.limit().permits())
+          .put("health", client.health().toJson()));
+      out.add(json);
+    }
+    return out;
+  }
+
+  public Future<Void> close() {
+    List<Future<Void>> closing = clients.values().stream().map(SourceClient::close).toList();
+    return Future.join(closing).mapEmpty();
+  }
+}

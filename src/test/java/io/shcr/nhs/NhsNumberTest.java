@@ -1,0 +1,29 @@
+package io.shcr.nhs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class NhsNumberTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"9434765919", "943 476 5919", "943-476-5919", "9990000018", "9990000026", "9990000034", "9990000042"})
+  void acceptsValidNumbers(String input) {
+    assertThat(NhsNumber.parse(input)).isPresent();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"9434765918", "943476591", "94347659190", "abcdefghij", "", "943476591x", "0000000010"})
+  void rejectsInvalidNumbers(String input) {
+    assertThat(NhsNumber.parse(input)).isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void checkDigitTenMeansInvalid() {
+    // 1000000010: weights give remainder 1, check value 10, so no valid number starts 100000001.
+    assertThat(NhsNumber.checkDigit("100000001")).isNull();
+    assertThat(NhsNumber.of("9434765919").formatted()).isEqualTo("943 476 5919");
+    assertThat(NhsNumber.of("9434765919").searchToken()).isEqualTo("https://fhir.nhs.uk/Id/nhs-number|9434765919");
+  }
+}

@@ -1,0 +1,107 @@
+package io.shcr.sources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shcr.fhir.ResourceIndex;
+import io.shcr.nhs.NhsNumber;
+import io.shcr.record.Deadline;
+import io.shcr.record.Section;
+import io.shcr.support.FakeSources;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The FHIR search adapter against a small paging server: next links, page cap, origin check, _id lookups. */
+@ExtendWith(VertxExtension.class)
+class FhirSearchAdapterTest {
+
+  private final Map<String, Integer> hits = new ConcurrentHashMap<>();
+
+  private Future<HttpServer> server(Vertx vertx, String nextHost) {
+    return vertx.createHttpServer().requestHandler(req -> answer(req, nextHost)).listen(0, "127.0.0.1");
+  }
+
+  private void answer(HttpServerRequest req, String nextHost) {
+    String type = req.path().substring(req.path().lastIndexOf('/') + 1);
+    hits.merge(type, 1, Integer::sum);
+    int page = req.getParam("page") == null ? 1 : Integer.parseInt(req.getParam("page"));
+    JsonArray entries = new JsonArray();
+    JsonArray links = new JsonArray();
+    if (type.equals("Patient")) {
+      entries.add(new JsonObject().put("resource", FakeSources.patient("p1", FakeSources.NHS)));
+    } else if (type.equals("Condition") && req.getParam("_id") != null) {
+      for (String id : req.getParam("_id").split(",")) {
+        entries.add(new JsonObject().put("resource", condition(id)));
+      }
+    } else if (type.equals("Condition")) {
+      entries.add(new JsonObject().put("resource", condition("c" + page)));
+      String host = nextHost != null ? nextHost : "127.0.0.1:" + req.authority().port();
+      links.add(new JsonObject().put("relation", "next").put("url", "http://" + host + req.path() + "?page=" + (page + 1)));
+    }
+    req.response().putHeader("content-type", "application/fhir+json").end(new JsonObject().put("resourceType", "Bundle")
+        .put("type", "searchset").put("link", links).put("entry", entries).encode());
+  }
+
+  private static JsonObject condition(String id) {
+    return new JsonObject().put("resourceType", "Condition").put("id", id)
+        .put("subject", new JsonObject().put("reference", "Patient/p1"));
+  }
+
+  private SourceCall call(Vertx vertx, HttpServer server, int pageCap) {
+    SourceConfig config = new SourceConfig("T1", "Test", SourceKind.ACUTE, "http://127.0.0.1:" + server.actualPort() + "/T1",
+        "fhir-r4", Set.of(Section.PROBLEMS, Section.DEMOGRAPHICS), true, 5_000, 5, 10, 100_000, pageCap,
+        SourceConfig.BreakerConfig.DEFAULT);
+    return new SourceCall(new SourceClient(vertx, config), NhsNumber.of(FakeSources.NHS),
+        Set.of(Section.PROBLEMS), Deadline.in(5_000), new CallScope(), new ResourceIndex());
+  }
+
+  @Test
+  void followsNextLinksUpToThePageCap(Vertx vertx, VertxTestContext test) {
+    List<JsonObject> problems = new ArrayList<>();
+    server(vertx, null).compose(server -> {
+      SourceCall call = call(vertx, server, 3);
+      return new FhirSearchAdapter().fetch(call, (section, resources) -> {
+        problems.addAll(resources);
+        return Future.succeededFuture();
+      });
+    }).onComplete(test.succeeding(report -> test.verify(() -> {
+      assertThat(report.status()).isEqualTo(SourceStatus.OK);
+      assertThat(problems).extracting(r -> r.getString("id")).containsExactly("c1", "c2", "c3");
+      assertThat(hits.get("Condition")).isEqualTo(3);
+      test.completeNow();
+    })));
+  }
+
+  @Test
+  void refusesNextLinksToAnotherHost(Vertx vertx, VertxTestContext test) {
+    server(vertx, "attacker.example:80").compose(server -> new FhirSearchAdapter()
+        .fetch(call(vertx, server, 5), (section, resources) -> Future.succeededFuture()))
+        .onComplete(test.failing(failure -> test.verify(() -> {
+          assertThat(failure).isInstanceOf(SourceFailure.class);
+          assertThat(((SourceFailure) failure).detail()).contains("outside the source");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void resolvesReferencesById(Vertx vertx, VertxTestContext test) {
+    server(vertx, null).compose(server -> new FhirSearchAdapter()
+        .resolve(call(vertx, server, 1), Set.of("Condition/x1", "http://elsewhere/fhir/Condition/x2", "Condition/../../etc")))
+        .onComplete(test.succeeding(found -> test.verify(() -> {
+          assertThat(found).extracting(r -> r.getString("id")).containsExactlyInAnyOrder("x1", "x2");
+          test.completeNow();
+        })));
+  }
+}

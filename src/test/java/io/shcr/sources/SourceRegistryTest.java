@@ -1,0 +1,62 @@
+package io.shcr.sources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shcr.config.ConfigException;
+import io.shcr.record.Section;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class SourceRegistryTest {
+
+  private static JsonObject yaml(String sourcesJson) {
+    return new JsonObject("{\"sources\": " + sourcesJson + "}");
+  }
+
+  @Test
+  void readsAValidSource() {
+    SourceRegistry registry = SourceRegistry.fromJson(yaml("""
+        [{"id": "RXN", "name": "Lancashire Teaching Hospitals", "kind": "acute", "baseUrl": "http://127.0.0.1:8090/RXN/",
+          "adapter": "fhir-r4", "sections": ["demographics", "results"], "live": true, "deadlineMs": 3000,
+          "maxConnections": 8, "breaker": {"failureThreshold": 3, "resetMs": 1000}}]"""), "sources.yaml");
+    SourceConfig source = registry.find("RXN").orElseThrow();
+    assertThat(source.baseUrl()).isEqualTo("http://127.0.0.1:8090/RXN");
+    assertThat(source.sections()).containsExactlyInAnyOrder(Section.DEMOGRAPHICS, Section.RESULTS);
+    assertThat(source.maxConnections()).isEqualTo(8);
+    assertThat(source.breaker().failureThreshold()).isEqualTo(3);
+    assertThat(source.kind()).isEqualTo(SourceKind.ACUTE);
+  }
+
+  @Test
+  void namesEveryBadSourceAndField() {
+    assertThatThrownBy(() -> SourceRegistry.fromJson(yaml("""
+        [{"id": "RXN", "name": "A", "kind": "spaceship", "baseUrl": "ftp://x", "adapter": "fhir-r4",
+          "sections": ["demographics", "gossip"], "live": "yes", "deadlineMs": -5, "breaker": {"failureThreshold": 0}},
+         {"id": "RXN", "name": "B", "kind": "gp", "baseUrl": "http://a", "adapter": "telepathy", "sections": ["results"], "live": true}]"""),
+        "conf/sources.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("conf/sources.yaml")
+        .hasMessageContaining("sources[0] (RXN).kind: unknown kind 'spaceship'")
+        .hasMessageContaining("sources[0] (RXN).baseUrl")
+        .hasMessageContaining("sources[0] (RXN).sections: unknown section 'gossip'")
+        .hasMessageContaining("sources[0] (RXN).live")
+        .hasMessageContaining("sources[0] (RXN).deadlineMs")
+        .hasMessageContaining("sources[0] (RXN).breaker.failureThreshold")
+        .hasMessageContaining("sources[1] (RXN).id: duplicate")
+        .hasMessageContaining("sources[1] (RXN).adapter: unknown adapter 'telepathy'");
+  }
+
+  @Test
+  void gpConnectSourcesOnlyOfferWhatTheOperationCanReturn() {
+    assertThatThrownBy(() -> SourceRegistry.fromJson(yaml("""
+        [{"id": "P81001", "name": "A practice", "kind": "gp", "baseUrl": "http://127.0.0.1:1/P81001", "adapter": "gp-connect",
+          "sections": ["problems", "care-plans"], "live": true}]"""), "sources.yaml"))
+        .hasMessageContaining("sources[0] (P81001).sections: gp-connect cannot supply 'care-plans'");
+  }
+
+  @Test
+  void emptyFileIsRefused() {
+    assertThatThrownBy(() -> SourceRegistry.fromJson(new JsonObject(), "sources.yaml")).hasMessageContaining("non-empty list");
+  }
+}
