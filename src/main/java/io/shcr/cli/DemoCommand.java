@@ -1,6 +1,7 @@
 package io.shcr.cli;
 
 import io.shcr.api.ShcrServer;
+import io.shcr.api.Wiring;
 import io.shcr.config.ServiceConfig;
 import io.shcr.simulator.SimulatorServer;
 import java.nio.file.Path;
@@ -24,16 +25,21 @@ public final class DemoCommand implements Callable<Integer> {
     SimulatorServer simulator = SimulateCommand.start(configDir, null);
     System.out.println(SimulateCommand.describe(simulator));
     ServiceConfig config = ServiceConfig.load(configDir);
-    ShcrServer shcr = Startup.await(ShcrServer.start(simulator.vertx(), config));
+    Wiring.Wired wired = Startup.await(Wiring.wire(simulator.vertx(), config));
+    ShcrServer shcr = Startup.await(ShcrServer.start(simulator.vertx(), config, wired.components()));
     String service = "http://" + config.host() + ":" + shcr.port();
+    System.out.println();
+    wired.access().demoTokens().print(System.out, service, "9990000018");
     System.out.println("""
 
         shcr demo is running: %1$s
 
-          Stream the record of 999 000 0018 (records at ten or more organisations) as sources answer:
-            curl -N -H 'Accept: text/event-stream' %1$s/api/v1/patients/9990000018/record
+          Stream the record of 999 000 0018 (records at ten or more organisations) as the ED doctor:
+            curl -N -H 'Accept: text/event-stream' -H "Authorization: Bearer $TOKEN_ED_DOCTOR" \\
+              %1$s/api/v1/patients/9990000018/record
 
-          Also try 9990000026 (S-flagged), 9990000034 (objected to sharing), 9990000042 (no records).
+          Also try 9990000026 (S-flagged), 9990000034 (objected to sharing), 9990000042 (no records),
+          each persona above, break-glass and the privacy officer's audit search: docs/demo.md.
           Faults switched on in %2$s/simulator.yaml and what they show: docs/demo.md
           Stop with Ctrl+C.
         """.formatted(service, configDir));

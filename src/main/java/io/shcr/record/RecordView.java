@@ -113,7 +113,7 @@ public final class RecordView {
     return new JsonObject()
         .put("requestId", request.requestId())
         .put("nhsNumber", request.nhsNumber().value())
-        .put("sections", new JsonArray(decision.sections().stream().map(Section::wireName).toList()))
+        .put("sections", new JsonArray(decision.sections().stream().sorted().map(Section::wireName).toList()))
         .put("sources", sources)
         .put("standingStatement", PrivacyFilter.STANDING_STATEMENT)
         .put("deadlineMs", deadline.remainingMs())
