@@ -150,7 +150,7 @@ public final class RecordView {
   private void refuseRelationship(String why) {
     runs.values().forEach(run -> run.scope.cancel());
     sink.refuse(ApiError.forbidden("NO_RELATIONSHIP", "No legitimate relationship with this patient: " + why
-        + ". If this is an emergency, record a break-glass with POST /api/v1/patients/{nhsNumber}/break-glass."));
+        + ". If this is an emergency, record a break-glass with POST /api/v1/patients/" + request.nhsNumber().value() + "/break-glass."));
     finish("no-relationship");
   }
 
