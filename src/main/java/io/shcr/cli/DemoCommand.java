@@ -20,9 +20,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--config", defaultValue = "conf", description = "Configuration directory (default: ${DEFAULT-VALUE}).")
   Path configDir;
 
+  @Option(names = "--quiet", description = "Simulate a network with no injected faults or delays.")
+  boolean quiet;
+
   @Override
   public Integer call() {
-    SimulatorServer simulator = SimulateCommand.start(configDir, null);
+    SimulatorServer simulator = SimulateCommand.start(configDir, null, quiet);
     System.out.println(SimulateCommand.describe(simulator));
     ServiceConfig config = ServiceConfig.load(configDir);
     Wiring.Wired wired = Startup.await(Wiring.wire(simulator.vertx(), config));

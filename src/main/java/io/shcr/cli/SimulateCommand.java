@@ -20,18 +20,24 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--port", description = "Port to listen on (overrides simulator.yaml).")
   Integer port;
 
+  @Option(names = "--quiet", description = "Switch every injected fault and delay off (load-test baselines).")
+  boolean quiet;
+
   @Override
   public Integer call() {
-    SimulatorServer simulator = start(configDir, port);
+    SimulatorServer simulator = start(configDir, port, quiet);
     System.out.println(describe(simulator));
     return Startup.blockForever();
   }
 
-  static SimulatorServer start(Path configDir, Integer port) {
+  static SimulatorServer start(Path configDir, Integer port, boolean quiet) {
     SourceRegistry sources = SourceRegistry.load(configDir.resolve("sources.yaml"));
     SimulatorConfig config = SimulatorConfig.load(configDir);
     if (port != null) {
       config = config.withPort(port);
+    }
+    if (quiet) {
+      config = config.quiet();
     }
     Vertx vertx = Vertx.vertx();
     SimulatorServer simulator = Startup.await(SimulatorServer.start(vertx, sources, config));
