@@ -1,6 +1,8 @@
 package io.shcr;
 
+import io.shcr.cli.AuditCommand;
 import io.shcr.cli.ServeCommand;
+import io.shcr.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +14,8 @@ import picocli.CommandLine.Command;
     description = "Shared Care Record: a federated, non-persisted view of one patient's record.",
     subcommands = {
       ServeCommand.class,
+      TokenCommand.class,
+      AuditCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -1,10 +1,13 @@
 package io.shcr.api;
 
 import io.shcr.access.AccessGate;
+import io.shcr.access.Authenticator;
 import io.shcr.audit.AuditTrail;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.sources.SourceRegistry;
+import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What the service is assembled from. {@link Wiring} builds it from configuration; tests build it
@@ -13,6 +16,7 @@ import java.util.List;
  * @param sources the participating sources
  * @param privacy the privacy filter every resource passes
  * @param access the access decision made before any fan-out
+ * @param authenticator who is asking, for routes outside the record API
  * @param audit the audit trail written before any data flows
  * @param extraRoutes routes other capabilities add (break-glass, privacy officer, ...)
  * @param onClose released when the server stops (stores, clients)
@@ -21,6 +25,7 @@ public record Components(
     SourceRegistry sources,
     PrivacyFilter privacy,
     AccessGate access,
+    Authenticator authenticator,
     AuditTrail audit,
     List<ApiRoutes> extraRoutes,
-    Runnable onClose) {}
+    Supplier<Future<Void>> onClose) {}

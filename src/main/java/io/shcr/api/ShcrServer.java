@@ -52,7 +52,7 @@ public final class ShcrServer {
   }
 
   public Future<Void> close() {
-    return server.close().compose(v -> directory.close()).onComplete(done -> components.onClose().run());
+    return server.close().compose(v -> directory.close()).eventually(() -> components.onClose().get());
   }
 
   private Router router() {
@@ -61,7 +61,7 @@ public final class ShcrServer {
     router.get("/health/ready").handler(this::ready);
     RecordApi records = new RecordApi(vertx, config, components, directory);
     router.get("/api/v1/patients/:nhsNumber/record").handler(records::handle);
-    router.get("/api/v1/sources").handler(this::sources);
+    router.get("/api/v1/sources").handler(this::authenticated).handler(this::sources);
     components.extraRoutes().forEach(routes -> routes.mount(router));
     router.route().last().handler(ctx -> ErrorResponses.send(ctx.response(),
         new ApiError(404, "NOT_FOUND", "No such endpoint: see docs/api.md."), null));
@@ -72,6 +72,19 @@ public final class ShcrServer {
 
   private void live(RoutingContext ctx) {
     ctx.json(new JsonObject().put("status", "UP"));
+  }
+
+  /** Every /api route needs a valid token; the record API's gate does this itself as part of its decision. */
+  private void authenticated(RoutingContext ctx) {
+    components.authenticator().authenticate(ctx).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.next();
+      } else {
+        ApiError error = ar.cause() instanceof io.shcr.access.AccessRefusedException refused ? refused.error()
+            : ApiError.unauthorised("Authentication failed.");
+        ErrorResponses.send(ctx.response(), error, null);
+      }
+    });
   }
 
   private void sources(RoutingContext ctx) {

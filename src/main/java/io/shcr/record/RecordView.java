@@ -35,6 +35,8 @@ import java.util.Set;
  */
 public final class RecordView {
 
+  private static final int MAX_LINK_ROUNDS = 3;
+
   private final Vertx vertx;
   private final SourceDirectory directory;
   private final PrivacyFilter privacy;
@@ -246,18 +248,30 @@ public final class RecordView {
       if (verdict.mismatched() > 0) {
         mismatch = true;
       }
-      Set<String> toResolve = safeReferencesToResolve(verdict.kept());
-      Future<Void> context = toResolve.isEmpty() ? Future.succeededFuture()
-          : adapter.resolve(call, toResolve).<Void>map(found -> {
-              index.addAll(found);
-              return null;
-            }).recover(t -> Future.succeededFuture()); // unresolved links make the filter withhold
-      return context.map(v -> {
+      return resolveLinks(call, adapter, verdict.kept(), 1, Set.of()).map(v -> {
         if (result == null && !finished) {
           send(section, filtered(verdict.kept()));
         }
         return null;
       });
+    }
+
+    /**
+     * Fetches what the filter needs to follow links, level by level (a result's encounter, then that
+     * encounter's location), up to a few rounds. What stays unresolved makes the filter withhold.
+     */
+    private Future<Void> resolveLinks(SourceCall call, SourceAdapter adapter, List<JsonObject> kept, int round,
+        Set<String> previous) {
+      Set<String> wanted = safeReferencesToResolve(kept);
+      if (wanted.isEmpty() || round > MAX_LINK_ROUNDS || wanted.equals(previous) || result != null || finished) {
+        return Future.succeededFuture();
+      }
+      return adapter.resolve(call, wanted)
+          .compose(found -> {
+            index.addAll(found);
+            return found.isEmpty() ? Future.<Void>succeededFuture() : resolveLinks(call, adapter, kept, round + 1, wanted);
+          })
+          .recover(t -> Future.succeededFuture());
     }
 
     private Set<String> safeReferencesToResolve(List<JsonObject> kept) {

@@ -155,6 +155,26 @@ class RecordStreamTest {
   }
 
   @Test
+  void idleStreamGetsHeartbeats(Vertx vertx, VertxTestContext test) {
+    fakes(vertx, Map.of("SLOW", Behaviour.GATED));
+    audit = new TestComponents.MemoryAudit();
+    ServiceConfig config = new ServiceConfig(Path.of("conf"), "127.0.0.1", 0, 10_000, 100);
+    server = await(ShcrServer.start(vertx, config, TestComponents.components(
+        new SourceRegistry(List.of(TestSources.fhir(fakes, "SLOW", true, 5_000))), TestComponents.allowAll(), audit)));
+    new SseClient(vertx).open(server.port(), "/api/v1/patients/9434765919/record", Map.of(), e -> { })
+        .onComplete(test.succeeding(stream -> vertx.setPeriodic(50, id -> {
+          if (stream.comments.get() >= 2) {
+            vertx.cancelTimer(id);
+            fakes.openGate();
+            stream.ended.future().onComplete(test.succeeding(s -> test.verify(() -> {
+              assertThat(s.ofType("complete")).hasSize(1);
+              test.completeNow();
+            })));
+          }
+        })));
+  }
+
+  @Test
   void notLiveSourceIsReportedAndNeverCalled(Vertx vertx, VertxTestContext test) {
     fakes(vertx, Map.of("OK1", Behaviour.NORMAL, "COUNCIL", Behaviour.NORMAL));
     start(vertx, 5_000, f -> List.of(TestSources.fhir(f, "OK1", true, 3_000), TestSources.fhir(f, "COUNCIL", false, 3_000)));

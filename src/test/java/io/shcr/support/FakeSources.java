@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeSources {
 
-  public enum Behaviour { NORMAL, HANG, ERROR_500, GARBAGE, OVERSIZE, SLOW_DRIP, WRONG_PATIENT, GATED, GP_CONNECT }
+  public enum Behaviour { NORMAL, HANG, ERROR_500, GARBAGE, OVERSIZE, SLOW_DRIP, WRONG_PATIENT, GATED, GP_CONNECT, UNKNOWN_PATIENT }
 
   public static final String NHS = "9434765919";
   public static final String OTHER_NHS = "9990000018";
@@ -82,6 +82,8 @@ public final class FakeSources {
       case SLOW_DRIP -> drip(request);
       case GATED -> gate.future().onComplete(v -> answer(request, id, rest, NHS));
       case WRONG_PATIENT -> answer(request, id, rest, OTHER_NHS);
+      case UNKNOWN_PATIENT -> request.response().putHeader("content-type", "application/fhir+json")
+          .end(new JsonObject().put("resourceType", "Bundle").put("type", "searchset").put("total", 0).encode());
       case GP_CONNECT -> request.body().onSuccess(body -> request.response()
           .putHeader("content-type", "application/fhir+json").end(gpConnectBundle().encode()));
       default -> answer(request, id, rest, NHS);

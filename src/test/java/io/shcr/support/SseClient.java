@@ -29,6 +29,7 @@ public final class SseClient {
     public final Promise<Stream> ended = Promise.promise();
     public volatile HttpClientResponse response;
     public volatile Buffer errorBody;
+    public final java.util.concurrent.atomic.AtomicInteger comments = new java.util.concurrent.atomic.AtomicInteger();
     private final StringBuilder pending = new StringBuilder();
 
     public List<SseEvent> ofType(String type) {
@@ -64,6 +65,9 @@ public final class SseClient {
         while ((split = stream.pending.indexOf("\n\n")) >= 0) {
           String frame = stream.pending.substring(0, split);
           stream.pending.delete(0, split + 2);
+          if (frame.startsWith(":")) {
+            stream.comments.incrementAndGet();
+          }
           SseEvent event = parse(frame);
           if (event != null) {
             stream.events.add(event);

@@ -79,6 +79,7 @@ public final class TestComponents {
   }
 
   public static Components components(SourceRegistry registry, AccessGate access, MemoryAudit audit) {
-    return new Components(registry, passThrough(), access, audit, List.of(), () -> { });
+    return new Components(registry, passThrough(), access, ctx -> Future.succeededFuture(DOCTOR), audit, List.of(),
+        Future::succeededFuture);
   }
 }

@@ -1,0 +1,82 @@
+package io.shcr.access;
+
+import io.shcr.api.ApiRoutes;
+import io.shcr.audit.AuditTrail;
+import io.shcr.sources.SourceRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Access control assembled from {@code access-policy.yaml} (and {@code sources.yaml}, through the
+ * registry): the record API's {@link AccessGate}, the {@link Authenticator} other routes share, the
+ * break-glass routes and the demo token minter. Built once at start-up; {@link #close()} releases its
+ * HTTP client.
+ */
+public final class AccessModule {
+
+  private final AccessPolicy policy;
+  private final WebClient client;
+  private final Cis2Authenticator authenticator;
+  private final PolicyGate gate;
+  private final BreakGlassRoutes routes;
+
+  private AccessModule(AccessPolicy policy, WebClient client, Cis2Authenticator authenticator, PolicyGate gate, BreakGlassRoutes routes) {
+    this.policy = policy;
+    this.client = client;
+    this.authenticator = authenticator;
+    this.gate = gate;
+    this.routes = routes;
+  }
+
+  /** Reads the policy from the configuration directory; throws a ConfigException naming every problem. */
+  public static AccessModule create(Vertx vertx, Path configDir, SourceRegistry sources, AuditTrail audit) {
+    return create(vertx, AccessPolicyLoader.load(configDir), sources, audit, Clock.systemUTC());
+  }
+
+  public static AccessModule create(Vertx vertx, AccessPolicy policy, SourceRegistry sources, AuditTrail audit, Clock clock) {
+    WebClient client = WebClient.create(vertx,
+        new WebClientOptions().setUserAgent("shcr-access").setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(20).setMaxWaitQueueSize(1_000));
+    SigningKeys keys = policy.auth().jwksUrl() != null
+        ? new JwksSigningKeys(client, policy.auth().jwksUrl(), policy.auth().jwksRefreshSeconds() * 1000, policy.auth().jwksDeadlineMs())
+        : StaticSigningKeys.fromFiles(policy.auth().publicKeys());
+    Cis2Authenticator authenticator = new Cis2Authenticator(new JwtVerifier(keys, policy.auth(), clock));
+    KeyedHash hash = new KeyedHash(policy.hashSecret());
+    RoleViews roleViews = new RoleViews(policy.roleViews());
+    BreakGlassGrants grants = new BreakGlassGrants(vertx, hash, clock);
+    PolicyGate gate = new PolicyGate(authenticator, new Participation(sources, policy.participants()), roleViews,
+        new PatientThrottle(vertx, hash, clock, policy.throttle()), grants, new SpineClient(client, policy.spine()), policy.breakGlass());
+    BreakGlassRoutes routes = new BreakGlassRoutes(authenticator, gate, roleViews, grants, audit, policy.breakGlass(), clock);
+    return new AccessModule(policy, client, authenticator, gate, routes);
+  }
+
+  public AccessGate gate() {
+    return gate;
+  }
+
+  public Authenticator authenticator() {
+    return authenticator;
+  }
+
+  /** The break-glass route, to add to {@code Components.extraRoutes}. */
+  public ApiRoutes routes() {
+    return routes;
+  }
+
+  /** The demo token minter (demo key only); throws when the policy configures no demo key. */
+  public DemoTokens demoTokens() {
+    return DemoTokens.of(policy);
+  }
+
+  public AccessPolicy policy() {
+    return policy;
+  }
+
+  public void close() {
+    client.close();
+  }
+}

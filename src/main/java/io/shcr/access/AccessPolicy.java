@@ -1,0 +1,97 @@
+package io.shcr.access;
+
+import io.shcr.record.Section;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything {@code access-policy.yaml} says, typed and validated once at start-up by
+ * {@link AccessPolicyLoader}: how tokens are checked, who participates, what each job role sees, how
+ * break-glass, the Spine lookups and throttling behave, and the demo personas.
+ */
+public record AccessPolicy(
+    Auth auth,
+    List<Participant> participants,
+    Map<String, RoleView> roleViews,
+    BreakGlass breakGlass,
+    Spine spine,
+    Throttle throttle,
+    byte[] hashSecret,
+    Demo demo) {
+
+  /**
+   * @param issuer the expected {@code iss}
+   * @param audience the expected {@code aud} (a string, or one member of an array)
+   * @param clockSkewSeconds tolerance on {@code exp} and {@code nbf}
+   * @param jwksUrl the identity provider's JWKS, or null when static keys are used
+   * @param jwksRefreshSeconds how often the JWKS is fetched again
+   * @param jwksDeadlineMs the deadline of one JWKS fetch
+   * @param publicKeys static PEM public keys, by {@code kid}
+   */
+  public record Auth(
+      String issuer,
+      String audience,
+      long clockSkewSeconds,
+      String jwksUrl,
+      long jwksRefreshSeconds,
+      long jwksDeadlineMs,
+      List<KeyFile> publicKeys) {}
+
+  public record KeyFile(String kid, Path file) {}
+
+  /** An organisation under the information sharing agreement that is not (or not only) a source. */
+  public record Participant(String ods, String name, boolean live) {}
+
+  /**
+   * @param name the role's display name
+   * @param sections what it may see; empty for none
+   * @param note why it sees nothing, when it does not
+   */
+  public record RoleView(String name, Set<Section> sections, String note) {}
+
+  public record BreakGlass(long windowMs, int justificationMinLength, int justificationMaxLength, List<Reason> reasons) {
+
+    public Optional<Reason> reason(String code) {
+      return reasons.stream().filter(r -> r.code().equals(code)).findFirst();
+    }
+
+    public boolean overridesObjection(String code) {
+      return code != null && reason(code).map(Reason::overridesObjection).orElse(false);
+    }
+  }
+
+  public record Reason(String code, String display, boolean overridesObjection) {}
+
+  public record Spine(Endpoint consent, Endpoint pds) {}
+
+  public record Endpoint(String baseUrl, long deadlineMs) {}
+
+  public record Throttle(long windowMs, int perUser, int perOrganisation) {}
+
+  /**
+   * @param privateKey the demo signing key (PKCS#8 PEM), or null when no demo is configured
+   * @param kid the key id put in minted tokens' headers
+   * @param lifetimeMinutes default token lifetime
+   * @param personas ready-made users for the demo
+   */
+  public record Demo(Path privateKey, String kid, long lifetimeMinutes, List<Persona> personas) {
+
+    public Optional<Persona> persona(String id) {
+      return personas.stream().filter(p -> p.id().equals(id)).findFirst();
+    }
+  }
+
+  /** A demo user with one role; {@code roleCode} is the CIS2 colon triple ending in the job role. */
+  public record Persona(
+      String id,
+      String description,
+      String user,
+      String name,
+      String roleProfileId,
+      String roleCode,
+      String org,
+      List<String> activityCodes) {}
+}

@@ -1,0 +1,246 @@
+package io.shcr.access;
+
+import io.shcr.access.AccessPolicy.Auth;
+import io.shcr.access.AccessPolicy.BreakGlass;
+import io.shcr.access.AccessPolicy.Demo;
+import io.shcr.access.AccessPolicy.Endpoint;
+import io.shcr.access.AccessPolicy.KeyFile;
+import io.shcr.access.AccessPolicy.Participant;
+import io.shcr.access.AccessPolicy.Persona;
+import io.shcr.access.AccessPolicy.Reason;
+import io.shcr.access.AccessPolicy.RoleView;
+import io.shcr.access.AccessPolicy.Throttle;
+import io.shcr.config.ConfigException;
+import io.shcr.config.Fields;
+import io.shcr.config.YamlFiles;
+import io.shcr.record.Section;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads {@code access-policy.yaml} into an {@link AccessPolicy}, collecting every problem (entry and
+ * field) so an operator fixes the file in one pass. Key files are checked to exist here, not parsed.
+ */
+public final class AccessPolicyLoader {
+
+  public static final String FILE = "access-policy.yaml";
+
+  private final Path configDir;
+  private final Function<String, String> environment;
+  private final List<String> problems = new ArrayList<>();
+
+  private AccessPolicyLoader(Path configDir, Function<String, String> environment) {
+    this.configDir = configDir;
+    this.environment = environment;
+  }
+
+  public static AccessPolicy load(Path configDir) {
+    return load(configDir, System::getenv);
+  }
+
+  public static AccessPolicy load(Path configDir, Function<String, String> environment) {
+    JsonObject root = YamlFiles.read(configDir.resolve(FILE));
+    return new AccessPolicyLoader(configDir, environment).parse(root);
+  }
+
+  private AccessPolicy parse(JsonObject root) {
+    Fields top = new Fields(root, "access-policy", problems);
+    Fields spine = top.nested("spine");
+    AccessPolicy policy = new AccessPolicy(
+        auth(section(root, "authentication")),
+        participants(root),
+        roleViews(top.object("roleViews")),
+        breakGlass(section(root, "breakGlass")),
+        new AccessPolicy.Spine(endpoint(spine.nested("consent")), endpoint(spine.nested("pds"))),
+        throttle(top.nested("throttle")),
+        secret(top.nested("keyedHash")),
+        demo(section(root, "demo")));
+    if (!problems.isEmpty()) {
+      throw ConfigException.of(configDir.resolve(FILE).toString(), problems);
+    }
+    return policy;
+  }
+
+  private Auth auth(Json section) {
+    Fields f = fields(section);
+    String jwksUrl = f.optionalString("jwksUrl", null);
+    List<KeyFile> keys = new ArrayList<>();
+    JsonArray list = array(section, "publicKeys");
+    for (int i = 0; i < list.size(); i++) {
+      Fields key = new Fields(list.getJsonObject(i), f.where() + ".publicKeys[" + i + "]", problems);
+      String kid = key.requiredString("kid");
+      Path file = existingFile(key, "file");
+      keys.add(new KeyFile(kid, file));
+    }
+    if ((jwksUrl == null) == keys.isEmpty()) {
+      f.problem("jwksUrl", "give exactly one of jwksUrl or publicKeys");
+    }
+    return new Auth(
+        f.requiredString("issuer"),
+        f.requiredString("audience"),
+        f.number("clockSkewSeconds", 60L, 0, 300),
+        jwksUrl,
+        f.number("jwksRefreshSeconds", 3600L, 60, 86_400),
+        f.number("jwksDeadlineMs", 3000L, 100, 60_000),
+        List.copyOf(keys));
+  }
+
+  private List<Participant> participants(JsonObject root) {
+    JsonArray list = array(new Json(root, "access-policy"), "participants");
+    List<Participant> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Fields p = new Fields(list.getJsonObject(i), "participants[" + i + "]", problems);
+      out.add(new Participant(p.requiredString("ods"), p.optionalString("name", ""), p.bool("live", null)));
+    }
+    return List.copyOf(out);
+  }
+
+  private Map<String, RoleView> roleViews(JsonObject views) {
+    Map<String, RoleView> out = new LinkedHashMap<>();
+    for (String role : views.fieldNames()) {
+      Object value = views.getValue(role);
+      Fields f = new Fields(value instanceof JsonObject o ? o : null, "roleViews." + role, problems);
+      if (!(value instanceof JsonObject)) {
+        f.problem("sections", "expected a mapping with name and sections");
+        continue;
+      }
+      out.put(role, new RoleView(f.optionalString("name", role), sections(f, (JsonObject) value), f.optionalString("note", null)));
+    }
+    return Map.copyOf(out);
+  }
+
+  private Set<Section> sections(Fields f, JsonObject view) {
+    if ("all".equals(view.getValue("sections"))) {
+      return Set.copyOf(EnumSet.allOf(Section.class));
+    }
+    Set<Section> out = EnumSet.noneOf(Section.class);
+    for (String name : f.stringList("sections", true)) {
+      Section.fromWireName(name).ifPresentOrElse(out::add, () -> f.problem("sections", "unknown section '" + name + "'"));
+    }
+    return Set.copyOf(out);
+  }
+
+  private BreakGlass breakGlass(Json section) {
+    Fields f = fields(section);
+    JsonArray list = array(section, "reasons");
+    List<Reason> reasons = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Fields r = new Fields(list.getJsonObject(i), f.where() + ".reasons[" + i + "]", problems);
+      reasons.add(new Reason(r.requiredString("code"), r.optionalString("display", ""), r.bool("overridesObjection", false)));
+    }
+    if (reasons.isEmpty()) {
+      f.problem("reasons", "at least one break-glass reason code is required");
+    }
+    return new BreakGlass(
+        f.number("windowMinutes", 240L, 1, 24 * 60) * 60_000,
+        (int) f.number("justificationMinLength", 20L, 1, 1_000),
+        (int) f.number("justificationMaxLength", 2_000L, 10, 20_000),
+        List.copyOf(reasons));
+  }
+
+  private Endpoint endpoint(Fields f) {
+    String base = f.optionalString("baseUrl", "http://127.0.0.1:8090/spine");
+    base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    if (!base.startsWith("http://") && !base.startsWith("https://")) {
+      f.problem("baseUrl", "expected an http(s) URL, found " + base);
+    }
+    return new Endpoint(base, f.number("deadlineMs", 2_000L, 50, 60_000));
+  }
+
+  private Throttle throttle(Fields f) {
+    return new Throttle(
+        f.number("windowMinutes", 60L, 1, 24 * 60) * 60_000,
+        (int) f.number("perUser", 60L, 1, 1_000_000),
+        (int) f.number("perOrganisation", 3_000L, 1, 10_000_000));
+  }
+
+  private byte[] secret(Fields f) {
+    String envName = f.optionalString("secretEnv", "SHCR_ACCESS_HASH_SECRET");
+    String fromEnv = envName == null ? null : environment.apply(envName);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return checkedSecret(f, fromEnv);
+    }
+    String inline = f.optionalString("secret", null);
+    if (inline == null || !f.bool("allowInlineSecret", false)) {
+      f.problem("secret", "set the environment variable " + envName + " (or an inline secret with allowInlineSecret: true, demo only)");
+      return new byte[32];
+    }
+    return checkedSecret(f, inline);
+  }
+
+  private byte[] checkedSecret(Fields f, String secret) {
+    if (secret.length() < 16) {
+      f.problem("secret", "the keyed-hash secret must be at least 16 characters");
+    }
+    return secret.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private Demo demo(Json section) {
+    Fields f = fields(section);
+    Path key = section.json().getValue("privateKey") == null ? null : existingFile(f, "privateKey");
+    JsonArray list = array(section, "personas");
+    List<Persona> personas = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Fields p = new Fields(list.getJsonObject(i), f.where() + ".personas[" + i + "]", problems);
+      String roleCode = p.requiredString("roleCode");
+      if (roleCode != null && roleCode.split(":").length != 3) {
+        p.problem("roleCode", "expected a colon triple such as S8000:G8000:R8000");
+      }
+      personas.add(new Persona(p.requiredString("id"), p.optionalString("description", ""), p.requiredString("user"),
+          p.requiredString("name"), p.requiredString("roleProfileId"), roleCode, p.requiredString("org"),
+          List.copyOf(p.stringList("activityCodes", false))));
+    }
+    return new Demo(key, f.optionalString("kid", "shcr-demo"), f.number("lifetimeMinutes", 480L, 1, 7 * 24 * 60),
+        List.copyOf(personas));
+  }
+
+  private Path existingFile(Fields f, String field) {
+    String name = f.requiredString(field);
+    if (name == null) {
+      return null;
+    }
+    Path file = configDir.resolve(name);
+    if (!Files.isRegularFile(file)) {
+      f.problem(field, "file not found: " + file);
+    }
+    return file;
+  }
+
+  private JsonArray array(Json section, String field) {
+    Object value = section.json().getValue(field);
+    if (value == null) {
+      return new JsonArray();
+    }
+    if (value instanceof JsonArray a && a.stream().allMatch(JsonObject.class::isInstance)) {
+      return a;
+    }
+    fields(section).problem(field, "expected a list of mappings");
+    return new JsonArray();
+  }
+
+  private Json section(JsonObject root, String name) {
+    Object value = root.getValue(name);
+    Json json = new Json(value instanceof JsonObject o ? o : new JsonObject(), name);
+    if (value != null && !(value instanceof JsonObject)) {
+      problems.add(name + ": expected a mapping");
+    }
+    return json;
+  }
+
+  /** A mapping together with its name, for the lists {@link Fields} does not read. */
+  private record Json(JsonObject json, String where) {}
+
+  private Fields fields(Json json) {
+    return new Fields(json.json(), json.where(), problems);
+  }
+}

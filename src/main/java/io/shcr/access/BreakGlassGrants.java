@@ -1,0 +1,57 @@
+package io.shcr.access;
+
+import io.shcr.nhs.NhsNumber;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Active break-glass grants, in a Vert.x shared-data map so every node of a cluster honours a grant
+ * made on any one. The key is a keyed hash of user and NHS number (never the number itself); the value
+ * holds only the reason code and the expiry; the entry's time to live is the grant's window.
+ */
+public final class BreakGlassGrants {
+
+  public static final String MAP_NAME = "shcr.access.break-glass";
+
+  private final Vertx vertx;
+  private final KeyedHash hash;
+  private final Clock clock;
+
+  public BreakGlassGrants(Vertx vertx, KeyedHash hash, Clock clock) {
+    this.vertx = vertx;
+    this.hash = hash;
+    this.clock = clock;
+  }
+
+  /** An active grant. */
+  public record Grant(String reasonCode, Instant expiresAt) {}
+
+  public Future<Grant> grant(String userId, NhsNumber patient, String reasonCode, long windowMs) {
+    Instant expires = clock.instant().plusMillis(windowMs);
+    JsonObject value = new JsonObject().put("reason", reasonCode).put("expiresAt", expires.toEpochMilli());
+    return map().compose(map -> map.put(key(userId, patient), value, windowMs)).map(done -> new Grant(reasonCode, expires));
+  }
+
+  /** The user's active grant for this patient, if any (an expired one is never returned). */
+  public Future<Optional<Grant>> find(String userId, NhsNumber patient) {
+    return map().compose(map -> map.get(key(userId, patient))).map(value -> {
+      if (value == null || clock.millis() >= value.getLong("expiresAt", 0L)) {
+        return Optional.empty();
+      }
+      return Optional.of(new Grant(value.getString("reason"), Instant.ofEpochMilli(value.getLong("expiresAt"))));
+    });
+  }
+
+  private Future<AsyncMap<String, JsonObject>> map() {
+    return vertx.sharedData().getAsyncMap(MAP_NAME);
+  }
+
+  private String key(String userId, NhsNumber patient) {
+    return hash.of("break-glass", userId, patient.value());
+  }
+}

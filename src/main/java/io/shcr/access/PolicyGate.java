@@ -1,0 +1,121 @@
+package io.shcr.access;
+
+import io.shcr.api.ApiError;
+import io.shcr.nhs.NhsNumber;
+import io.shcr.record.RecordRequest;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * The access gate of the record API: every rule, in the order that refuses cheapest first and asks
+ * the Spine only for requests that could be allowed. Authentication (401), participation of the
+ * user's organisation (403 NO_ORGANISATION_CONSENT), role view (403 ACCESS_DENIED), throttling (429
+ * THROTTLED), legitimate relationship (403 NO_RELATIONSHIP, or settled by the user's own source),
+ * objection (403 NO_PATIENT_CONSENT, 503 CONSENT_UNAVAILABLE) and restriction (masking). Refusals are
+ * successful Futures holding a refused decision; only a broken dependency fails the Future.
+ */
+public final class PolicyGate implements AccessGate {
+
+  private final Authenticator authenticator;
+  private final Participation participation;
+  private final RoleViews roleViews;
+  private final PatientThrottle throttle;
+  private final BreakGlassGrants grants;
+  private final SpineClient spine;
+  private final AccessPolicy.BreakGlass breakGlass;
+
+  public PolicyGate(Authenticator authenticator, Participation participation, RoleViews roleViews, PatientThrottle throttle,
+      BreakGlassGrants grants, SpineClient spine, AccessPolicy.BreakGlass breakGlass) {
+    this.authenticator = authenticator;
+    this.participation = participation;
+    this.roleViews = roleViews;
+    this.throttle = throttle;
+    this.grants = grants;
+    this.spine = spine;
+    this.breakGlass = breakGlass;
+  }
+
+  @Override
+  public Future<AccessDecision> decide(RoutingContext ctx, RecordRequest request) {
+    return authenticator.authenticate(ctx)
+        .compose(principal -> decide(principal, request))
+        .recover(e -> e instanceof AccessRefusedException refused
+            ? Future.succeededFuture(AccessDecision.refused(ctx.get(Cis2Authenticator.PRINCIPAL), refused.error()))
+            : Future.failedFuture(e));
+  }
+
+  /** The decision for an authenticated principal. */
+  public Future<AccessDecision> decide(Principal principal, RecordRequest request) {
+    ApiError notParticipating = participationRefusal(principal);
+    if (notParticipating != null) {
+      return refused(principal, notParticipating);
+    }
+    RoleViews.Outcome view = roleViews.apply(principal.jobRole(), request.sections());
+    if (view.refusal() != null) {
+      return refused(principal, view.refusal());
+    }
+    NhsNumber patient = request.nhsNumber();
+    return throttle.admit(principal, patient).compose(verdict -> verdict.admitted()
+        ? grants.find(principal.userId(), patient).compose(grant -> relationshipAndConsent(principal, request, view, grant))
+        : refused(principal, throttled(verdict)));
+  }
+
+  private Future<AccessDecision> relationshipAndConsent(Principal principal, RecordRequest request, RoleViews.Outcome view,
+      Optional<BreakGlassGrants.Grant> grant) {
+    NhsNumber patient = request.nhsNumber();
+    boolean established = patient.value().equals(principal.patientContext()) || grant.isPresent();
+    String via = established ? null : participation.liveSource(principal.organisation()).map(s -> s.id()).orElse(null);
+    if (!established && via == null) {
+      return refused(principal, noRelationship(principal));
+    }
+    String reason = grant.map(BreakGlassGrants.Grant::reasonCode).orElse(null);
+    boolean overridesObjection = breakGlass.overridesObjection(reason);
+    Future<SpineClient.Objection> objection = spine.objection(patient);
+    Future<SpineClient.Restriction> restriction = spine.restriction(patient);
+    return Future.all(objection, restriction).map(both -> {
+      if (objection.result() == SpineClient.Objection.OBJECTED && !overridesObjection) {
+        return AccessDecision.refused(principal, ApiError.forbidden("NO_PATIENT_CONSENT",
+            "The patient has objected to sharing their record. Only break-glass for emergency-treatment overrides an objection."));
+      }
+      if (objection.result() == SpineClient.Objection.UNAVAILABLE && !overridesObjection) {
+        return AccessDecision.refused(principal, new ApiError(503, "CONSENT_UNAVAILABLE",
+            "The consent service cannot confirm that the patient has not objected to sharing; try again shortly, "
+                + "or break glass for emergency-treatment in an emergency."));
+      }
+      ResourceTransform transform = restriction.result() == SpineClient.Restriction.NONE
+          ? ResourceTransform.IDENTITY : RestrictedPatientMask.INSTANCE;
+      Purpose purpose = grant.isPresent() ? Purpose.EMERGENCY : Purpose.DIRECT_CARE;
+      return new AccessDecision(principal, null, view.sections(), purpose, reason, via, transform);
+    });
+  }
+
+  /** Why this principal's organisation may not use the service, or null when it may. */
+  ApiError participationRefusal(Principal principal) {
+    if (participation.isLive(principal.organisation())) {
+      return null;
+    }
+    String why = participation.isKnown(principal.organisation())
+        ? "is not yet live under the information sharing agreement"
+        : "is not a participant in the information sharing agreement";
+    return ApiError.forbidden("NO_ORGANISATION_CONSENT", "Organisation " + principal.organisation() + " " + why + ".");
+  }
+
+  private ApiError noRelationship(Principal principal) {
+    String reasons = String.join(", ", breakGlass.reasons().stream().map(AccessPolicy.Reason::code).toList());
+    return ApiError.forbidden("NO_RELATIONSHIP", "No legitimate relationship with this patient can be established for "
+        + "organisation " + principal.organisation() + ". Open the record from your clinical system with the patient in "
+        + "context, or, if you must, break glass: POST /api/v1/patients/{nhsNumber}/break-glass with JSON "
+        + "{\"reasonCode\": one of [" + reasons + "], \"justification\": \"...\"} (audited and reviewed).");
+  }
+
+  private static ApiError throttled(PatientThrottle.Verdict verdict) {
+    return new ApiError(429, "THROTTLED", "Too many different patients opened in this period by this "
+        + verdict.limitedBy() + "; try again in " + verdict.retryAfterSeconds() + " s. Privacy officers are alerted.")
+        .withHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
+  }
+
+  private static Future<AccessDecision> refused(Principal principal, ApiError error) {
+    return Future.succeededFuture(AccessDecision.refused(principal, error));
+  }
+}

@@ -1,0 +1,179 @@
+package io.shcr.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.DatabaseException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The production store: one PostgreSQL table through the reactive Vert.x PG client, created on open.
+ * Each row keeps the exact line {@link AuditEntry#toLine()} gives (so {@code audit verify} checks the
+ * same bytes as for files) plus columns to search by. A batch is inserted in one transaction, so it
+ * is durable when the commit returns and all or nothing otherwise. The sequence is the primary key:
+ * if another instance extended the chain first, the insert fails and {@link AuditLog} re-reads the
+ * head and re-seals, so several instances share one gapless chain.
+ */
+public final class PgAuditStore implements AuditStore {
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+  private static final int SCAN_PAGE = 2_000;
+
+  private final Pool pool;
+  private final String table;
+
+  public PgAuditStore(Vertx vertx, PgConnectOptions connect, String table, int poolSize) {
+    if (!IDENTIFIER.matcher(table).matches()) {
+      throw new IllegalArgumentException("not a plain lower-case table name: " + table);
+    }
+    this.table = table;
+    this.pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(connect).using(vertx).build();
+  }
+
+  @Override
+  public Future<ChainHead> open() {
+    return pool.query(schema()).execute().compose(v -> head());
+  }
+
+  @Override
+  public Future<Void> append(List<AuditEntry> entries) {
+    List<Tuple> rows = new ArrayList<>(entries.size());
+    for (AuditEntry entry : entries) {
+      rows.add(Tuple.of(entry.sequence(), entry.time().atOffset(ZoneOffset.UTC), entry.type(), entry.severity(), entry.requestId())
+          .addString(entry.patient()).addString(entry.userId()).addString(entry.organisation())
+          .addLong(entry.refersTo()).addString(entry.toLine()));
+    }
+    String insert = "INSERT INTO " + table
+        + " (seq, recorded, type, severity, request_id, patient, user_id, organisation, refers_to, line)"
+        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    return pool.withTransaction(conn -> conn.preparedQuery(insert).executeBatch(rows))
+        .<Void>mapEmpty()
+        .recover(error -> Future.failedFuture(isDuplicateSequence(error)
+            ? new StaleHeadException("another writer extended the audit chain")
+            : error));
+  }
+
+  @Override
+  public Future<ChainHead> head() {
+    return pool.query("SELECT line FROM " + table + " ORDER BY seq DESC LIMIT 1").execute().map(rows -> {
+      if (rows.size() == 0) {
+        return ChainHead.EMPTY;
+      }
+      AuditEntry last = AuditEntry.parse(rows.iterator().next().getString("line"));
+      if (!last.computedHash().equals(last.hash())) {
+        throw new IllegalStateException("the last audit record in " + table + " does not match its hash; run `shcr audit verify`");
+      }
+      return new ChainHead(last.sequence(), last.hash());
+    });
+  }
+
+  @Override
+  public Future<Void> scan(LineVisitor visitor) {
+    return scanFrom(Long.MIN_VALUE, visitor);
+  }
+
+  private Future<Void> scanFrom(long afterSequence, LineVisitor visitor) {
+    String page = "SELECT seq, line FROM " + table + " WHERE seq > $1 ORDER BY seq LIMIT " + SCAN_PAGE;
+    return pool.preparedQuery(page).execute(Tuple.of(afterSequence)).compose(rows -> {
+      long last = afterSequence;
+      for (Row row : rows) {
+        last = row.getLong("seq");
+        if (!visitor.accept(table + ": seq " + last, row.getString("line"))) {
+          return Future.succeededFuture();
+        }
+      }
+      return rows.size() < SCAN_PAGE ? Future.succeededFuture() : scanFrom(last, visitor);
+    });
+  }
+
+  @Override
+  public Future<AuditPage> search(AuditQuery query) {
+    List<Object> params = new ArrayList<>();
+    StringBuilder where = new StringBuilder(" WHERE type = 'access'");
+    condition(where, params, "patient = ", query.patient());
+    condition(where, params, "user_id = ", query.user());
+    condition(where, params, "organisation = ", query.organisation());
+    condition(where, params, "recorded >= ", query.from() == null ? null : query.from().atOffset(ZoneOffset.UTC));
+    condition(where, params, "recorded < ", query.to() == null ? null : query.to().atOffset(ZoneOffset.UTC));
+    condition(where, params, "seq = ", query.sequence());
+    if (query.alertsOnly()) {
+      where.append(" AND severity = 'high'");
+    }
+    String count = "SELECT count(*) AS total FROM " + table + where;
+    String page = "SELECT line FROM " + table + where + " ORDER BY seq LIMIT " + query.pageSize() + " OFFSET " + query.offset();
+    Tuple tuple = Tuple.tuple(params);
+    return pool.preparedQuery(count).execute(tuple).compose(totals -> {
+      long total = totals.iterator().next().getLong("total");
+      return pool.preparedQuery(page).execute(tuple).compose(rows -> {
+        List<AuditEntry> entries = lines(rows);
+        return outcomes(entries).map(outcomes -> new AuditPage(total, entries, outcomes));
+      });
+    });
+  }
+
+  @Override
+  public Future<List<AuditEntry>> acknowledgements(List<Long> alertSequences) {
+    return referring(AuditEntry.ALERT_ACK, alertSequences);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return pool.close();
+  }
+
+  private Future<Map<Long, AuditEntry>> outcomes(List<AuditEntry> accesses) {
+    return referring(AuditEntry.OUTCOME, accesses.stream().map(AuditEntry::sequence).toList()).map(outcomes -> {
+      Map<Long, AuditEntry> byAccess = new HashMap<>();
+      outcomes.forEach(outcome -> byAccess.put(outcome.refersTo(), outcome));
+      return byAccess;
+    });
+  }
+
+  private Future<List<AuditEntry>> referring(String type, List<Long> sequences) {
+    if (sequences.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    String sql = "SELECT line FROM " + table + " WHERE type = $1 AND refers_to = ANY($2) ORDER BY seq";
+    return pool.preparedQuery(sql).execute(Tuple.tuple().addString(type).addArrayOfLong(sequences.toArray(new Long[0]))).map(PgAuditStore::lines);
+  }
+
+  private static void condition(StringBuilder where, List<Object> params, String clause, Object value) {
+    if (value != null) {
+      params.add(value);
+      where.append(" AND ").append(clause).append('$').append(params.size());
+    }
+  }
+
+  private static List<AuditEntry> lines(RowSet<Row> rows) {
+    List<AuditEntry> entries = new ArrayList<>(rows.size());
+    rows.forEach(row -> entries.add(AuditEntry.parse(row.getString("line"))));
+    return entries;
+  }
+
+  private static boolean isDuplicateSequence(Throwable error) {
+    return error instanceof DatabaseException db && "23505".equals(db.getSqlState());
+  }
+
+  private String schema() {
+    return "CREATE TABLE IF NOT EXISTS " + table + " ("
+        + "seq bigint PRIMARY KEY, recorded timestamptz NOT NULL, type text NOT NULL, severity text NOT NULL,"
+        + " request_id text, patient text, user_id text, organisation text, refers_to bigint, line text NOT NULL);"
+        + "CREATE INDEX IF NOT EXISTS " + table + "_patient ON " + table + " (patient, seq);"
+        + "CREATE INDEX IF NOT EXISTS " + table + "_user ON " + table + " (user_id, seq);"
+        + "CREATE INDEX IF NOT EXISTS " + table + "_org ON " + table + " (organisation, seq);"
+        + "CREATE INDEX IF NOT EXISTS " + table + "_recorded ON " + table + " (recorded);"
+        + "CREATE INDEX IF NOT EXISTS " + table + "_refers ON " + table + " (refers_to) WHERE refers_to IS NOT NULL;"
+        + "CREATE INDEX IF NOT EXISTS " + table + "_alerts ON " + table + " (seq) WHERE severity = 'high'";
+  }
+}

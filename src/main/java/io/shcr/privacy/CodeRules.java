@@ -1,0 +1,135 @@
+package io.shcr.privacy;
+
+import io.shcr.privacy.SensitiveDataConfig.Category;
+import io.shcr.privacy.SensitiveDataConfig.CodeSystem;
+import io.shcr.privacy.SensitiveDataConfig.Match;
+import io.shcr.privacy.SensitiveDataConfig.SecurityLabel;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The configured rules precomputed for the hot path: one hash lookup on a Coding's or Identifier's
+ * {@code system} URI gives everything needed to judge its code or value (sensitive codes, classification
+ * prefixes, security labels, service identifiers). No regex, no allocation for exact codes.
+ */
+final class CodeRules {
+
+  /** What is listed for one system URI. Immutable after construction, shared by every thread. */
+  static final class SystemRule {
+    private final Match match;
+    private final Set<String> codes = new HashSet<>();
+    private final Set<String> labels = new HashSet<>();
+    private final Set<String> identifierValues = new HashSet<>();
+    private int[] prefixLengths = new int[0];
+
+    private SystemRule(Match match) {
+      this.match = match;
+    }
+
+    boolean sensitiveCode(String code) {
+      if (codes.isEmpty()) {
+        return false;
+      }
+      String normal = normalize(match, code);
+      if (match != Match.CLASSIFICATION) {
+        return codes.contains(normal);
+      }
+      for (int length : prefixLengths) {
+        if (length > normal.length()) {
+          break;
+        }
+        if (codes.contains(length == normal.length() ? normal : normal.substring(0, length))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    boolean label(String code) {
+      return labels.contains(code);
+    }
+
+    boolean sensitiveIdentifier(String value) {
+      return !identifierValues.isEmpty() && identifierValues.contains(value.strip());
+    }
+  }
+
+  private final Map<String, SystemRule> bySystem = new HashMap<>();
+
+  CodeRules(SensitiveDataConfig config) {
+    Map<String, CodeSystem> systems = config.codeSystems();
+    for (Category category : config.categories()) {
+      category.codes().forEach((name, codes) -> {
+        CodeSystem system = systems.get(name);
+        for (String uri : system.uris()) {
+          ruleFor(uri, system.match()).codes.addAll(codes);
+        }
+      });
+      category.identifiers().forEach((uri, values) -> ruleFor(uri, Match.EXACT).identifierValues.addAll(values));
+    }
+    for (SecurityLabel label : config.securityLabels()) {
+      ruleFor(label.system(), Match.EXACT).labels.addAll(label.codes());
+    }
+    for (SystemRule rule : bySystem.values()) {
+      if (rule.match == Match.CLASSIFICATION) {
+        TreeSet<Integer> lengths = new TreeSet<>();
+        rule.codes.forEach(code -> lengths.add(code.length()));
+        rule.prefixLengths = lengths.stream().mapToInt(Integer::intValue).toArray();
+      }
+    }
+  }
+
+  private SystemRule ruleFor(String uri, Match match) {
+    SystemRule rule = bySystem.computeIfAbsent(uri, k -> new SystemRule(match));
+    return rule.match == match || match == Match.EXACT ? rule : replaceMatch(uri, rule, match);
+  }
+
+  private SystemRule replaceMatch(String uri, SystemRule existing, Match match) {
+    SystemRule rule = new SystemRule(match);
+    rule.codes.addAll(existing.codes);
+    rule.labels.addAll(existing.labels);
+    rule.identifierValues.addAll(existing.identifierValues);
+    bySystem.put(uri, rule);
+    return rule;
+  }
+
+  /** The rule for a system URI, or null when nothing is listed for it. */
+  SystemRule rule(String system) {
+    return bySystem.get(system);
+  }
+
+  /** A code as it is compared: Read v2 without its term suffix; classifications without dots or marks. */
+  static String normalize(Match match, String code) {
+    return switch (match) {
+      case EXACT -> code.strip();
+      case READ_V2 -> {
+        String c = code.strip();
+        yield c.length() > 5 ? c.substring(0, 5) : c;
+      }
+      case CLASSIFICATION -> classification(code);
+    };
+  }
+
+  private static String classification(String code) {
+    boolean clean = true;
+    for (int i = 0; i < code.length() && clean; i++) {
+      char c = code.charAt(i);
+      clean = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+    if (clean) {
+      return code;
+    }
+    StringBuilder out = new StringBuilder(code.length());
+    for (int i = 0; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c == '.' || c == '+' || c == '*' || c == '\u2020' || Character.isWhitespace(c)) {
+        continue;
+      }
+      out.append(Character.toUpperCase(c));
+    }
+    return out.toString();
+  }
+}

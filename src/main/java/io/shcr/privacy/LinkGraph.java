@@ -1,0 +1,182 @@
+package io.shcr.privacy;
+
+import io.shcr.fhir.References;
+import io.shcr.fhir.ResourceIndex;
+import io.shcr.fhir.Resources;
+import io.shcr.privacy.ResourceInspector.Inspection;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The links of one batch, followed through what is known for the source in this request, to decide what
+ * is withheld. A resource is withheld when it is unreadable, carries a sensitive code, identifier or
+ * label, has a link it needs that cannot be resolved, or refers (at any distance) to a withheld resource.
+ * Built per call and discarded with it: it holds nothing beyond the request.
+ *
+ * <p>Only what the batch reaches is inspected, each resource once: the batch, then the resources its
+ * references resolve to, and theirs. Withholding then spreads backwards along the references, so cycles
+ * and shared targets are handled in linear time.
+ */
+final class LinkGraph {
+
+  private enum Kind { CONTAINED, FETCHABLE, NOT_FETCHED, UNPARSEABLE }
+
+  private static final class Node {
+    final Object resource;
+    final boolean patient;
+    final List<Node> referrers = new ArrayList<>(2);
+    final List<String> unresolved = new ArrayList<>(0);
+    Inspection inspection;
+    boolean withheld;
+
+    Node(Object resource) {
+      this.resource = resource;
+      this.patient = resource instanceof JsonObject json && "Patient".equals(json.getValue("resourceType"));
+    }
+  }
+
+  private final ResourceInspector inspector;
+  private final Set<String> notFetched;
+  private final ResourceIndex context;
+  private final Map<String, JsonObject> batchByReference = new HashMap<>();
+  private final Map<Object, Node> nodes = new IdentityHashMap<>();
+  private final ArrayDeque<Node> toExplore = new ArrayDeque<>();
+
+  LinkGraph(ResourceInspector inspector, Set<String> notFetched, List<?> batch, ResourceIndex context) {
+    this.inspector = inspector;
+    this.notFetched = notFetched;
+    this.context = context;
+    for (Object resource : batch) {
+      String key = resource instanceof JsonObject json ? Resources.localReference(json) : null;
+      if (key != null) {
+        batchByReference.putIfAbsent(key, (JsonObject) resource);
+      }
+    }
+    for (Object resource : batch) {
+      if (resource != null) {
+        node(resource);
+      }
+    }
+    while (!toExplore.isEmpty()) {
+      explore(toExplore.poll());
+    }
+    spreadWithholding();
+  }
+
+  /** True when the resource must not be released (null and unknown objects are withheld). */
+  boolean withheld(Object resource) {
+    Node node = resource == null ? null : nodes.get(resource);
+    return node == null || node.withheld;
+  }
+
+  /** The inspection made of a batch resource. */
+  Inspection inspection(Object resource) {
+    Node node = nodes.get(resource);
+    return node == null ? Inspection.UNREADABLE : node.inspection;
+  }
+
+  /** True when a released resource must not carry this reference: its target is withheld or unresolvable. */
+  boolean blocks(String reference) {
+    Kind kind = kind(reference);
+    if (kind == Kind.CONTAINED) {
+      return false;
+    }
+    if (kind == Kind.UNPARSEABLE) {
+      return true;
+    }
+    JsonObject target = lookup(reference);
+    if (target == null) {
+      return kind == Kind.FETCHABLE;
+    }
+    Node node = nodes.get(target);
+    return node == null || node.withheld;
+  }
+
+  /** The {@code Type/id} of every needed reference not yet known, for the adapter to fetch. */
+  Set<String> unresolvedReferences() {
+    Set<String> out = new LinkedHashSet<>();
+    for (Node node : nodes.values()) {
+      for (String reference : node.unresolved) {
+        if (kind(reference) == Kind.FETCHABLE) {
+          out.add(References.localPart(reference));
+        }
+      }
+    }
+    return out;
+  }
+
+  private Node node(Object resource) {
+    Node node = nodes.get(resource);
+    if (node == null) {
+      node = new Node(resource);
+      nodes.put(resource, node);
+      toExplore.add(node);
+    }
+    return node;
+  }
+
+  private void explore(Node node) {
+    Inspection inspection = inspector.inspect(node.resource, !node.patient);
+    node.inspection = inspection;
+    if (inspection.unreadable() || (!node.patient && inspection.blocked())) {
+      node.withheld = true;
+      return;
+    }
+    for (String reference : inspection.references()) {
+      Kind kind = kind(reference);
+      if (kind == Kind.CONTAINED) {
+        continue;
+      }
+      JsonObject target = kind == Kind.UNPARSEABLE ? null : lookup(reference);
+      if (target != null) {
+        node(target).referrers.add(node);
+      } else if (kind != Kind.NOT_FETCHED) {
+        node.unresolved.add(reference);
+      }
+    }
+    if (!node.patient && !node.unresolved.isEmpty()) {
+      node.withheld = true;
+    }
+  }
+
+  private void spreadWithholding() {
+    ArrayDeque<Node> queue = new ArrayDeque<>();
+    for (Node node : nodes.values()) {
+      if (node.withheld && !node.patient) {
+        queue.add(node);
+      }
+    }
+    while (!queue.isEmpty()) {
+      for (Node referrer : queue.poll().referrers) {
+        if (!referrer.withheld && !referrer.patient) {
+          referrer.withheld = true;
+          queue.add(referrer);
+        }
+      }
+    }
+  }
+
+  private JsonObject lookup(String reference) {
+    JsonObject local = batchByReference.get(References.localPart(reference));
+    return local != null ? local : context.resolve(reference).orElse(null);
+  }
+
+  private Kind kind(String reference) {
+    if (reference.startsWith("#")) {
+      return Kind.CONTAINED;
+    }
+    String local = References.localPart(reference);
+    int slash = local == null ? -1 : local.indexOf('/');
+    if (slash <= 0 || slash == local.length() - 1 || !Character.isUpperCase(local.charAt(0))) {
+      return Kind.UNPARSEABLE;
+    }
+    return notFetched.contains(local.substring(0, slash)) ? Kind.NOT_FETCHED : Kind.FETCHABLE;
+  }
+}

@@ -1,0 +1,99 @@
+package io.shcr.privacy;
+
+import io.shcr.fhir.ResourceIndex;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The privacy filter driven by {@code sensitive-data.yaml}: every resource from every source passes it
+ * before any output. What it withholds:
+ * <ul>
+ *   <li>a resource with a listed code in any Coding anywhere in it (extensions and contained resources
+ *       included), or an Identifier naming a listed sexual health or fertility service;</li>
+ *   <li>a resource carrying a listed security label (confidentiality R or V, sensitivity HIV, STD, ...);</li>
+ *   <li>a resource that refers, at any distance, to a withheld one (a medicine for a withheld condition,
+ *       the results and letters of a withheld encounter, an encounter at a withheld clinic);</li>
+ *   <li>a resource with a link it needs that cannot be resolved, and anything it cannot read (fail closed).</li>
+ * </ul>
+ * What it releases is a copy without narrative. {@code List} resources (GP Connect's clinical area and
+ * consultation lists) are never released: their items arrive as resources in their own right, and a list
+ * rebuilt without withheld entries would still tell (its warning code, an empty list without a reason,
+ * gaps in its ordering). A Patient is never withheld for a label or a code: see {@link ReleasedCopy}.
+ *
+ * <p>The withheld count (for audit only) counts resources held back for privacy; unreleased Lists that
+ * were not themselves withheld are not counted. Stateless after start-up and safe to share between threads.
+ */
+public final class RuleBasedPrivacyFilter implements PrivacyFilter {
+
+  private final ResourceInspector inspector;
+  private final ReleasedCopy copies;
+  private final Set<String> notFetched;
+
+  public RuleBasedPrivacyFilter(SensitiveDataConfig config) {
+    this.inspector = new ResourceInspector(new CodeRules(config));
+    this.copies = new ReleasedCopy(inspector);
+    this.notFetched = Set.copyOf(config.notFetched());
+  }
+
+  /** Reads and validates {@code sensitive-data.yaml} and its code lists; a bad file throws ConfigException. */
+  public static RuleBasedPrivacyFilter load(Path configDir) {
+    return new RuleBasedPrivacyFilter(SensitiveDataConfig.load(configDir));
+  }
+
+  @Override
+  public Set<String> referencesToResolve(List<JsonObject> resources, ResourceIndex known) {
+    try {
+      if (resources == null || resources.isEmpty()) {
+        return Set.of();
+      }
+      return new LinkedHashSet<>(graph(resources, known).unresolvedReferences());
+    } catch (RuntimeException | StackOverflowError e) {
+      return Set.of();
+    }
+  }
+
+  @Override
+  public FilterResult filter(List<JsonObject> resources, ResourceIndex context) {
+    if (resources == null || resources.isEmpty()) {
+      return new FilterResult(List.of(), 0);
+    }
+    try {
+      LinkGraph graph = graph(resources, context);
+      List<JsonObject> released = new ArrayList<>(resources.size());
+      int withheld = 0;
+      for (Object item : resources) {
+        JsonObject copy = graph.withheld(item) ? null : release((JsonObject) item, graph);
+        if (copy != null) {
+          released.add(copy);
+        } else if (!isUnwithheldList(item, graph)) {
+          withheld++;
+        }
+      }
+      return new FilterResult(List.copyOf(released), withheld);
+    } catch (RuntimeException | StackOverflowError e) {
+      return new FilterResult(List.of(), resources.size());
+    }
+  }
+
+  private JsonObject release(JsonObject resource, LinkGraph graph) {
+    if ("List".equals(resource.getValue("resourceType"))) {
+      return null;
+    }
+    if (ReleasedCopy.isPatient(resource)) {
+      return copies.ofPatient(resource, graph.inspection(resource), graph::blocks);
+    }
+    return copies.of(resource);
+  }
+
+  private static boolean isUnwithheldList(Object item, LinkGraph graph) {
+    return item instanceof JsonObject json && "List".equals(json.getValue("resourceType")) && !graph.withheld(item);
+  }
+
+  private LinkGraph graph(List<JsonObject> resources, ResourceIndex context) {
+    return new LinkGraph(inspector, notFetched, resources, context == null ? new ResourceIndex() : context);
+  }
+}

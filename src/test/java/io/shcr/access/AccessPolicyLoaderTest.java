@@ -1,0 +1,76 @@
+package io.shcr.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.shcr.config.ConfigException;
+import io.shcr.record.Section;
+import io.shcr.sources.SourceRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped policy loads and agrees with the simulated network; a broken one names every problem. */
+class AccessPolicyLoaderTest {
+
+  @Test
+  void theShippedPolicyLoadsAndAgreesWithSources() {
+    AccessPolicy policy = AccessPolicyLoader.load(Path.of("conf"), name -> null);
+    assertThat(policy.roleViews().get("R8000").sections()).containsExactlyInAnyOrder(Section.values());
+    assertThat(policy.roleViews().get("R0001").sections()).isEmpty();
+    assertThat(policy.demo().personas()).extracting(AccessPolicy.Persona::id)
+        .containsExactly("ed-doctor", "social-worker", "receptionist", "privacy-officer", "not-live-council");
+    Path sources = Path.of("conf/sources.yaml");
+    if (Files.isRegularFile(sources)) {
+      SourceRegistry registry = SourceRegistry.load(sources);
+      Participation participation = new Participation(registry, policy.participants());
+      assertThat(participation.liveSource("RXN")).isPresent();
+      assertThat(participation.isLive("888")).isTrue();
+      assertThat(participation.isLive("890")).isFalse();
+      assertThat(participation.isKnown("890")).isTrue();
+    }
+  }
+
+  @Test
+  void theEnvironmentSecretWinsOverTheInlineOne() {
+    AccessPolicy inline = AccessPolicyLoader.load(Path.of("conf"), name -> null);
+    AccessPolicy env = AccessPolicyLoader.load(Path.of("conf"), name -> "a-production-secret-from-the-vault");
+    assertThat(new String(env.hashSecret())).isEqualTo("a-production-secret-from-the-vault");
+    assertThat(new KeyedHash(env.hashSecret()).of("x")).isNotEqualTo(new KeyedHash(inline.hashSecret()).of("x"));
+  }
+
+  @Test
+  void everyProblemIsNamed(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("access-policy.yaml"), """
+        authentication:
+          audience: shcr
+          publicKeys:
+            - {kid: k1, file: missing.pem}
+        roleViews:
+          R8000: {sections: [demographics, gossip]}
+        breakGlass:
+          reasons: []
+        keyedHash:
+          secret: short
+        """);
+    assertThatThrownBy(() -> AccessPolicyLoader.load(dir, name -> null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("authentication.issuer: required")
+        .hasMessageContaining("missing.pem")
+        .hasMessageContaining("roleViews.R8000.sections: unknown section 'gossip'")
+        .hasMessageContaining("breakGlass.reasons")
+        .hasMessageContaining("SHCR_ACCESS_HASH_SECRET");
+  }
+
+  @Test
+  void aParticipantMayNotAlsoBeASource() {
+    SourceRegistry registry = AccessTestBed.sources();
+    assertThatThrownBy(() -> new Participation(registry, List.of(new AccessPolicy.Participant("RXN", "dup", true))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("already a source");
+    assertThat(new RoleViews(Map.of()).permitted("R8000")).isEmpty();
+  }
+}

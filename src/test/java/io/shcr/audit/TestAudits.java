@@ -1,0 +1,47 @@
+package io.shcr.audit;
+
+import io.shcr.access.Principal;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** Access records and helpers for the audit tests. */
+final class TestAudits {
+
+  static final String PATIENT_A = "9434765919";
+  static final String PATIENT_B = "9434765870";
+
+  private TestAudits() {}
+
+  static Principal principal(String userId, String organisation, String jobRole) {
+    return new Principal(userId, "Dr " + userId, "RP-" + userId, jobRole, organisation, Set.of("B0370", "B0360"), null);
+  }
+
+  static AccessAudit view(String requestId, String nhsNumber, String userId, String organisation) {
+    return new AccessAudit(requestId, Instant.now(), principal(userId, organisation, "R8000"), "record.view", nhsNumber,
+        "direct-care", null, List.of("summary", "medications"), List.of("gp-a", "trust-b"), "allowed", null,
+        "127.0.0.1", "test-agent");
+  }
+
+  static AccessAudit breakGlass(String requestId, String nhsNumber, String userId) {
+    return new AccessAudit(requestId, Instant.now(), principal(userId, "RR8", "R8000"), AuditRecords.BREAK_GLASS, nhsNumber,
+        "emergency", "UNCONSCIOUS", List.of("summary"), List.of("gp-a"), "allowed", null, "10.0.0.7", "test-agent");
+  }
+
+  static AccessAudit throttled(String requestId, String nhsNumber, String userId) {
+    return new AccessAudit(requestId, Instant.now(), principal(userId, "RR8", "R8000"), "record.view", nhsNumber,
+        "direct-care", null, List.of(), List.of(), "refused", AuditRecords.THROTTLED, "10.0.0.8", "test-agent");
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
