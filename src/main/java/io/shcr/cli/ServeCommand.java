@@ -86,7 +86,7 @@ public final class ServeCommand implements Callable<Integer> {
   private static Components withRoute(Components components, ApiRoutes routes) {
     List<ApiRoutes> extra = new ArrayList<>(components.extraRoutes());
     extra.add(routes);
-    return new Components(components.sources(), components.privacy(), components.access(), components.audit(),
+    return new Components(components.sources(), components.privacy(), components.access(), components.authenticator(), components.audit(),
         List.copyOf(extra), components.onClose());
   }
 }

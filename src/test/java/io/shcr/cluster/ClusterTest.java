@@ -4,9 +4,15 @@ import static io.shcr.cluster.LoopbackCluster.await;
 import static io.shcr.cluster.LoopbackCluster.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shcr.access.AccessPolicy;
+import io.shcr.access.BreakGlassGrants;
+import io.shcr.access.KeyedHash;
+import io.shcr.access.PatientThrottle;
+import io.shcr.access.Principal;
 import io.shcr.api.Components;
 import io.shcr.api.ShcrServer;
 import io.shcr.config.ServiceConfig;
+import io.shcr.nhs.NhsNumber;
 import io.shcr.sources.SourceRegistry;
 import io.shcr.support.FakeSources;
 import io.shcr.support.FakeSources.Behaviour;
@@ -19,10 +25,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.shareddata.Counter;
 import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,8 +51,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ClusterTest {
 
   private static final int CAP = 5;
+  private static final KeyedHash HASH = new KeyedHash("cluster-test-secret".getBytes(StandardCharsets.UTF_8));
+  private static final Principal DOCTOR = TestComponents.DOCTOR;
+  private static final Principal NURSE = new Principal("555000000002", "Nurse Test", "555000000002-01", "R8001", "RXN",
+      Set.of("B0370"), null);
   private static final List<String> FORBIDDEN = List.of(FakeSources.NHS, "943 476 5919", FakeSources.OTHER_NHS,
-      "Hypertensive", "penicillin", "1950-01-01");
+      "Hypertensive", "penicillin", "1950-01-01",
+      "9990000026", "9990000034", "9990000042", "555000000001", "555000000002", "555000000009", "Dr Test", "Nurse Test", "Trawler");
 
   private static Vertx outside;
   private static FakeSources fakes;
@@ -64,7 +78,7 @@ class ClusterTest {
     for (ClusterRuntime node : cluster.nodes()) {
       ServiceConfig config = new ServiceConfig(Path.of("conf"), "127.0.0.1", 0, 30_000, 60_000);
       Components plain = TestComponents.components(registry, TestComponents.allowAll(), new TestComponents.MemoryAudit());
-      Components withCluster = new Components(plain.sources(), plain.privacy(), plain.access(), plain.audit(),
+      Components withCluster = new Components(plain.sources(), plain.privacy(), plain.access(), plain.authenticator(), plain.audit(),
           List.of(node.routes()), plain.onClose());
       ShcrServer server = await(ShcrServer.start(node.vertx(), config, withCluster), 10);
       node.shareSourcesWith(server.directory());
@@ -131,6 +145,8 @@ class ClusterTest {
     await(leak.put("record", FakeSources.patient("p1", "9990000018")), 10);
     cluster.node(1).hazelcast().getTopic("alerts-943 476 5919").publish("x");
     try {
+      waitUntil(() -> cluster.node(2).hazelcast().getDistributedObjects().stream()
+          .anyMatch(o -> o.getName().startsWith("alerts-")), 10);
       ClusterScan.Report report = ClusterScan.scan(cluster.node(2).hazelcast(), List.of());
       assertThat(report.findings()).extracting(ClusterScan.Finding::reason)
           .anyMatch(r -> r.startsWith("looks like an NHS number"))
@@ -145,12 +161,46 @@ class ClusterTest {
   }
 
   @Test
+  @Order(5)
+  void throttleIsReachedAcrossNodes() {
+    List<PatientThrottle> throttles = cluster.nodes().stream().map(n -> throttle(n, 3)).toList();
+    List<String> patients = List.of("9990000018", "9990000026", "9990000034", "9990000042");
+    for (int i = 0; i < 3; i++) {
+      assertThat(await(throttles.get(i).admit(DOCTOR, NhsNumber.of(patients.get(i))), 10).admitted()).isTrue();
+    }
+    PatientThrottle.Verdict fourth = await(throttles.get(0).admit(DOCTOR, NhsNumber.of(patients.get(3))), 10);
+    assertThat(fourth.admitted()).isFalse();
+    assertThat(fourth.limitedBy()).isEqualTo("user");
+    assertThat(fourth.retryAfterSeconds()).isPositive();
+    assertThat(await(throttles.get(2).admit(DOCTOR, NhsNumber.of(patients.get(0))), 10).admitted()).isTrue();
+    assertThat(await(throttles.get(1).admit(NURSE, NhsNumber.of(patients.get(3))), 10).admitted()).isTrue();
+  }
+
+  @Test
+  @Order(6)
+  void breakGlassGrantMadeOnOneNodeIsHonouredOnAnotherUntilItExpires() {
+    List<BreakGlassGrants> grants = cluster.nodes().stream().map(ClusterTest::grants).toList();
+    NhsNumber patient = NhsNumber.of(FakeSources.NHS);
+    await(grants.get(0).grant(DOCTOR.userId(), patient, "emergency-treatment", 1_500), 10);
+    assertThat(await(grants.get(1).find(DOCTOR.userId(), patient), 10)).get()
+        .extracting(BreakGlassGrants.Grant::reasonCode).isEqualTo("emergency-treatment");
+    assertThat(await(grants.get(2).find(DOCTOR.userId(), patient), 10)).isPresent();
+    assertThat(await(grants.get(2).find(NURSE.userId(), patient), 10)).isEmpty();
+    waitUntil(() -> await(grants.get(2).find(DOCTOR.userId(), patient), 10).isEmpty(), 15);
+    assertClean(cluster.nodes());
+  }
+
+  @Test
   @Order(9)
   void nodeKilledMidStreamLeavesSharedStateAndOtherNodesServing() {
     List<String> keys = IntStream.range(0, 60).mapToObj(i -> "k-" + i).toList();
     for (String key : keys) {
       await(map(0, "shcr.test.durable").compose(m -> m.put(key, "v-" + key, 120_000)), 10);
     }
+    NhsNumber patient = NhsNumber.of(FakeSources.NHS);
+    await(grants(cluster.node(0)).grant(NURSE.userId(), patient, "safeguarding", 120_000), 10);
+    Principal trawler = new Principal("555000000009", "Trawler", "555000000009-01", "R8000", "RXN", Set.of("B0370"), null);
+    assertThat(await(throttle(cluster.node(0), 1).admit(trawler, NhsNumber.of("9990000018")), 10).admitted()).isTrue();
     SseClient sse = new SseClient(outside);
     SseClient.Stream onB = await(sse.open(servers.get(1).port(), "/api/v1/patients/9434765919/record", Map.of(), e -> { }), 10);
     SseClient.Stream onA = await(sse.open(servers.get(0).port(), "/api/v1/patients/9434765919/record", Map.of(), e -> { }), 10);
@@ -165,6 +215,11 @@ class ClusterTest {
       assertThat(get(1, "shcr.test.durable", key)).isEqualTo("v-" + key);
       assertThat(get(2, "shcr.test.durable", key)).isEqualTo("v-" + key);
     }
+    assertThat(await(grants(cluster.node(1)).find(NURSE.userId(), patient), 10)).get()
+        .extracting(BreakGlassGrants.Grant::reasonCode).isEqualTo("safeguarding");
+    assertThat(await(grants(cluster.node(2)).find(NURSE.userId(), patient), 10)).isPresent();
+    assertThat(await(throttle(cluster.node(2), 1).admit(trawler, NhsNumber.of("9990000026")), 10).admitted()).isFalse();
+    assertThat(await(throttle(cluster.node(1), 1).admit(trawler, NhsNumber.of("9990000018")), 10).admitted()).isTrue();
     gated.openGate();
     await(onB.ended.future(), 20);
     assertThat(onB.types()).last().isEqualTo("complete");
@@ -175,6 +230,16 @@ class ClusterTest {
     assertThat(onC.types()).last().isEqualTo("complete");
     assertThat(onC.ofType("section")).isNotEmpty();
     assertClean(List.of(cluster.node(1), cluster.node(2)));
+    assertThat(ClusterScan.scan(cluster.node(1).hazelcast(), FORBIDDEN).objectNames())
+        .contains("hz:impl:mapService/" + BreakGlassGrants.MAP_NAME, "hz:impl:mapService/" + PatientThrottle.MAP_NAME);
+  }
+
+  private static PatientThrottle throttle(ClusterRuntime node, int perUser) {
+    return new PatientThrottle(node.vertx(), HASH, Clock.systemUTC(), new AccessPolicy.Throttle(3_600_000, perUser, 1_000));
+  }
+
+  private static BreakGlassGrants grants(ClusterRuntime node) {
+    return new BreakGlassGrants(node.vertx(), HASH, Clock.systemUTC());
   }
 
   private static void assertClean(List<ClusterRuntime> nodes) {
