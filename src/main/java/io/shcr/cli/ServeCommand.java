@@ -62,7 +62,13 @@ public final class ServeCommand implements Callable<Integer> {
     node.shareSourcesWith(server.directory());
     System.out.println("shcr listening on http://" + config.host() + ":" + server.port() + " as node " + node.nodeId()
         + " of cluster " + clusterConfig.name() + " (" + node.members() + " members)");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> Startup.await(server.close().eventually(node::close))));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        Startup.await(server.close());
+      } finally {
+        Startup.await(node.close());
+      }
+    }));
     return Startup.blockForever();
   }
 
