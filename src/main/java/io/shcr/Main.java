@@ -1,7 +1,9 @@
 package io.shcr;
 
 import io.shcr.cli.AuditCommand;
+import io.shcr.cli.DemoCommand;
 import io.shcr.cli.ServeCommand;
+import io.shcr.cli.SimulateCommand;
 import io.shcr.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +18,8 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       TokenCommand.class,
       AuditCommand.class,
+      SimulateCommand.class,
+      DemoCommand.class,
     })
 public final class Main implements Runnable {
 

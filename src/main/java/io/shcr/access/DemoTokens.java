@@ -106,7 +106,7 @@ public final class DemoTokens {
       out.println("# " + p.id() + ": " + p.description() + " (" + p.name() + ", " + jobRole + " at " + p.org() + ")");
       out.println("#   sees: " + sees(jobRole));
       out.println("export TOKEN_" + p.id().toUpperCase().replace('-', '_') + "=" + mint(Spec.of(p, defaultLifetime())));
-      out.println("curl -N -H \"Authorization: Bearer $TOKEN_" + p.id().toUpperCase().replace('-', '_') + "\" "
+      out.println("curl -N -H 'Accept: text/event-stream' -H \"Authorization: Bearer $TOKEN_" + p.id().toUpperCase().replace('-', '_') + "\" "
           + baseUrl + "/api/v1/patients/" + exampleNhsNumber + "/record");
     }
   }

@@ -113,7 +113,7 @@ public final class RecordView {
     return new JsonObject()
         .put("requestId", request.requestId())
         .put("nhsNumber", request.nhsNumber().value())
-        .put("sections", new JsonArray(decision.sections().stream().map(Section::wireName).toList()))
+        .put("sections", new JsonArray(decision.sections().stream().sorted().map(Section::wireName).toList()))
         .put("sources", sources)
         .put("standingStatement", PrivacyFilter.STANDING_STATEMENT)
         .put("deadlineMs", deadline.remainingMs())
@@ -150,7 +150,7 @@ public final class RecordView {
   private void refuseRelationship(String why) {
     runs.values().forEach(run -> run.scope.cancel());
     sink.refuse(ApiError.forbidden("NO_RELATIONSHIP", "No legitimate relationship with this patient: " + why
-        + ". If this is an emergency, record a break-glass with POST /api/v1/patients/{nhsNumber}/break-glass."));
+        + ". If this is an emergency, record a break-glass with POST /api/v1/patients/" + request.nhsNumber().value() + "/break-glass."));
     finish("no-relationship");
   }
 

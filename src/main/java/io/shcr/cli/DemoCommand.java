@@ -1,0 +1,48 @@
+package io.shcr.cli;
+
+import io.shcr.api.ShcrServer;
+import io.shcr.api.Wiring;
+import io.shcr.config.ServiceConfig;
+import io.shcr.simulator.SimulatorServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code demo}: the simulated regional network and the record service in one process, on the
+ * embedded defaults, then where to go and what to try (docs/demo.md).
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run the simulated regional care network and the Shared Care Record service together.")
+public final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--config", defaultValue = "conf", description = "Configuration directory (default: ${DEFAULT-VALUE}).")
+  Path configDir;
+
+  @Override
+  public Integer call() {
+    SimulatorServer simulator = SimulateCommand.start(configDir, null);
+    System.out.println(SimulateCommand.describe(simulator));
+    ServiceConfig config = ServiceConfig.load(configDir);
+    Wiring.Wired wired = Startup.await(Wiring.wire(simulator.vertx(), config));
+    ShcrServer shcr = Startup.await(ShcrServer.start(simulator.vertx(), config, wired.components()));
+    String service = "http://" + config.host() + ":" + shcr.port();
+    System.out.println();
+    wired.access().demoTokens().print(System.out, service, "9990000018");
+    System.out.println("""
+
+        shcr demo is running: %1$s
+
+          Stream the record of 999 000 0018 (records at ten or more organisations) as the ED doctor:
+            curl -N -H 'Accept: text/event-stream' -H "Authorization: Bearer $TOKEN_ED_DOCTOR" \\
+              %1$s/api/v1/patients/9990000018/record
+
+          Also try 9990000026 (S-flagged), 9990000034 (objected to sharing), 9990000042 (no records),
+          each persona above, break-glass and the privacy officer's audit search: docs/demo.md.
+          Faults switched on in %2$s/simulator.yaml and what they show: docs/demo.md
+          Stop with Ctrl+C.
+        """.formatted(service, configDir));
+    return Startup.blockForever();
+  }
+}

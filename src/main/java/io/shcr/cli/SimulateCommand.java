@@ -1,0 +1,48 @@
+package io.shcr.cli;
+
+import io.shcr.simulator.SimulatorConfig;
+import io.shcr.simulator.SimulatorServer;
+import io.shcr.sources.SourceRegistry;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code simulate}: the simulated regional care network alone (load tests, or {@code serve} against it). */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = "Run the simulated regional care network (every organisation and Spine) on one port.")
+public final class SimulateCommand implements Callable<Integer> {
+
+  @Option(names = "--config", defaultValue = "conf", description = "Configuration directory (default: ${DEFAULT-VALUE}).")
+  Path configDir;
+
+  @Option(names = "--port", description = "Port to listen on (overrides simulator.yaml).")
+  Integer port;
+
+  @Override
+  public Integer call() {
+    SimulatorServer simulator = start(configDir, port);
+    System.out.println(describe(simulator));
+    return Startup.blockForever();
+  }
+
+  static SimulatorServer start(Path configDir, Integer port) {
+    SourceRegistry sources = SourceRegistry.load(configDir.resolve("sources.yaml"));
+    SimulatorConfig config = SimulatorConfig.load(configDir);
+    if (port != null) {
+      config = config.withPort(port);
+    }
+    Vertx vertx = Vertx.vertx();
+    SimulatorServer simulator = Startup.await(SimulatorServer.start(vertx, sources, config));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> Startup.await(vertx.close())));
+    return simulator;
+  }
+
+  static String describe(SimulatorServer simulator) {
+    String base = simulator.baseUrl();
+    return "Simulated care network on " + base + " (" + simulator.network().population().size() + " patients)\n"
+        + "  each organisation at " + base + "/{ODS code} (see sources.yaml); Spine at " + base + "/spine\n"
+        + "  try: curl '" + base + "/RXN/Encounter?patient.identifier=https://fhir.nhs.uk/Id/nhs-number%7C9990000018'";
+  }
+}

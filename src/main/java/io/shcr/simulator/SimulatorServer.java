@@ -1,0 +1,91 @@
+package io.shcr.simulator;
+
+import io.shcr.sources.SourceRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
+
+/**
+ * The simulated regional care network over real HTTP on one port: every organisation under
+ * {@code /{ODS}} (GP practices over GP Connect, the others over FHIR R4 search) and Spine under
+ * {@code /spine}, each answering through its latency and fault profile.
+ */
+public final class SimulatorServer {
+
+  private final Vertx vertx;
+  private final Network network;
+  private final SimulatorConfig config;
+  private HttpServer server;
+
+  private SimulatorServer(Vertx vertx, Network network, SimulatorConfig config) {
+    this.vertx = vertx;
+    this.network = network;
+    this.config = config;
+  }
+
+  /** Reads sources.yaml and simulator.yaml from the directory and starts listening. */
+  public static Future<SimulatorServer> start(Vertx vertx, Path configDir) {
+    try {
+      SourceRegistry sources = SourceRegistry.load(configDir.resolve("sources.yaml"));
+      SimulatorConfig config = SimulatorConfig.load(configDir);
+      return start(vertx, sources, config);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  public static Future<SimulatorServer> start(Vertx vertx, SourceRegistry sources, SimulatorConfig config) {
+    return start(vertx, Network.of(sources, config), config);
+  }
+
+  public static Future<SimulatorServer> start(Vertx vertx, Network network, SimulatorConfig config) {
+    SimulatorServer simulator = new SimulatorServer(vertx, network, config);
+    return vertx.createHttpServer()
+        .requestHandler(simulator.router(vertx))
+        .listen(config.port(), config.host())
+        .map(server -> {
+          simulator.server = server;
+          return simulator;
+        });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The Vert.x instance it runs on (the demo starts the service on the same one). */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Network network() {
+    return network;
+  }
+
+  public String baseUrl() {
+    return "http://" + config.host() + ":" + port();
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private Router router(Vertx vertx) {
+    Responder responder = new Responder(vertx, config);
+    Router router = Router.router(vertx);
+    new SpineRoutes(network, responder).mount(router);
+    new GpConnectRoutes(network, responder, config).mount(router);
+    new FhirSearchRoutes(network, responder).mount(router);
+    router.route().handler(this::notFound);
+    return router;
+  }
+
+  private void notFound(RoutingContext ctx) {
+    JsonObject outcome = Fhir.outcome("error", "not-found", null, "No such endpoint on the simulated network");
+    ctx.response().setStatusCode(404).putHeader("Content-Type", Fhir.CONTENT_TYPE).end(outcome.encode());
+  }
+}

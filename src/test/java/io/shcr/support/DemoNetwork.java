@@ -1,0 +1,107 @@
+package io.shcr.support;
+
+import io.shcr.access.DemoTokens;
+import io.shcr.api.ShcrServer;
+import io.shcr.api.Wiring;
+import io.shcr.config.ServiceConfig;
+import io.shcr.simulator.SimulatorConfig;
+import io.shcr.simulator.SimulatorServer;
+import io.shcr.sources.SourceRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The demo as a user runs it, for end-to-end tests: the shipped {@code conf/} copied to a temporary
+ * directory (only ports and the audit directory changed), the simulated network, and the service
+ * wired from that configuration exactly as {@code serve} wires it.
+ */
+public final class DemoNetwork {
+
+  public final Path configDir;
+  public final SimulatorServer simulator;
+  public final ShcrServer service;
+  public final DemoTokens tokens;
+
+  private DemoNetwork(Path configDir, SimulatorServer simulator, ShcrServer service) {
+    this.configDir = configDir;
+    this.simulator = simulator;
+    this.service = service;
+    this.tokens = DemoTokens.load(configDir);
+  }
+
+  /** Starts everything; {@code quiet} switches the simulator's faults and delays off. */
+  public static Future<DemoNetwork> start(Vertx vertx, boolean quiet) {
+    Path dir;
+    int simulatorPort;
+    try {
+      dir = Files.createTempDirectory("shcr-demo-");
+      copy(Path.of("conf"), dir);
+      simulatorPort = freePort();
+      replace(dir.resolve("sources.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
+      replace(dir.resolve("access-policy.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
+      replace(dir.resolve("service.yaml"), "port: 8080", "port: 0");
+      replace(dir.resolve("audit.yaml"), "dataDir: data/audit", "dataDir: " + dir.resolve("audit"));
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    SimulatorConfig simulatorConfig = SimulatorConfig.load(dir).withPort(simulatorPort);
+    SourceRegistry sources = SourceRegistry.load(dir.resolve("sources.yaml"));
+    ServiceConfig serviceConfig = ServiceConfig.load(dir);
+    return SimulatorServer.start(vertx, sources, quiet ? simulatorConfig.quiet() : simulatorConfig)
+        .compose(simulator -> ShcrServer.start(vertx, serviceConfig)
+            .map(service -> new DemoNetwork(dir, simulator, service)));
+  }
+
+  public String token(String persona) {
+    return tokens.persona(persona);
+  }
+
+  public Future<Void> close() {
+    return service.close().eventually(() -> simulator.close()).eventually(() -> {
+      deleteQuietly(configDir);
+      return Future.succeededFuture();
+    });
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void replace(Path file, String from, String to) throws IOException {
+    String text = Files.readString(file);
+    if (!text.contains(from)) {
+      throw new IllegalStateException(file + " no longer contains '" + from + "': update DemoNetwork");
+    }
+    Files.writeString(file, text.replace(from, to));
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(path).toString());
+        if (Files.isDirectory(path)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(path, target);
+        }
+      }
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // A temporary directory left behind is harmless.
+    }
+  }
+}
