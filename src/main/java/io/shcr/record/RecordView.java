@@ -139,8 +139,10 @@ public final class RecordView {
       if (run.result.status() == SourceStatus.OK) {
         holding.release();
       } else {
-        refuseRelationship("your organisation's record system does not hold this patient ("
-            + run.result.status().wireName() + ")");
+        refuseRelationship(run.result.status() == SourceStatus.NOT_FOUND
+            ? "your organisation's record system does not hold this patient"
+            : "it could not be confirmed, because your organisation's record system did not answer ("
+                + run.result.status().wireName() + ")");
         return;
       }
     }

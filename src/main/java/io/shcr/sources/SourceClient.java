@@ -86,16 +86,38 @@ public final class SourceClient {
       return Future.failedFuture(new SourceFailure(SourceStatus.CIRCUIT_OPEN, "circuit breaker open after repeated failures"));
     }
     long started = System.nanoTime();
-    Future<SourceResponse> result = breaker.<SourceResponse>execute(promise -> limited(request, deadline, scope, promise))
-        .recover(t -> Future.failedFuture(translateBreakerFailure(t)))
+    // The permit is taken outside the breaker: our own queue being full is not the source failing.
+    return permit(deadline).compose(granted -> breaker
+            .<SourceResponse>execute(promise -> exchange(request, deadline, scope, promise))
+            .andThen(done -> limit.release())
+            .recover(t -> Future.failedFuture(translateBreakerFailure(t))))
         .compose(response -> scope.cancelled()
             ? Future.failedFuture(new SourceFailure(SourceStatus.ERROR, "cancelled"))
-            : Future.succeededFuture(response));
-    return result.andThen(done -> {
-      if (!scope.cancelled()) {
-        health.record((System.nanoTime() - started) / 1_000_000L, done.succeeded());
+            : Future.succeededFuture(response))
+        .andThen(done -> {
+          if (!scope.cancelled()) {
+            health.record((System.nanoTime() - started) / 1_000_000L, done.succeeded());
+          }
+        });
+  }
+
+  /** One of this node's permits for the source, waited for no longer than the deadline. */
+  private Future<Void> permit(Deadline deadline) {
+    Future<Void> permit = limit.acquire();
+    if (permit.isComplete()) {
+      return permit;
+    }
+    Promise<Void> granted = Promise.promise();
+    long waitTimer = vertx.setTimer(Math.max(1, deadline.remainingMs()), id -> {
+      if (limit.abandon(permit)) {
+        granted.tryFail(new SourceFailure(SourceStatus.TIMEOUT, "no connection to the source became free before the deadline"));
       }
     });
+    permit.onSuccess(v -> {
+      vertx.cancelTimer(waitTimer);
+      granted.complete();
+    });
+    return granted.future();
   }
 
   private static SourceFailure translateBreakerFailure(Throwable t) {
@@ -103,30 +125,6 @@ public final class SourceClient {
       return new SourceFailure(SourceStatus.CIRCUIT_OPEN, "circuit breaker open after repeated failures");
     }
     return SourceFailure.from(t);
-  }
-
-  /** Waits (within the deadline) for one of this node's permits for the source, then makes the call. */
-  private void limited(SourceHttpRequest request, Deadline deadline, CallScope scope, Promise<SourceResponse> promise) {
-    Future<Void> permit = limit.acquire();
-    if (permit.isComplete()) {
-      if (permit.failed()) {
-        promise.fail(permit.cause());
-      } else {
-        exchange(request, deadline, scope, promise);
-        promise.future().onComplete(done -> limit.release());
-      }
-      return;
-    }
-    long waitTimer = vertx.setTimer(Math.max(1, deadline.remainingMs()), id -> {
-      if (limit.abandon(permit)) {
-        promise.tryFail(new SourceFailure(SourceStatus.TIMEOUT, "no connection to the source became free before the deadline"));
-      }
-    });
-    permit.onSuccess(v -> {
-      vertx.cancelTimer(waitTimer);
-      promise.future().onComplete(done -> limit.release());
-      exchange(request, deadline, scope, promise);
-    });
   }
 
   private void exchange(SourceHttpRequest request, Deadline deadline, CallScope scope, Promise<SourceResponse> promise) {
