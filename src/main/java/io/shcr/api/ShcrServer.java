@@ -3,12 +3,17 @@ package io.shcr.api;
 import io.shcr.config.ServiceConfig;
 import io.shcr.sources.SourceDirectory;
 import io.shcr.streaming.ErrorResponses;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The HTTP face of the service: routes declared in one place, each pointing at a small handler. */
 public final class ShcrServer {
@@ -17,7 +22,8 @@ public final class ShcrServer {
   private final ServiceConfig config;
   private final Components components;
   private final SourceDirectory directory;
-  private HttpServer server;
+  private final List<String> deployments = new ArrayList<>();
+  private int port;
 
   private ShcrServer(Vertx vertx, ServiceConfig config, Components components) {
     this.vertx = vertx;
@@ -31,15 +37,47 @@ public final class ShcrServer {
     return Wiring.fromConfig(vertx, config).compose(components -> start(vertx, config, components));
   }
 
+  /**
+   * Listens with one HTTP verticle per event loop ({@code http.eventLoops}), all sharing the port, so
+   * requests spread over the cores. Port 0 (tests) is first resolved to a free port, because Vert.x
+   * shares a listening socket between servers that ask for the same port number.
+   */
   public static Future<ShcrServer> start(Vertx vertx, ServiceConfig config, Components components) {
     ShcrServer shcr = new ShcrServer(vertx, config, components);
-    return vertx.createHttpServer()
-        .requestHandler(shcr.router())
-        .listen(config.port(), config.host())
-        .map(server -> {
-          shcr.server = server;
+    try {
+      shcr.port = config.port() == 0 ? freePort() : config.port();
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.deployVerticle(() -> new HttpVerticle(shcr, shcr.port), new DeploymentOptions().setInstances(config.eventLoops()))
+        .map(id -> {
+          shcr.deployments.add(id);
           return shcr;
         });
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** One event loop's HTTP server, with its own router over the shared components. */
+  private static final class HttpVerticle extends VerticleBase {
+    private final ShcrServer shcr;
+    private final int port;
+
+    HttpVerticle(ShcrServer shcr, int port) {
+      this.shcr = shcr;
+      this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+      return vertx.createHttpServer()
+          .requestHandler(shcr.router())
+          .listen(port, shcr.config.host());
+    }
   }
 
   /** The live sources, for operators' hooks such as cluster re-balancing. */
@@ -48,11 +86,14 @@ public final class ShcrServer {
   }
 
   public int port() {
-    return server.actualPort();
+    return port;
   }
 
   public Future<Void> close() {
-    return server.close().compose(v -> directory.close()).eventually(() -> components.onClose().get());
+    List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
+    return Future.join(undeployed).<Void>mapEmpty()
+        .eventually(directory::close)
+        .eventually(() -> components.onClose().get());
   }
 
   private Router router() {

@@ -12,10 +12,17 @@ import java.util.List;
  * @param configDir the directory every configuration file is read from
  * @param host the address to listen on
  * @param port the port to listen on (0 picks a free one)
+ * @param eventLoops how many event loops serve HTTP (default: one per core)
  * @param recordDeadlineMs the overall deadline of one record request
  * @param heartbeatMs how often an idle stream gets a comment heartbeat
  */
-public record ServiceConfig(Path configDir, String host, int port, long recordDeadlineMs, long heartbeatMs) {
+public record ServiceConfig(Path configDir, String host, int port, int eventLoops, long recordDeadlineMs,
+    long heartbeatMs) {
+
+  /** A single-event-loop configuration (tests and embedded use). */
+  public ServiceConfig(Path configDir, String host, int port, long recordDeadlineMs, long heartbeatMs) {
+    this(configDir, host, port, 1, recordDeadlineMs, heartbeatMs);
+  }
 
   public static ServiceConfig load(Path configDir) {
     return fromJson(configDir, YamlFiles.readOptional(configDir.resolve("service.yaml")));
@@ -30,6 +37,7 @@ public record ServiceConfig(Path configDir, String host, int port, long recordDe
         configDir,
         http.optionalString("host", "127.0.0.1"),
         (int) http.number("port", 8080L, 0, 65_535),
+        (int) http.number("eventLoops", (long) Runtime.getRuntime().availableProcessors(), 1, 256),
         record.number("deadlineMs", 10_000L, 100, 600_000),
         record.number("heartbeatMs", 15_000L, 100, 600_000));
     if (!problems.isEmpty()) {
@@ -39,6 +47,6 @@ public record ServiceConfig(Path configDir, String host, int port, long recordDe
   }
 
   public ServiceConfig withPort(int newPort) {
-    return new ServiceConfig(configDir, host, newPort, recordDeadlineMs, heartbeatMs);
+    return new ServiceConfig(configDir, host, newPort, eventLoops, recordDeadlineMs, heartbeatMs);
   }
 }

@@ -129,9 +129,7 @@ public final class RecordView {
             "no answer before the request's deadline"));
       }
     }
-    if (holding != null && !holding.released()) {
-      refuseRelationship("your organisation's record system did not answer in time to confirm it");
-    }
+
   }
 
   private void onSourceFinished(SourceRun run) {
@@ -139,10 +137,14 @@ public final class RecordView {
       if (run.result.status() == SourceStatus.OK) {
         holding.release();
       } else {
-        refuseRelationship(run.result.status() == SourceStatus.NOT_FOUND
-            ? "your organisation's record system does not hold this patient"
-            : "it could not be confirmed, because your organisation's record system did not answer ("
-                + run.result.status().wireName() + ")");
+        if (run.result.status() == SourceStatus.NOT_FOUND) {
+          refuseRelationship("your organisation's record system does not hold this patient");
+        } else {
+          refuse(new ApiError(503, "RELATIONSHIP_UNAVAILABLE", "Your relationship with this patient could not be "
+              + "confirmed, because your organisation's record system did not answer (" + run.result.status().wireName()
+              + "). Try again shortly; in an emergency, record a break-glass with POST /api/v1/patients/"
+              + request.nhsNumber().value() + "/break-glass.").withHeader("Retry-After", "5"), "relationship-unavailable");
+        }
         return;
       }
     }
@@ -150,10 +152,16 @@ public final class RecordView {
   }
 
   private void refuseRelationship(String why) {
+    refuse(ApiError.forbidden("NO_RELATIONSHIP", "No legitimate relationship with this patient: " + why
+        + ". If this is an emergency, record a break-glass with POST /api/v1/patients/" + request.nhsNumber().value()
+        + "/break-glass."), "no-relationship");
+  }
+
+  /** Refuses after the fan-out began (only ever while events are held, so nothing has been sent). */
+  private void refuse(ApiError error, String outcome) {
     runs.values().forEach(run -> run.scope.cancel());
-    sink.refuse(ApiError.forbidden("NO_RELATIONSHIP", "No legitimate relationship with this patient: " + why
-        + ". If this is an emergency, record a break-glass with POST /api/v1/patients/" + request.nhsNumber().value() + "/break-glass."));
-    finish("no-relationship");
+    sink.refuse(error);
+    finish(outcome);
   }
 
   private void checkComplete() {

@@ -70,10 +70,12 @@ class RelationshipHoldTest {
   }
 
   @Test
-  void refusesWhenTheOwnOrganisationCannotAnswer(Vertx vertx, VertxTestContext test) {
+  void saysSoWhenTheOwnOrganisationCannotAnswer(Vertx vertx, VertxTestContext test) {
     run(vertx, Behaviour.HANG, 300).onComplete(test.succeeding(stream -> test.verify(() -> {
-      assertThat(stream.response.statusCode()).isEqualTo(403);
-      assertThat(stream.errorBody.toString()).contains("NO_RELATIONSHIP");
+      assertThat(stream.response.statusCode()).isEqualTo(503);
+      assertThat(stream.response.getHeader("Retry-After")).isEqualTo("5");
+      assertThat(stream.events).isEmpty();
+      assertThat(stream.errorBody.toString()).contains("RELATIONSHIP_UNAVAILABLE").contains("break-glass");
       test.completeNow();
     })));
   }
