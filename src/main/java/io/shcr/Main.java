@@ -24,10 +24,30 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    int exit = new CommandLine(new Main()).execute(args);
+    int exit = new CommandLine(new Main())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          System.err.println("shcr " + cmd.getCommandName() + ": " + explain(e));
+          return 1;
+        })
+        .execute(args);
     if (exit != 0) {
       System.exit(exit);
     }
+  }
+
+  /** A start-up failure as one line an operator can act on, not a stack trace. */
+  static String explain(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return "a port it needs is already in use (is another shcr running? the service's port is in service.yaml, "
+            + "the simulator's in simulator.yaml): stop the other process or change the port.";
+      }
+    }
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getMessage() == null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
   }
 
   @Override

@@ -25,6 +25,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    io.shcr.config.YamlFiles.requireDirectory(configDir);
     SimulatorServer simulator = SimulateCommand.start(configDir, null, quiet);
     System.out.println(SimulateCommand.describe(simulator));
     ServiceConfig config = ServiceConfig.load(configDir);

@@ -43,6 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    io.shcr.config.YamlFiles.requireDirectory(configDir);
     ServiceConfig config = ServiceConfig.load(configDir);
     if (port != null) {
       config = config.withPort(port);

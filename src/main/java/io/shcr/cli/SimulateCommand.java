@@ -31,6 +31,7 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   static SimulatorServer start(Path configDir, Integer port, boolean quiet) {
+    io.shcr.config.YamlFiles.requireDirectory(configDir);
     SourceRegistry sources = SourceRegistry.load(configDir.resolve("sources.yaml"));
     SimulatorConfig config = SimulatorConfig.load(configDir);
     if (port != null) {

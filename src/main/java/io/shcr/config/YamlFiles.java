@@ -15,6 +15,15 @@ public final class YamlFiles {
 
   private YamlFiles() {}
 
+  /** Stops start-up early, and clearly, when the configuration directory itself is missing. */
+  public static Path requireDirectory(Path configDir) {
+    if (!Files.isDirectory(configDir)) {
+      throw new ConfigException("Configuration directory not found: " + configDir.toAbsolutePath()
+          + " (run from the repository root, or pass --config DIR)");
+    }
+    return configDir;
+  }
+
   @SuppressWarnings("unchecked")
   public static JsonObject read(Path file) {
     if (!Files.isRegularFile(file)) {

@@ -109,7 +109,7 @@ public final class SourceRegistry {
     boolean live = f.bool("live", null);
     long deadline = f.number("deadlineMs", 5_000L, 50, 120_000);
     int maxConnections = (int) f.number("maxConnections", 5L, 1, 1_000);
-    int maxWaitQueue = (int) f.number("maxWaitQueue", 50L, 0, 100_000);
+    int maxWaitQueue = (int) f.number("maxWaitQueue", 500L, 0, 100_000);
     long maxBytes = f.number("maxResponseBytes", 5L * 1024 * 1024, 1_024, 1024L * 1024 * 1024);
     int pageCap = (int) f.number("pageCap", 10L, 1, 1_000);
     Fields breaker = f.nested("breaker");
