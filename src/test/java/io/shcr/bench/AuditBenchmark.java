@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Durable audit appends per second with many concurrent writers (each a request waiting for its
  * {@code recordAccess} before it may send data), on the embedded store and on PostgreSQL. Prints
  * throughput, the group-commit factor (records per sync) and latency percentiles, then verifies the
- * chain. Run: see docs/performance-audit.md.
+ * chain. Run: see docs/performance.md, "Audit trail".
  *
  * <p>Arguments: {@code embedded|postgres [writers] [seconds] [dir-or-jdbc-host]}.
  */
