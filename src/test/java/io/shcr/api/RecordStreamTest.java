@@ -51,6 +51,22 @@ class RecordStreamTest {
     }
   }
 
+  /** Completes once the condition holds (checked every 20 ms), or fails after 5 s. */
+  static Future<Void> eventually(Vertx vertx, java.util.function.BooleanSupplier condition) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    long started = System.currentTimeMillis();
+    vertx.setPeriodic(0, 20, id -> {
+      if (condition.getAsBoolean()) {
+        vertx.cancelTimer(id);
+        done.tryComplete();
+      } else if (System.currentTimeMillis() - started > 5_000) {
+        vertx.cancelTimer(id);
+        done.tryFail("condition not met within 5 s");
+      }
+    });
+    return done.future();
+  }
+
   @AfterEach
   void stop() {
     if (server != null) {
@@ -147,7 +163,10 @@ class RecordStreamTest {
     fakes(vertx, Map.of("OK1", Behaviour.NORMAL, "HANG", Behaviour.HANG));
     start(vertx, 500, f -> List.of(TestSources.fhir(f, "OK1", true, 3_000), TestSources.fhir(f, "HANG", true, 60_000)));
     new SseClient(vertx).open(server.port(), "/api/v1/patients/9434765919/record", Map.of(), e -> { })
-        .compose(stream -> stream.ended.future()).onComplete(test.succeeding(stream -> test.verify(() -> {
+        .compose(stream -> stream.ended.future())
+        // The outcome is audited on the server's event loop, just after the stream ends.
+        .compose(stream -> eventually(vertx, () -> !audit.outcomes.isEmpty()).map(stream))
+        .onComplete(test.succeeding(stream -> test.verify(() -> {
           assertThat(statuses(stream.ofType("complete").get(0))).containsEntry("OK1", "ok").containsEntry("HANG", "timeout");
           assertThat(audit.outcomes).singleElement().satisfies(o -> assertThat(o.outcome()).isEqualTo("complete"));
           test.completeNow();
