@@ -52,7 +52,7 @@ public final class BreakGlassRoutes implements ApiRoutes {
 
   @Override
   public void mount(Router router) {
-    router.post(PATH).handler(BodyHandler.create().setBodyLimit(16_384)).handler(this::breakGlass);
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(16_384)).handler(this::breakGlass);
   }
 
   private void breakGlass(RoutingContext ctx) {

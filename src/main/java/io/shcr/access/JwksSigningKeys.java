@@ -53,10 +53,25 @@ public final class JwksSigningKeys implements SigningKeys {
     List<VerificationKey> current = keys;
     boolean unknownKid = current != null && kid != null && current.stream().noneMatch(k -> kid.equals(k.kid()));
     if (current == null || age > refreshMs || (unknownKid && age > MIN_REFETCH_MS)) {
-      return fetch().recover(e -> current == null ? Future.failedFuture(e) : Future.succeededFuture(current))
+      return onCallersContext(fetch())
+          .recover(e -> current == null ? Future.failedFuture(e) : Future.succeededFuture(current))
           .map(set -> matching(set, kid));
     }
     return Future.succeededFuture(matching(current, kid));
+  }
+
+  /**
+   * One fetch is shared by requests on every event loop; each gets the answer back on its own
+   * context, so its request carries on where it belongs.
+   */
+  private static <T> Future<T> onCallersContext(Future<T> shared) {
+    io.vertx.core.Context caller = io.vertx.core.Vertx.currentContext();
+    if (caller == null) {
+      return shared;
+    }
+    io.vertx.core.Promise<T> own = io.vertx.core.Promise.promise();
+    shared.onComplete(ar -> caller.runOnContext(v -> own.handle(ar)));
+    return own.future();
   }
 
   private static List<VerificationKey> matching(List<VerificationKey> set, String kid) {

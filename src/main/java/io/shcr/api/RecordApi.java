@@ -21,7 +21,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,7 @@ final class RecordApi {
   }
 
   void handle(RoutingContext ctx) {
-    String requestId = UUID.randomUUID().toString();
+    String requestId = ShcrServer.requestId(ctx);
     RecordRequestParser.Parsed parsed = parser.parse(ctx, requestId);
     if (parsed.error() != null) {
       auditThen(ctx, refusedInput(ctx, requestId, parsed.error()), parsed.error(), requestId);
@@ -80,6 +79,11 @@ final class RecordApi {
   }
 
   private void stream(RoutingContext ctx, RecordRequest request, AccessDecision decision, AuditReceipt receipt) {
+    if (ctx.response().closed()) {
+      // Gone while we decided and audited: ask no source on behalf of nobody.
+      components.audit().recordOutcome(receipt, new ViewOutcome("client-gone", java.util.Map.of(), 0, 0, 0));
+      return;
+    }
     boolean sse = wantsEventStream(ctx);
     SseRecordSink sseSink = sse ? new SseRecordSink(vertx, ctx.response(), config.heartbeatMs(), request.requestId()) : null;
     RecordSink sink = sse ? sseSink : new JsonRecordSink(ctx.response(), request.requestId());
@@ -117,8 +121,7 @@ final class RecordApi {
   private AccessAudit accessAudit(RecordRequest request, AccessDecision decision) {
     List<String> sections = decision.sections().stream().map(Section::wireName).sorted().toList();
     List<String> sources = decision.allowed()
-        ? directory.registry().all().stream().map(SourceConfig::id)
-            .filter(id -> request.sourceIds().isEmpty() || request.sourceIds().contains(id)).toList()
+        ? RecordView.scope(directory.registry(), request, decision).stream().map(SourceConfig::id).toList()
         : List.of();
     return new AccessAudit(request.requestId(), Instant.now(), decision.principal(), "record.view",
         request.nhsNumber().value(), decision.purpose().wireName(), decision.breakGlassReason(), sections, sources,

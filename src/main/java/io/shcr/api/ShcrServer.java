@@ -98,6 +98,7 @@ public final class ShcrServer {
 
   private Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(ShcrServer::stamp);
     router.get("/health/live").handler(this::live);
     router.get("/health/ready").handler(this::ready);
     RecordApi records = new RecordApi(vertx, config, components, directory);
@@ -109,6 +110,22 @@ public final class ShcrServer {
     router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(),
         new ApiError(500, "INTERNAL_SERVER_ERROR", "Something went wrong on our side; nothing was shown."), null));
     return router;
+  }
+
+  private static final String REQUEST_ID = "shcr.requestId";
+
+  /** Every response carries its request id (quotable to support) and is never cached anywhere. */
+  private static void stamp(RoutingContext ctx) {
+    String id = java.util.UUID.randomUUID().toString();
+    ctx.put(REQUEST_ID, id);
+    ctx.response().putHeader("X-Request-Id", id).putHeader("Cache-Control", "no-store");
+    ctx.next();
+  }
+
+  /** The id {@link #stamp} gave this request. */
+  public static String requestId(RoutingContext ctx) {
+    String id = ctx.get(REQUEST_ID);
+    return id != null ? id : java.util.UUID.randomUUID().toString();
   }
 
   private void live(RoutingContext ctx) {

@@ -43,7 +43,7 @@ final class AuditApi implements ApiRoutes {
     router.get(BASE + "/events").handler(this::events);
     router.get(BASE + "/AuditEvent").handler(ctx -> respond(ctx, "audit.search", this::fhirExport));
     router.get(BASE + "/alerts").handler(ctx -> respond(ctx, "audit.search", this::alerts));
-    router.post(BASE + "/alerts/:sequence/acknowledge").handler(BodyHandler.create().setBodyLimit(8_192)).handler(ctx ->
+    router.post(BASE + "/alerts/:sequence/acknowledge").handler(BodyHandler.create(false).setBodyLimit(8_192)).handler(ctx ->
         respond(ctx, "audit.acknowledge", this::acknowledge));
   }
 

@@ -13,6 +13,20 @@ import java.util.Optional;
 public final class ResourceIndex {
 
   private final Map<String, JsonObject> byReference = new HashMap<>();
+  private final String baseUrl;
+
+  /** An index that cannot tell this source's absolute references from other servers' (tests, tools). */
+  public ResourceIndex() {
+    this(null);
+  }
+
+  /**
+   * An index for one source: an absolute reference resolves only when it lies under {@code baseUrl};
+   * one to another server is foreign and never stands for a resource of this source.
+   */
+  public ResourceIndex(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
 
   public static ResourceIndex of(Collection<JsonObject> resources) {
     ResourceIndex index = new ResourceIndex();
@@ -33,10 +47,15 @@ public final class ResourceIndex {
 
   /** Looks up a reference such as {@code Condition/123} or an absolute URL ending in one. */
   public Optional<JsonObject> resolve(String reference) {
-    if (reference == null) {
+    if (reference == null || isForeign(reference)) {
       return Optional.empty();
     }
     return Optional.ofNullable(byReference.get(References.localPart(reference)));
+  }
+
+  /** True for an absolute reference to a server other than this source. */
+  public boolean isForeign(String reference) {
+    return baseUrl != null && reference != null && reference.contains("://") && !reference.startsWith(baseUrl + "/");
   }
 
   public boolean contains(String reference) {

@@ -164,6 +164,9 @@ final class LinkGraph {
   }
 
   private JsonObject lookup(String reference) {
+    if (context.isForeign(reference)) {
+      return null;
+    }
     JsonObject local = batchByReference.get(References.localPart(reference));
     return local != null ? local : context.resolve(reference).orElse(null);
   }
@@ -171,6 +174,9 @@ final class LinkGraph {
   private Kind kind(String reference) {
     if (reference.startsWith("#")) {
       return Kind.CONTAINED;
+    }
+    if (context.isForeign(reference)) {
+      return Kind.UNPARSEABLE;
     }
     String local = References.localPart(reference);
     int slash = local == null ? -1 : local.indexOf('/');

@@ -58,14 +58,23 @@ public final class PatientGuard {
     if (!(pointer instanceof JsonObject reference)) {
       return Judgement.UNKNOWN;
     }
+    Judgement byIdentifier = Judgement.UNKNOWN;
     if (reference.getValue("identifier") instanceof JsonObject identifier && NhsNumber.SYSTEM.equals(identifier.getValue("system"))) {
       Object value = identifier.getValue("value");
-      return value instanceof String v && nhsNumber.value().equals(v.replace(" ", "")) ? Judgement.MATCH : Judgement.OTHER_PATIENT;
+      byIdentifier = value instanceof String v && nhsNumber.value().equals(v.replace(" ", "")) ? Judgement.MATCH : Judgement.OTHER_PATIENT;
     }
+    Judgement byReference = Judgement.UNKNOWN;
     if (reference.getValue("reference") instanceof String literal) {
-      return index.resolve(literal).map(this::aboutPatient).orElse(Judgement.UNKNOWN);
+      byReference = index.resolve(literal).map(this::aboutPatient).orElse(Judgement.UNKNOWN);
     }
-    return Judgement.UNKNOWN;
+    // Both present: both must agree; a resource that contradicts itself is not about our patient.
+    if (byIdentifier == Judgement.OTHER_PATIENT || byReference == Judgement.OTHER_PATIENT) {
+      return Judgement.OTHER_PATIENT;
+    }
+    if (reference.getValue("reference") instanceof String && byReference == Judgement.UNKNOWN) {
+      return Judgement.UNKNOWN;
+    }
+    return byIdentifier == Judgement.MATCH || byReference == Judgement.MATCH ? Judgement.MATCH : Judgement.UNKNOWN;
   }
 
   private Judgement aboutPatient(JsonObject patient) {

@@ -3,6 +3,7 @@ package io.shcr.record;
 import io.shcr.access.AccessDecision;
 import io.shcr.api.ApiError;
 import io.shcr.fhir.ResourceIndex;
+import io.shcr.fhir.Resources;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.sources.CallScope;
 import io.shcr.sources.SourceAdapter;
@@ -10,6 +11,7 @@ import io.shcr.sources.SourceCall;
 import io.shcr.sources.SourceClient;
 import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceDirectory;
+import io.shcr.sources.SourceRegistry;
 import io.shcr.sources.SourceFailure;
 import io.shcr.sources.SourceReport;
 import io.shcr.sources.SourceStatus;
@@ -36,6 +38,8 @@ import java.util.Set;
 public final class RecordView {
 
   private static final int MAX_LINK_ROUNDS = 3;
+  /** One source may send, in all, this many of its maximum responses within one request. */
+  private static final int BYTE_BUDGET_RESPONSES = 4;
 
   private final Vertx vertx;
   private final SourceDirectory directory;
@@ -91,8 +95,16 @@ public final class RecordView {
   }
 
   private List<SourceConfig> sourcesInScope() {
+    return scope(directory.registry(), request, decision);
+  }
+
+  /**
+   * The sources a view asks: those named (or all) that hold a section the viewer may see, plus the
+   * user's own organisation's source when the relationship rests on it. Audit records the same list.
+   */
+  public static List<SourceConfig> scope(SourceRegistry registry, RecordRequest request, AccessDecision decision) {
     List<SourceConfig> scope = new ArrayList<>();
-    for (SourceConfig source : directory.registry().all()) {
+    for (SourceConfig source : registry.all()) {
       boolean relationshipSource = source.id().equals(decision.relationshipVia());
       boolean named = request.sourceIds().isEmpty() || request.sourceIds().contains(source.id());
       boolean hasSections = source.sections().stream().anyMatch(decision.sections()::contains);
@@ -137,7 +149,7 @@ public final class RecordView {
       if (run.result.status() == SourceStatus.OK) {
         holding.release();
       } else {
-        if (run.result.status() == SourceStatus.NOT_FOUND) {
+        if (run.result.status() == SourceStatus.NOT_FOUND || run.result.status() == SourceStatus.PATIENT_MISMATCH) {
           refuseRelationship("your organisation's record system does not hold this patient");
         } else {
           refuse(new ApiError(503, "RELATIONSHIP_UNAVAILABLE", "Your relationship with this patient could not be "
@@ -198,8 +210,8 @@ public final class RecordView {
   /** One source's part of the view: its call, its guard, its final result. */
   private final class SourceRun {
     private final SourceConfig source;
-    private final CallScope scope = new CallScope();
-    private final ResourceIndex index = new ResourceIndex();
+    private final CallScope scope;
+    private final ResourceIndex index;
     private final PatientGuard guard = new PatientGuard(request.nhsNumber());
     private final long startedNanos = System.nanoTime();
     private SourceResult result;
@@ -207,6 +219,8 @@ public final class RecordView {
 
     SourceRun(SourceConfig source) {
       this.source = source;
+      this.index = new ResourceIndex(source.baseUrl());
+      this.scope = new CallScope(source.maxResponseBytes() * BYTE_BUDGET_RESPONSES);
     }
 
     void start() {
@@ -240,7 +254,7 @@ public final class RecordView {
               "returned data about another patient: withheld"));
         } else if (ar.succeeded()) {
           SourceReport report = ar.result();
-          finish(new SourceResult(source.id(), report.status(), latency(), String.join("; ", report.details())));
+          finish(new SourceResult(source.id(), verifiedStatus(report), latency(), String.join("; ", report.details())));
         } else {
           SourceFailure failure = SourceFailure.from(ar.cause());
           finish(new SourceResult(source.id(), failure.status(), latency(), failure.detail()));
@@ -248,12 +262,33 @@ public final class RecordView {
       });
     }
 
+    /**
+     * A source's own word that it knows the patient is not enough (the relationship may rest on it):
+     * {@code ok} only if it returned a Patient that carries exactly the requested NHS number.
+     */
+    private SourceStatus verifiedStatus(SourceReport report) {
+      if (report.status() != SourceStatus.OK) {
+        return report.status();
+      }
+      List<JsonObject> patients = index.all().stream().filter(r -> "Patient".equals(Resources.type(r))).toList();
+      PatientGuard.Verdict verdict = guard.check(patients, index);
+      if (verdict.mismatched() > 0 && verdict.kept().isEmpty()) {
+        mismatch = true;
+        return SourceStatus.PATIENT_MISMATCH;
+      }
+      return verdict.kept().isEmpty() ? SourceStatus.NOT_FOUND : SourceStatus.OK;
+    }
+
     /** Guard, resolve links, filter, transform, send: one section of this source. */
     private Future<Void> release(SourceCall call, SourceAdapter adapter, Section section, List<JsonObject> resources) {
       if (result != null || finished) {
         return Future.succeededFuture();
       }
-      PatientGuard.Verdict verdict = guard.check(resources, index);
+      // A source may only fill a section with that section's resource types (never trust a source).
+      List<JsonObject> ofSection = resources.stream()
+          .filter(r -> section.resourceTypes().contains(Resources.type(r))).toList();
+      withheld += resources.size() - ofSection.size();
+      PatientGuard.Verdict verdict = guard.check(ofSection, index);
       withheld += verdict.mismatched() + verdict.unverifiable();
       if (verdict.mismatched() > 0) {
         mismatch = true;

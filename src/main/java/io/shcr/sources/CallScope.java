@@ -12,7 +12,27 @@ import java.util.Set;
 public final class CallScope {
 
   private final Set<HttpClientRequest> inFlight = new HashSet<>();
+  private long bytesLeft;
   private boolean cancelled;
+
+  /** A scope with no limit on how much the source may send in total (tests, tools). */
+  public CallScope() {
+    this(Long.MAX_VALUE);
+  }
+
+  /**
+   * @param byteBudget how many response bytes the source may send in all within this request: each
+   *     response is capped too, but pages times searches could otherwise add up to hundreds of MB
+   */
+  public CallScope(long byteBudget) {
+    this.bytesLeft = byteBudget;
+  }
+
+  /** Counts received bytes against the budget; false once it is spent. */
+  boolean charge(long bytes) {
+    bytesLeft -= bytes;
+    return bytesLeft >= 0;
+  }
 
   /** Registers a started request; false (and the request is reset) when the scope is already cancelled. */
   boolean register(HttpClientRequest request) {

@@ -44,7 +44,8 @@ final class FhirJson {
       JsonObject details = first == null ? null : first.getJsonObject("details");
       JsonArray coding = details == null ? null : details.getJsonArray("coding");
       String code = coding == null || coding.isEmpty() ? null : coding.getJsonObject(0).getString("code");
-      return code == null ? "" : " (" + code + ")";
+      // A source's text never reaches a client: only a short code-shaped value is echoed.
+      return code == null || !code.matches("[A-Za-z0-9_-]{1,40}") ? "" : " (" + code + ")";
     } catch (RuntimeException e) {
       return "";
     }

@@ -27,10 +27,11 @@ public final class FhirSearchAdapter implements SourceAdapter {
 
   @Override
   public Future<SourceReport> fetch(SourceCall call, SectionListener listener) {
-    Future<List<JsonObject>> patients = searchAll(call, "Patient", "identifier=" + encode(call.nhsNumber().searchToken()));
+    Set<String> truncated = new java.util.LinkedHashSet<>();
+    Future<List<JsonObject>> patients = searchAll(call, "Patient", "identifier=" + encode(call.nhsNumber().searchToken()), truncated);
     List<Future<Integer>> sections = new ArrayList<>();
     for (Section section : call.sections()) {
-      Future<List<JsonObject>> resources = section == Section.DEMOGRAPHICS ? patients : searchSection(call, section);
+      Future<List<JsonObject>> resources = section == Section.DEMOGRAPHICS ? patients : searchSection(call, section, truncated);
       // The patient guard needs the source's Patient, so a section is handed over once both are in.
       sections.add(Future.all(patients, resources)
           .compose(both -> listener.onSection(section, resources.result()).map(v -> resources.result().size())));
@@ -38,14 +39,16 @@ public final class FhirSearchAdapter implements SourceAdapter {
     // join, not all: a failed section must not let the source finish while others are still streaming.
     return Future.join(sections).map(done -> {
       boolean known = !patients.result().isEmpty() || sections.stream().anyMatch(f -> f.result() > 0);
-      return SourceReport.of(known, List.of());
+      // A clinician must know when a list is incomplete: say which searches hit the page limit.
+      List<String> details = truncated.stream().map(type -> type + ": more results than shown (page limit)").toList();
+      return SourceReport.of(known, details);
     });
   }
 
-  private Future<List<JsonObject>> searchSection(SourceCall call, Section section) {
+  private Future<List<JsonObject>> searchSection(SourceCall call, Section section, Set<String> truncated) {
     String query = "patient.identifier=" + encode(call.nhsNumber().searchToken()) + "&_count=" + PAGE_SIZE;
     List<Future<List<JsonObject>>> searches = section.resourceTypes().stream()
-        .map(type -> searchAll(call, type, query))
+        .map(type -> searchAll(call, type, query, truncated))
         .toList();
     return Future.all(searches).map(all -> searches.stream()
         .flatMap(f -> f.result().stream())
@@ -53,25 +56,30 @@ public final class FhirSearchAdapter implements SourceAdapter {
   }
 
   /** One search, following next links on the same source up to the page cap; adds all to the index. */
-  private Future<List<JsonObject>> searchAll(SourceCall call, String type, String query) {
+  private Future<List<JsonObject>> searchAll(SourceCall call, String type, String query, Set<String> truncated) {
     List<JsonObject> collected = new ArrayList<>();
-    return page(call, call.source().baseUrl() + "/" + type + "?" + query, 1, collected);
+    return page(call, type, call.source().baseUrl() + "/" + type + "?" + query, 1, collected, truncated);
   }
 
-  private Future<List<JsonObject>> page(SourceCall call, String url, int pageNumber, List<JsonObject> collected) {
+  private Future<List<JsonObject>> page(SourceCall call, String type, String url, int pageNumber, List<JsonObject> collected,
+      Set<String> truncated) {
     return call.client().send(SourceHttpRequest.get(url), call.deadline(), call.scope()).compose(response -> {
       JsonObject bundle = FhirJson.bundle(response);
       List<JsonObject> matches = Bundles.resources(bundle, "match");
       collected.addAll(matches);
       call.index().addAll(Bundles.resources(bundle));
       var next = Bundles.nextLink(bundle);
-      if (next.isEmpty() || pageNumber >= call.source().pageCap()) {
+      if (next.isEmpty()) {
         return Future.succeededFuture(collected);
       }
-      if (!sameOrigin(call.source().baseUrl(), next.get())) {
+      if (pageNumber >= call.source().pageCap()) {
+        truncated.add(type);
+        return Future.succeededFuture(collected);
+      }
+      if (!withinSource(call.source().baseUrl(), next.get())) {
         return Future.failedFuture(new SourceFailure(SourceStatus.ERROR, "next page link points outside the source"));
       }
-      return page(call, next.get(), pageNumber + 1, collected);
+      return page(call, type, next.get(), pageNumber + 1, collected, truncated);
     });
   }
 
@@ -79,6 +87,9 @@ public final class FhirSearchAdapter implements SourceAdapter {
   public Future<List<JsonObject>> resolve(SourceCall call, Set<String> references) {
     Map<String, List<String>> idsByType = new TreeMap<>();
     for (String reference : references) {
+      if (call.index().isForeign(reference)) {
+        continue;
+      }
       String local = References.localPart(reference);
       String type = References.typeOf(local);
       if (type != null && type.matches("[A-Z][A-Za-z]+")) {
@@ -89,7 +100,7 @@ public final class FhirSearchAdapter implements SourceAdapter {
       }
     }
     List<Future<List<JsonObject>>> lookups = idsByType.entrySet().stream()
-        .map(e -> searchAll(call, e.getKey(), "_id=" + encode(String.join(",", e.getValue()))))
+        .map(e -> searchAll(call, e.getKey(), "_id=" + encode(String.join(",", e.getValue())), new java.util.HashSet<>()))
         .toList();
     return Future.all(lookups).map(all -> lookups.stream()
         .flatMap(f -> f.result().stream())
@@ -97,13 +108,23 @@ public final class FhirSearchAdapter implements SourceAdapter {
         .collect(Collectors.toList()));
   }
 
-  static boolean sameOrigin(String baseUrl, String url) {
+  /**
+   * A next link must stay on this source: same scheme, host and port, under the source's base path,
+   * with no user-info and no dot segments (plain or encoded), so a source cannot steer us to another
+   * source or endpoint behind the same gateway.
+   */
+  static boolean withinSource(String baseUrl, String url) {
     try {
       URI base = URI.create(baseUrl);
       URI next = URI.create(url);
+      String rawPath = next.getRawPath() == null ? "" : next.getRawPath();
+      String lower = rawPath.toLowerCase(java.util.Locale.ROOT);
       return base.getScheme().equalsIgnoreCase(next.getScheme())
           && base.getHost().equalsIgnoreCase(next.getHost())
-          && base.getPort() == next.getPort();
+          && base.getPort() == next.getPort()
+          && next.getRawUserInfo() == null
+          && !rawPath.contains("..") && !lower.contains("%2e") && !lower.contains("%2f")
+          && (rawPath.equals(base.getRawPath()) || rawPath.startsWith(base.getRawPath() + "/"));
     } catch (RuntimeException e) {
       return false;
     }

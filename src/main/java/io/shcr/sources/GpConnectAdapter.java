@@ -23,6 +23,7 @@ public final class GpConnectAdapter implements SourceAdapter {
 
   static final String OPERATION = "/Patient/$gpc.getstructuredrecord";
   static final String WARNING_EXTENSION = "ListWarningCode";
+  static final Set<String> REPORTED_WARNINGS = Set.of("data-in-transit", "data-awaiting-filing");
 
   /** The Parameters part that asks for each section; demographics always comes back. */
   static final Map<Section, String> PARAMETER = new EnumMap<>(Map.of(
@@ -118,7 +119,8 @@ public final class GpConnectAdapter implements SourceAdapter {
         if (e instanceof JsonObject ext && ext.getValue("url") instanceof String u && u.contains(WARNING_EXTENSION)
             && ext.getValue("valueCode") instanceof String code) {
           // confidential-items maps to the standing statement every record carries: no per-patient tell.
-          if (!"confidential-items".equals(code)) {
+          // Only the known codes are echoed; anything else a source sends is dropped, never shown.
+          if (REPORTED_WARNINGS.contains(code)) {
             warnings.add(title + ": " + code);
           }
         }

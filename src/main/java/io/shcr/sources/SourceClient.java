@@ -4,6 +4,7 @@ import io.shcr.record.Deadline;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -87,10 +88,17 @@ public final class SourceClient {
     }
     long started = System.nanoTime();
     // The permit is taken outside the breaker: our own queue being full is not the source failing.
-    return permit(deadline).compose(granted -> breaker
-            .<SourceResponse>execute(promise -> exchange(request, deadline, scope, promise))
-            .andThen(done -> limit.release())
-            .recover(t -> Future.failedFuture(translateBreakerFailure(t))))
+    return permit(deadline).compose(granted -> {
+          // Waiting was our own queueing: a call cancelled or out of time by then never reaches the breaker.
+          if (scope.cancelled() || deadline.remainingMs() <= 0) {
+            limit.release();
+            return Future.failedFuture(scope.cancelled() ? new SourceFailure(SourceStatus.ERROR, "cancelled")
+                : new SourceFailure(SourceStatus.TIMEOUT, "no time left before the deadline"));
+          }
+          return breaker.<SourceResponse>execute(promise -> exchange(request, deadline, scope, promise))
+              .andThen(done -> limit.release())
+              .recover(t -> Future.failedFuture(translateBreakerFailure(t)));
+        })
         .compose(response -> scope.cancelled()
             ? Future.failedFuture(new SourceFailure(SourceStatus.ERROR, "cancelled"))
             : Future.succeededFuture(response))
@@ -107,16 +115,19 @@ public final class SourceClient {
     if (permit.isComplete()) {
       return permit;
     }
+    // The permit is freed by whichever event loop ends another call: come back to the caller's own
+    // context before going on, since the view's state belongs to that one event loop.
+    Context caller = vertx.getOrCreateContext();
     Promise<Void> granted = Promise.promise();
     long waitTimer = vertx.setTimer(Math.max(1, deadline.remainingMs()), id -> {
       if (limit.abandon(permit)) {
         granted.tryFail(new SourceFailure(SourceStatus.TIMEOUT, "no connection to the source became free before the deadline"));
       }
     });
-    permit.onSuccess(v -> {
+    permit.onSuccess(v -> caller.runOnContext(back -> {
       vertx.cancelTimer(waitTimer);
       granted.complete();
-    });
+    }));
     return granted.future();
   }
 
@@ -128,11 +139,7 @@ public final class SourceClient {
   }
 
   private void exchange(SourceHttpRequest request, Deadline deadline, CallScope scope, Promise<SourceResponse> promise) {
-    long budget = deadline.remainingMs();
-    if (budget <= 0) {
-      promise.fail(new SourceFailure(SourceStatus.TIMEOUT, "no time left before the deadline"));
-      return;
-    }
+    long budget = Math.max(1, deadline.remainingMs());
     Exchange exchange = new Exchange(promise, scope);
     exchange.timer = vertx.setTimer(budget, id -> exchange.fail(new SourceFailure(SourceStatus.TIMEOUT,
         "no complete answer within " + budget + " ms")));
@@ -192,6 +199,8 @@ public final class SourceClient {
         }
         if (body.length() + chunk.length() > config.maxResponseBytes()) {
           fail(tooLarge());
+        } else if (!scope.charge(chunk.length())) {
+          fail(new SourceFailure(SourceStatus.ERROR, "answers larger in all than this source's budget for one record"));
         } else {
           body.appendBuffer(chunk);
         }

@@ -13,6 +13,9 @@ public final class ErrorResponses {
     if (response.headWritten() || response.closed()) {
       return;
     }
+    if (requestId == null) {
+      requestId = response.headers().get("X-Request-Id");
+    }
     response.setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/fhir+json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");

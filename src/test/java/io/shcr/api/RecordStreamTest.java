@@ -111,7 +111,7 @@ class RecordStreamTest {
       int slowSection = indexOf(stream.events, "section", "SLOW");
       assertThat(fastSection).isLessThan(slowSection);
       assertThat(statuses(stream.ofType("complete").get(0))).containsEntry("FAST", "ok").containsEntry("SLOW", "ok");
-      assertThat(stream.ofType("section")).hasSize(4);
+      assertThat(stream.ofType("section")).hasSize(6);
       JsonObject problems = stream.ofType("section").stream().map(SseEvent::data)
           .filter(d -> d.getString("section").equals("problems")).findFirst().orElseThrow();
       assertThat(problems.getJsonArray("resources").getJsonObject(0).getString("resourceType")).isEqualTo("Condition");
@@ -154,6 +154,20 @@ class RecordStreamTest {
               .containsOnly("OK1", "LIAR");
           assertThat(stream.ofType("section").stream().filter(e -> e.data().getString("source").equals("LIAR"))
               .allMatch(e -> e.data().getJsonArray("resources").isEmpty())).isTrue();
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void aSourceCannotSmuggleOtherResourceTypesIntoASection(Vertx vertx, VertxTestContext test) {
+    fakes(vertx, Map.of("SNEAK", Behaviour.SMUGGLER));
+    start(vertx, 5_000, f -> List.of(TestSources.fhir(f, "SNEAK", true, 3_000)));
+    new SseClient(vertx).open(server.port(), "/api/v1/patients/9434765919/record?sections=encounters", Map.of(), e -> { })
+        .compose(stream -> stream.ended.future()).onComplete(test.succeeding(stream -> test.verify(() -> {
+          JsonObject encounters = stream.ofType("section").stream().map(SseEvent::data)
+              .filter(d -> d.getString("section").equals("encounters")).findFirst().orElseThrow();
+          assertThat(encounters.getJsonArray("resources")).isEmpty();
+          assertThat(stream.events.stream().map(e -> e.data().encode()).collect(Collectors.joining())).doesNotContain("Condition");
           test.completeNow();
         })));
   }

@@ -70,6 +70,20 @@ class RelationshipHoldTest {
   }
 
   @Test
+  void aPatientWithoutTheRightNhsNumberDoesNotProveTheRelationship(Vertx vertx, VertxTestContext test) {
+    run(vertx, Behaviour.NO_NHS_NUMBER, 3_000)
+        .compose(first -> run(vertx, Behaviour.WRONG_PATIENT, 3_000).map(second -> List.of(first, second)))
+        .onComplete(test.succeeding(both -> test.verify(() -> {
+          assertThat(both).allSatisfy(stream -> {
+            assertThat(stream.response.statusCode()).isEqualTo(403);
+            assertThat(stream.events).isEmpty();
+            assertThat(stream.errorBody.toString()).contains("NO_RELATIONSHIP");
+          });
+          test.completeNow();
+        })));
+  }
+
+  @Test
   void saysSoWhenTheOwnOrganisationCannotAnswer(Vertx vertx, VertxTestContext test) {
     run(vertx, Behaviour.HANG, 300).onComplete(test.succeeding(stream -> test.verify(() -> {
       assertThat(stream.response.statusCode()).isEqualTo(503);

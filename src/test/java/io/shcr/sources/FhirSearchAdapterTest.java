@@ -80,6 +80,7 @@ class FhirSearchAdapterTest {
       assertThat(report.status()).isEqualTo(SourceStatus.OK);
       assertThat(problems).extracting(r -> r.getString("id")).containsExactly("c1", "c2", "c3");
       assertThat(hits.get("Condition")).isEqualTo(3);
+      assertThat(report.details()).containsExactly("Condition: more results than shown (page limit)");
       test.completeNow();
     })));
   }
@@ -93,6 +94,28 @@ class FhirSearchAdapterTest {
           assertThat(((SourceFailure) failure).detail()).contains("outside the source");
           test.completeNow();
         })));
+  }
+
+  @Test
+  void nextLinksMustStayUnderTheSourcesBasePath() {
+    String base = "http://127.0.0.1:8090/RXN";
+    assertThat(FhirSearchAdapter.withinSource(base, base + "/Condition?page=2")).isTrue();
+    assertThat(FhirSearchAdapter.withinSource(base, base + "?_getpages=abc")).isTrue();
+    assertThat(FhirSearchAdapter.withinSource(base, "http://127.0.0.1:8090/RW5/Condition?page=2")).isFalse();
+    assertThat(FhirSearchAdapter.withinSource(base, base + "/../RW5/Condition")).isFalse();
+    assertThat(FhirSearchAdapter.withinSource(base, base + "/%2e%2e/RW5/Condition")).isFalse();
+    assertThat(FhirSearchAdapter.withinSource(base, "http://user@127.0.0.1:8090/RXN/Condition")).isFalse();
+    assertThat(FhirSearchAdapter.withinSource(base, "https://127.0.0.1:8090/RXN/Condition")).isFalse();
+  }
+
+  @Test
+  void foreignAbsoluteReferencesNeverResolveAgainstThisSource() {
+    io.shcr.fhir.ResourceIndex index = new io.shcr.fhir.ResourceIndex("http://127.0.0.1:8090/RXN");
+    index.add(condition("e1"));
+    assertThat(index.resolve("Condition/e1")).isPresent();
+    assertThat(index.resolve("http://127.0.0.1:8090/RXN/Condition/e1")).isPresent();
+    assertThat(index.resolve("https://elsewhere.example/fhir/Condition/e1")).isEmpty();
+    assertThat(index.isForeign("http://127.0.0.1:8090/RW5/Condition/e1")).isTrue();
   }
 
   @Test

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeSources {
 
-  public enum Behaviour { NORMAL, HANG, ERROR_500, GARBAGE, OVERSIZE, SLOW_DRIP, WRONG_PATIENT, GATED, GP_CONNECT, UNKNOWN_PATIENT }
+  public enum Behaviour { NORMAL, HANG, ERROR_500, GARBAGE, OVERSIZE, SLOW_DRIP, WRONG_PATIENT, GATED, GP_CONNECT, UNKNOWN_PATIENT, SMUGGLER, NO_NHS_NUMBER }
 
   public static final String NHS = "9434765919";
   public static final String OTHER_NHS = "9990000018";
@@ -82,6 +82,8 @@ public final class FakeSources {
       case SLOW_DRIP -> drip(request);
       case GATED -> gate.future().onComplete(v -> answer(request, id, rest, NHS));
       case WRONG_PATIENT -> answer(request, id, rest, OTHER_NHS);
+      case SMUGGLER -> answer(request, id, rest.equals("Encounter") ? "Condition" : rest, NHS);
+      case NO_NHS_NUMBER -> answer(request, id, rest, null);
       case UNKNOWN_PATIENT -> request.response().putHeader("content-type", "application/fhir+json")
           .end(new JsonObject().put("resourceType", "Bundle").put("type", "searchset").put("total", 0).encode());
       case GP_CONNECT -> request.body().onSuccess(body -> request.response()
@@ -117,9 +119,9 @@ public final class FakeSources {
   }
 
   public static JsonObject patient(String id, String nhs) {
-    return new JsonObject().put("resourceType", "Patient").put("id", id)
-        .put("identifier", new JsonArray().add(new JsonObject().put("system", "https://fhir.nhs.uk/Id/nhs-number").put("value", nhs)))
-        .put("birthDate", "1950-01-01");
+    JsonObject patient = new JsonObject().put("resourceType", "Patient").put("id", id).put("birthDate", "1950-01-01");
+    return nhs == null ? patient : patient.put("identifier", new JsonArray()
+        .add(new JsonObject().put("system", "https://fhir.nhs.uk/Id/nhs-number").put("value", nhs)));
   }
 
   private static JsonObject entry(JsonObject resource) {

@@ -12,7 +12,7 @@ public final class TestSources {
 
   public static SourceConfig fhir(FakeSources fakes, String id, boolean live, long deadlineMs) {
     return new SourceConfig(id, "Source " + id, SourceKind.ACUTE, fakes.baseUrl(id), "fhir-r4",
-        Set.of(Section.DEMOGRAPHICS, Section.PROBLEMS), live, deadlineMs, 5, 20, 100_000, 3,
+        Set.of(Section.DEMOGRAPHICS, Section.PROBLEMS, Section.ENCOUNTERS), live, deadlineMs, 5, 20, 100_000, 3,
         new SourceConfig.BreakerConfig(50, 30_000));
   }
 
