@@ -141,11 +141,11 @@ public final class RecordView {
             "no answer before the request's deadline"));
       }
     }
-
   }
 
   private void onSourceFinished(SourceRun run) {
-    if (holding != null && run.source.id().equals(decision.relationshipVia())) {
+    // Once released (the relationship was proven), the own organisation's source is just another source.
+    if (holding != null && !holding.released() && run.source.id().equals(decision.relationshipVia())) {
       if (run.result.status() == SourceStatus.OK) {
         holding.release();
       } else {
@@ -270,8 +270,7 @@ public final class RecordView {
       if (report.status() != SourceStatus.OK) {
         return report.status();
       }
-      List<JsonObject> patients = index.all().stream().filter(r -> "Patient".equals(Resources.type(r))).toList();
-      PatientGuard.Verdict verdict = guard.check(patients, index);
+      PatientGuard.Verdict verdict = patientVerdict();
       if (verdict.mismatched() > 0 && verdict.kept().isEmpty()) {
         mismatch = true;
         return SourceStatus.PATIENT_MISMATCH;
@@ -279,11 +278,32 @@ public final class RecordView {
       return verdict.kept().isEmpty() ? SourceStatus.NOT_FOUND : SourceStatus.OK;
     }
 
+    private PatientGuard.Verdict patientVerdict() {
+      List<JsonObject> patients = index.all().stream().filter(r -> "Patient".equals(Resources.type(r))).toList();
+      return guard.check(patients, index);
+    }
+
+    /**
+     * Sections are handed over only once the source's Patient is in: if this is the user's own
+     * organisation and that Patient carries exactly the requested NHS number, the relationship is
+     * proven now, and every held event goes out without waiting for the rest of this source.
+     */
+    private void settleRelationshipEarly() {
+      if (holding == null || holding.released() || !source.id().equals(decision.relationshipVia())) {
+        return;
+      }
+      PatientGuard.Verdict verdict = patientVerdict();
+      if (!verdict.kept().isEmpty() && verdict.mismatched() == 0) {
+        holding.release();
+      }
+    }
+
     /** Guard, resolve links, filter, transform, send: one section of this source. */
     private Future<Void> release(SourceCall call, SourceAdapter adapter, Section section, List<JsonObject> resources) {
       if (result != null || finished) {
         return Future.succeededFuture();
       }
+      settleRelationshipEarly();
       // A source may only fill a section with that section's resource types (never trust a source).
       List<JsonObject> ofSection = resources.stream()
           .filter(r -> section.resourceTypes().contains(Resources.type(r))).toList();

@@ -70,6 +70,21 @@ class RelationshipHoldTest {
   }
 
   @Test
+  void aVerifiedPatientReleasesTheRestWithoutWaitingForTheWholeOwnSource(Vertx vertx, VertxTestContext test) {
+    FakeSources fakes = new FakeSources(vertx).with("OWN", Behaviour.PATIENT_THEN_HANG).with("OTHER", Behaviour.NORMAL);
+    fakes.start().compose(f -> ShcrServer.start(vertx, new ServiceConfig(Path.of("conf"), "127.0.0.1", 0, 60_000, 60_000),
+        TestComponents.components(new SourceRegistry(List.of(TestSources.fhir(f, "OWN", true, 60_000),
+            TestSources.fhir(f, "OTHER", true, 3_000))), viaOwnOrganisation("OWN"), new TestComponents.MemoryAudit())))
+        .compose(server -> new SseClient(vertx).open(server.port(), "/api/v1/patients/9434765919/record", Map.of(), event -> {
+          // OWN's problems search never answers: only early release can let OTHER's data through.
+          if (event.event().equals("section") && "OTHER".equals(event.data().getString("source"))) {
+            test.completeNow();
+          }
+        }))
+        .onFailure(test::failNow);
+  }
+
+  @Test
   void aPatientWithoutTheRightNhsNumberDoesNotProveTheRelationship(Vertx vertx, VertxTestContext test) {
     run(vertx, Behaviour.NO_NHS_NUMBER, 3_000)
         .compose(first -> run(vertx, Behaviour.WRONG_PATIENT, 3_000).map(second -> List.of(first, second)))

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeSources {
 
-  public enum Behaviour { NORMAL, HANG, ERROR_500, GARBAGE, OVERSIZE, SLOW_DRIP, WRONG_PATIENT, GATED, GP_CONNECT, UNKNOWN_PATIENT, SMUGGLER, NO_NHS_NUMBER }
+  public enum Behaviour { NORMAL, HANG, ERROR_500, GARBAGE, OVERSIZE, SLOW_DRIP, WRONG_PATIENT, GATED, GP_CONNECT, UNKNOWN_PATIENT, SMUGGLER, NO_NHS_NUMBER, PATIENT_THEN_HANG }
 
   public static final String NHS = "9434765919";
   public static final String OTHER_NHS = "9990000018";
@@ -84,6 +84,11 @@ public final class FakeSources {
       case WRONG_PATIENT -> answer(request, id, rest, OTHER_NHS);
       case SMUGGLER -> answer(request, id, rest.equals("Encounter") ? "Condition" : rest, NHS);
       case NO_NHS_NUMBER -> answer(request, id, rest, null);
+      case PATIENT_THEN_HANG -> {
+        if (rest.equals("Patient")) {
+          answer(request, id, rest, NHS);
+        }
+      }
       case UNKNOWN_PATIENT -> request.response().putHeader("content-type", "application/fhir+json")
           .end(new JsonObject().put("resourceType", "Bundle").put("type", "searchset").put("total", 0).encode());
       case GP_CONNECT -> request.body().onSuccess(body -> request.response()
