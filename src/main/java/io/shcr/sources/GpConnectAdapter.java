@@ -75,7 +75,7 @@ public final class GpConnectAdapter implements SourceAdapter {
         patientKnown = true;
       }
       if ("List".equals(type)) {
-        details.addAll(listWarnings(resource, all));
+        details.addAll(listWarnings(resource));
       } else if ("OperationOutcome".equals(type)) {
         details.addAll(outcomeWarnings(resource));
       }
@@ -111,9 +111,9 @@ public final class GpConnectAdapter implements SourceAdapter {
    * "problems: data-in-transit" for each warning a List carries. The area is named from what the
    * List holds, never from the source's free text.
    */
-  private static List<String> listWarnings(JsonObject list, List<JsonObject> all) {
+  private static List<String> listWarnings(JsonObject list) {
     List<String> warnings = new ArrayList<>();
-    String title = areaOf(list, all);
+    String title = areaOf(list);
     if (list.getValue("extension") instanceof JsonArray extensions) {
       for (Object e : extensions) {
         if (e instanceof JsonObject ext && ext.getValue("url") instanceof String u && u.contains(WARNING_EXTENSION)
@@ -142,7 +142,7 @@ public final class GpConnectAdapter implements SourceAdapter {
     return warnings;
   }
 
-  private static String areaOf(JsonObject list, List<JsonObject> all) {
+  private static String areaOf(JsonObject list) {
     if (list.getValue("entry") instanceof JsonArray entries) {
       for (Object e : entries) {
         if (e instanceof JsonObject entry && entry.getValue("item") instanceof JsonObject item
