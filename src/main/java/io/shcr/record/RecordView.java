@@ -37,7 +37,6 @@ import java.util.Set;
  */
 public final class RecordView {
 
-  private static final int MAX_LINK_ROUNDS = 3;
   /** One source may send, in all, this many of its maximum responses within one request. */
   private static final int BYTE_BUDGET_RESPONSES = 4;
 
@@ -213,6 +212,7 @@ public final class RecordView {
     private final CallScope scope;
     private final ResourceIndex index;
     private final PatientGuard guard = new PatientGuard(request.nhsNumber());
+    private final SectionPipeline pipeline = new SectionPipeline(privacy, decision.transform(), guard);
     private final long startedNanos = System.nanoTime();
     private SourceResult result;
     private boolean mismatch;
@@ -298,69 +298,20 @@ public final class RecordView {
       }
     }
 
-    /** Guard, resolve links, filter, transform, send: one section of this source. */
+    /** One section of this source through the pipeline, then out, unless the view or source has ended. */
     private Future<Void> release(SourceCall call, SourceAdapter adapter, Section section, List<JsonObject> resources) {
       if (result != null || finished) {
         return Future.succeededFuture();
       }
       settleRelationshipEarly();
-      // A source may only fill a section with that section's resource types (never trust a source).
-      List<JsonObject> ofSection = resources.stream()
-          .filter(r -> section.resourceTypes().contains(Resources.type(r))).toList();
-      withheld += resources.size() - ofSection.size();
-      PatientGuard.Verdict verdict = guard.check(ofSection, index);
-      withheld += verdict.mismatched() + verdict.unverifiable();
-      if (verdict.mismatched() > 0) {
-        mismatch = true;
-      }
-      return resolveLinks(call, adapter, verdict.kept(), 1, Set.of()).map(v -> {
+      return pipeline.run(section, resources, call, adapter, () -> result == null && !finished).map(outcome -> {
+        withheld += outcome.withheld();
+        mismatch |= outcome.mismatch();
         if (result == null && !finished) {
-          send(section, filtered(verdict.kept()));
+          send(section, outcome.released());
         }
         return null;
       });
-    }
-
-    /**
-     * Fetches what the filter needs to follow links, level by level (a result's encounter, then that
-     * encounter's location), up to a few rounds. What stays unresolved makes the filter withhold.
-     */
-    private Future<Void> resolveLinks(SourceCall call, SourceAdapter adapter, List<JsonObject> kept, int round,
-        Set<String> previous) {
-      Set<String> wanted = safeReferencesToResolve(kept);
-      if (wanted.isEmpty() || round > MAX_LINK_ROUNDS || wanted.equals(previous) || result != null || finished) {
-        return Future.succeededFuture();
-      }
-      return adapter.resolve(call, wanted)
-          .compose(found -> {
-            index.addAll(found);
-            return found.isEmpty() ? Future.<Void>succeededFuture() : resolveLinks(call, adapter, kept, round + 1, wanted);
-          })
-          .recover(t -> Future.succeededFuture());
-    }
-
-    private Set<String> safeReferencesToResolve(List<JsonObject> kept) {
-      try {
-        return privacy.referencesToResolve(kept, index);
-      } catch (RuntimeException e) {
-        return Set.of();
-      }
-    }
-
-    /** Fail closed: if the filter itself fails, the whole batch is withheld. */
-    private List<JsonObject> filtered(List<JsonObject> kept) {
-      try {
-        PrivacyFilter.FilterResult filtered = privacy.filter(kept, index);
-        withheld += filtered.withheld();
-        List<JsonObject> out = new ArrayList<>(filtered.released().size());
-        for (JsonObject resource : filtered.released()) {
-          out.add(decision.transform().apply(resource));
-        }
-        return out;
-      } catch (RuntimeException e) {
-        withheld += kept.size();
-        return List.of();
-      }
     }
 
     private void send(Section section, List<JsonObject> resources) {
