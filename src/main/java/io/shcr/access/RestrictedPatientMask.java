@@ -1,25 +1,35 @@
 package io.shcr.access;
 
+import io.shcr.nhs.NhsNumber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * Hides where a restricted (PDS S-flagged) patient can be found, in every resource released for them:
- * every {@code address}, {@code telecom} and {@code position} at any depth, every reference to a
- * {@code Location} (and {@code location} elements), the patient's registered practice
- * ({@code generalPractitioner}, {@code managingOrganization}) and contacts. A Location resource is
- * reduced to its id. What is left to identify the patient is NHS number, name, birth date and gender.
- * Works on a copy; the source's object is never changed.
+ * Hides where a restricted (PDS S-flagged) patient can be found, in every resource released for them.
+ * A Patient, at any depth (contained too), is reduced to an allow-list: id, NHS number, name, birth
+ * date, gender, active and deceased, with meta stripped of its labels. Everywhere else, by type: every
+ * Address and ContactPoint ({@code address}, {@code telecom}, {@code contact}, and typed values such as
+ * an extension's {@code valueAddress} or {@code valueContactPoint}), every {@code position} and
+ * {@code location}, every reference to a Location, and the {@code display} of references to
+ * organisations, locations, practitioners and services (it names the practice and its town). A Location
+ * object at any depth is reduced to its id. Works on a copy; the source's object is never changed.
  */
 public final class RestrictedPatientMask implements ResourceTransform {
 
   public static final RestrictedPatientMask INSTANCE = new RestrictedPatientMask();
 
-  private static final Set<String> ANYWHERE = Set.of("address", "telecom", "position", "location", "origin", "destination");
-  private static final Set<String> PATIENT_ONLY = Set.of("generalPractitioner", "managingOrganization", "contact");
+  private static final Set<String> ANYWHERE = Set.of("address", "telecom", "contact", "position", "location", "origin", "destination");
+  private static final Pattern TYPED_LOCATOR = Pattern.compile("[a-z][A-Za-z]*(Address|ContactPoint)");
+  private static final Set<String> PATIENT_KEEPS = Set.of("resourceType", "id", "meta", "identifier", "name", "birthDate", "gender",
+      "active", "deceasedBoolean", "deceasedDateTime");
+  private static final Set<String> META_LABELS = Set.of("security", "tag");
+  private static final Set<String> PLACE_OR_PERSON_TYPES = Set.of("Organization", "Location", "Practitioner", "PractitionerRole",
+      "HealthcareService");
 
   private RestrictedPatientMask() {}
 
@@ -28,70 +38,107 @@ public final class RestrictedPatientMask implements ResourceTransform {
     if (resource == null) {
       return null;
     }
-    String type = resource.getString("resourceType");
+    JsonObject copy = resource.copy();
+    return masked(copy);
+  }
+
+  /** The object masked in place, or its replacement (a Location stub). */
+  private static JsonObject masked(JsonObject object) {
+    String type = object.getValue("resourceType") instanceof String t ? t : null;
     if ("Location".equals(type)) {
       JsonObject stub = new JsonObject().put("resourceType", "Location");
-      if (resource.containsKey("id")) {
-        stub.put("id", resource.getValue("id"));
+      if (object.containsKey("id")) {
+        stub.put("id", object.getValue("id"));
       }
       return stub;
     }
-    JsonObject copy = resource.copy();
     if ("Patient".equals(type)) {
-      PATIENT_ONLY.forEach(copy::remove);
+      reduceToIdentity(object);
     }
-    scrubObject(copy);
-    return copy;
-  }
-
-  private static void scrubObject(JsonObject object) {
+    if (isPlaceOrPersonReference(object)) {
+      object.remove("display");
+    }
     Iterator<Map.Entry<String, Object>> fields = object.getMap().entrySet().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, Object> field = fields.next();
-      Object value = field.getValue();
-      if (ANYWHERE.contains(field.getKey()) || isLocationReference(value)) {
+      if (locates(field.getKey()) || isLocationReference(field.getValue())) {
         fields.remove();
       } else {
-        scrubValue(value);
+        field.setValue(maskedValue(field.getValue()));
       }
+    }
+    return object;
+  }
+
+  private static void reduceToIdentity(JsonObject patient) {
+    patient.getMap().keySet().removeIf(key -> !PATIENT_KEEPS.contains(key));
+    if (patient.getValue("meta") instanceof JsonObject meta) {
+      META_LABELS.forEach(meta::remove);
+    } else {
+      patient.remove("meta");
+    }
+    if (patient.getValue("identifier") instanceof JsonArray identifiers) {
+      identifiers.getList().removeIf(id -> !(asObject(id) instanceof JsonObject o && NhsNumber.SYSTEM.equals(o.getValue("system"))));
+    } else {
+      patient.remove("identifier");
     }
   }
 
-  private static void scrubValue(Object value) {
-    if (value instanceof JsonObject o) {
-      scrubObject(o);
-    } else if (value instanceof Map<?, ?> m) {
-      scrubObject(new JsonObject(castMap(m)));
-    } else if (value instanceof JsonArray a) {
-      scrubArray(a);
-    } else if (value instanceof java.util.List<?> l) {
-      scrubArray(new JsonArray(l));
+  private static Object maskedValue(Object value) {
+    JsonObject object = asObject(value);
+    if (object != null) {
+      return masked(object);
     }
+    if (value instanceof JsonArray || value instanceof List<?>) {
+      JsonArray array = value instanceof JsonArray a ? a : new JsonArray(castList((List<?>) value));
+      List<Object> items = array.getList();
+      items.removeIf(RestrictedPatientMask::isLocationReference);
+      items.replaceAll(RestrictedPatientMask::maskedValue);
+      return array;
+    }
+    return value;
   }
 
-  private static void scrubArray(JsonArray array) {
-    Iterator<Object> items = array.getList().iterator();
-    while (items.hasNext()) {
-      Object item = items.next();
-      if (isLocationReference(item)) {
-        items.remove();
-      } else {
-        scrubValue(item);
-      }
-    }
+  private static boolean locates(String key) {
+    return ANYWHERE.contains(key) || TYPED_LOCATOR.matcher(key).matches();
   }
 
   private static boolean isLocationReference(Object value) {
-    JsonObject o = value instanceof JsonObject j ? j : value instanceof Map<?, ?> m ? new JsonObject(castMap(m)) : null;
-    if (o == null) {
-      return false;
+    JsonObject o = asObject(value);
+    return o != null && !o.containsKey("resourceType") && "Location".equals(referencedType(o));
+  }
+
+  private static boolean isPlaceOrPersonReference(JsonObject o) {
+    return !o.containsKey("resourceType") && o.containsKey("display") && PLACE_OR_PERSON_TYPES.contains(referencedType(o));
+  }
+
+  /** The type a Reference points at, from {@code type} or the reference's path; null when not a reference. */
+  private static String referencedType(JsonObject o) {
+    if (o.getValue("type") instanceof String type && (o.containsKey("reference") || o.containsKey("identifier") || o.containsKey("display"))) {
+      return type;
     }
-    Object reference = o.getValue("reference");
-    return "Location".equals(o.getValue("type")) || reference instanceof String r && (r.startsWith("Location/") || r.contains("/Location/"));
+    if (o.getValue("reference") instanceof String reference) {
+      String path = reference.replaceFirst("[?#].*$", "").replaceFirst("/_history/.*$", "");
+      String[] parts = path.split("/");
+      return parts.length >= 2 ? parts[parts.length - 2] : null;
+    }
+    return null;
+  }
+
+  private static JsonObject asObject(Object value) {
+    if (value instanceof JsonObject o) {
+      return o;
+    }
+    return value instanceof Map<?, ?> m ? new JsonObject(castMap(m)) : null;
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> castMap(Map<?, ?> map) {
     return (Map<String, Object>) map;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> castList(List<?> list) {
+    return (List<Object>) list;
   }
 }

@@ -23,7 +23,7 @@ class RestrictedPatientMaskTest {
          "contact":[{"name":{"family":"Clarke"},"telecom":[{"value":"07000 000000"}]}],
          "extension":[{"url":"x","valueAddress":{"city":"Chorley"}}]}""");
     JsonObject masked = mask.apply(patient);
-    assertThat(masked.fieldNames()).containsExactlyInAnyOrder("resourceType", "id", "identifier", "name", "gender", "birthDate", "extension");
+    assertThat(masked.fieldNames()).containsExactlyInAnyOrder("resourceType", "id", "identifier", "name", "gender", "birthDate");
     assertThat(masked.encode()).doesNotContain("Moor Lane").doesNotContain("PR7").doesNotContain("01257").doesNotContain("P81902")
         .doesNotContain("07000");
     assertThat(patient.containsKey("address")).as("the original is untouched").isTrue();
@@ -51,5 +51,56 @@ class RestrictedPatientMaskTest {
     JsonObject location = new JsonObject("{\"resourceType\":\"Location\",\"id\":\"l1\",\"name\":\"Moor Lane Clinic\","
         + "\"address\":{\"city\":\"Chorley\"},\"position\":{\"latitude\":53.6}}");
     assertThat(mask.apply(location)).isEqualTo(new JsonObject().put("resourceType", "Location").put("id", "l1"));
+  }
+
+  @Test
+  void aPatientIsReducedToTheAllowListWithOnlyItsNhsNumber() {
+    JsonObject patient = new JsonObject("""
+        {"resourceType":"Patient","id":"p1",
+         "meta":{"versionId":"2","security":[{"code":"R"}],"tag":[{"code":"x"}]},
+         "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9990000026"},
+                       {"system":"https://fhir.lthtr.nhs.uk/Id/mrn","value":"RXN1234567"}],
+         "name":[{"family":"Clarke"}],"gender":"female","birthDate":"1990-07-02","active":true,"deceasedBoolean":false,
+         "maritalStatus":{"text":"single"},"photo":[{"url":"x"}],
+         "extension":[{"url":"https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NominatedPharmacy",
+                       "valueReference":{"reference":"Organization/FA123","display":"Clitheroe Pharmacy, Castle St"}}]}""");
+    JsonObject masked = mask.apply(patient);
+    assertThat(masked.fieldNames()).containsExactlyInAnyOrder("resourceType", "id", "meta", "identifier", "name", "gender", "birthDate",
+        "active", "deceasedBoolean");
+    assertThat(masked.getJsonObject("meta").fieldNames()).containsExactly("versionId");
+    assertThat(masked.getJsonArray("identifier")).hasSize(1);
+    assertThat(masked.encode()).doesNotContain("RXN1234567").doesNotContain("Pharmacy").doesNotContain("FA123");
+  }
+
+  @Test
+  void addressesAndContactPointsAreRemovedByTypeWhereverTheyAre() {
+    JsonObject observation = new JsonObject("""
+        {"resourceType":"Observation","id":"o1","status":"final",
+         "extension":[{"url":"a","valueAddress":{"line":["3 Moor Lane"]}},{"url":"b","valueContactPoint":{"value":"01257 000000"}},
+                      {"url":"c","extension":[{"url":"d","valueAddress":{"city":"Chorley"}}]},{"url":"e","valueString":"kept"}],
+         "contained":[{"resourceType":"Location","id":"l1","name":"Moor Lane Clinic","description":"behind the church",
+                       "address":{"city":"Chorley"}},
+                      {"resourceType":"Patient","id":"p","identifier":[{"system":"local","value":"MRN9"}],
+                       "contact":[{"telecom":[{"value":"07000"}]}]}]}""");
+    JsonObject masked = mask.apply(observation);
+    assertThat(masked.encode()).doesNotContain("Moor Lane").doesNotContain("01257").doesNotContain("Chorley")
+        .doesNotContain("behind the church").doesNotContain("MRN9").doesNotContain("07000").contains("kept");
+    assertThat(masked.getJsonArray("contained").getJsonObject(0)).isEqualTo(new JsonObject().put("resourceType", "Location").put("id", "l1"));
+  }
+
+  @Test
+  void referencesToPlacesAndPeopleLoseTheirDisplay() {
+    JsonObject condition = new JsonObject("""
+        {"resourceType":"Condition","id":"c1",
+         "recorder":{"reference":"Practitioner/G123","display":"Dr Ribble"},
+         "asserter":{"reference":"https://gp.example/fhir/PractitionerRole/9/_history/1","display":"GP, Ribble Valley Surgery"},
+         "extension":[{"url":"x","valueReference":{"type":"Organization","identifier":{"value":"P81902"},
+                        "display":"Ribble Valley Surgery, Clitheroe"}},
+                      {"url":"y","valueReference":{"reference":"HealthcareService/h","display":"Clitheroe Clinic"}}],
+         "subject":{"reference":"Patient/p1","display":"Jordan Clarke"},
+         "code":{"coding":[{"system":"http://snomed.info/sct","code":"1","display":"Asthma"}]}}""");
+    JsonObject masked = mask.apply(condition);
+    assertThat(masked.encode()).doesNotContain("Ribble").doesNotContain("Clitheroe").contains("Asthma").contains("Jordan Clarke")
+        .contains("Practitioner/G123").contains("P81902");
   }
 }
