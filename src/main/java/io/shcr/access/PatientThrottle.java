@@ -6,7 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
 import java.time.Clock;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Limits how many distinct patients one user, and one organisation, may open in a fixed window, so
@@ -14,15 +16,19 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>State lives in a Vert.x shared-data map so a cluster enforces one limit. Hazelcast's counters
  * never expire and its async map cannot compare-and-set with a time to live, so a count is kept as
- * slots instead: a scope admits a new patient by claiming the first free slot {@code 0..limit-1} with
- * {@code putIfAbsent} (every entry carries the window's time to live). A node-local hint remembers the
- * next slot to try, so a node probes each slot at most once per window. Keys are keyed hashes.
+ * slots instead: a scope admits a new patient by first claiming a free slot {@code 0..limit-1} with
+ * {@code putIfAbsent} (holding a one-off claim token), and only then recording the patient as seen,
+ * pointing at that slot. A patient counts as seen only while it holds a slot, so concurrent requests
+ * can never admit more patients than there are slots: of two requests racing for the same new patient,
+ * the one that records "seen" first keeps its slot and the other gives its slot back. Every entry
+ * carries the window's time to live. A node-local hint remembers the next slot to try, so a node
+ * probes each slot about once per window. Keys are keyed hashes.
  */
 public final class PatientThrottle {
 
   public static final String MAP_NAME = "shcr.access.throttle";
 
-  private final Vertx vertx;
+  private final Supplier<Future<AsyncMap<String, String>>> maps;
   private final KeyedHash hash;
   private final Clock clock;
   private final AccessPolicy.Throttle settings;
@@ -30,7 +36,12 @@ public final class PatientThrottle {
   private volatile long hintBucket = -1;
 
   public PatientThrottle(Vertx vertx, KeyedHash hash, Clock clock, AccessPolicy.Throttle settings) {
-    this.vertx = vertx;
+    this(() -> vertx.sharedData().getAsyncMap(MAP_NAME), hash, clock, settings);
+  }
+
+  /** With the shared map supplied, so tests can interleave its operations as a cluster would. */
+  PatientThrottle(Supplier<Future<AsyncMap<String, String>>> maps, KeyedHash hash, Clock clock, AccessPolicy.Throttle settings) {
+    this.maps = maps;
     this.hash = hash;
     this.clock = clock;
     this.settings = settings;
@@ -69,35 +80,45 @@ public final class PatientThrottle {
 
   private record Scope(String id, int limit) {}
 
-  /** A scope's hold on a patient; {@code slotKey} is null when the patient was already counted. */
-  private record Claim(String scopeId, String seenKey, String slotKey, int slot) {}
+  /**
+   * A scope's hold on a patient; {@code slotKey} is null when the patient was already counted.
+   * {@code token} is what this claim wrote into its slot.
+   */
+  private record Claim(String scopeId, String seenKey, String slotKey, int slot, String token) {}
 
   /** The claim, or null when the scope's limit is reached. */
   private Future<Claim> claim(AsyncMap<String, String> map, Scope scope, NhsNumber patient, Window window) {
     String seenKey = hash.of("throttle-seen", scope.id(), patient.value());
-    return map.putIfAbsent(seenKey, "1", window.ttlMs()).compose(previous -> {
-      if (previous != null) {
-        return Future.succeededFuture(new Claim(scope.id(), seenKey, null, -1));
+    Claim counted = new Claim(scope.id(), seenKey, null, -1, null);
+    return map.get(seenKey).compose(seen -> {
+      if (seen != null) {
+        return Future.succeededFuture(counted);
       }
-      int from = nextSlot.getOrDefault(scope.id(), 0);
-      return claimSlot(map, scope, seenKey, from, window).compose(slot -> slot >= 0
-          ? Future.succeededFuture(new Claim(scope.id(), seenKey, slotKey(scope, slot), slot))
-          : map.remove(seenKey).map((Claim) null));
+      String token = UUID.randomUUID().toString();
+      return claimSlot(map, scope, token, nextSlot.getOrDefault(scope.id(), 0), window).compose(slot -> {
+        if (slot < 0) {
+          return map.get(seenKey).map(lateSeen -> lateSeen != null ? counted : null);
+        }
+        String slotKey = slotKey(scope, slot);
+        return map.putIfAbsent(seenKey, slotKey, window.ttlMs()).compose(previous -> previous == null
+            ? Future.succeededFuture(new Claim(scope.id(), seenKey, slotKey, slot, token))
+            : freeSlot(map, scope.id(), slotKey, slot, token).map(counted));
+      });
     });
   }
 
   /** The slot claimed, or -1 when every slot is taken. */
-  private Future<Integer> claimSlot(AsyncMap<String, String> map, Scope scope, String seenKey, int slot, Window window) {
+  private Future<Integer> claimSlot(AsyncMap<String, String> map, Scope scope, String token, int slot, Window window) {
     if (slot >= scope.limit()) {
       nextSlot.put(scope.id(), slot);
       return Future.succeededFuture(-1);
     }
-    return map.putIfAbsent(slotKey(scope, slot), seenKey, window.ttlMs()).compose(holder -> {
-      if (holder == null || holder.equals(seenKey)) {
+    return map.putIfAbsent(slotKey(scope, slot), token, window.ttlMs()).compose(holder -> {
+      if (holder == null) {
         nextSlot.merge(scope.id(), slot + 1, Math::max);
         return Future.succeededFuture(slot);
       }
-      return claimSlot(map, scope, seenKey, slot + 1, window);
+      return claimSlot(map, scope, token, slot + 1, window);
     });
   }
 
@@ -105,10 +126,13 @@ public final class PatientThrottle {
     if (claim.slotKey() == null) {
       return Future.succeededFuture();
     }
-    nextSlot.computeIfPresent(claim.scopeId(), (scope, next) -> Math.min(next, claim.slot()));
-    return map.removeIfPresent(claim.slotKey(), claim.seenKey())
-        .compose(removed -> map.remove(claim.seenKey()))
-        .mapEmpty();
+    return map.removeIfPresent(claim.seenKey(), claim.slotKey())
+        .compose(removed -> freeSlot(map, claim.scopeId(), claim.slotKey(), claim.slot(), claim.token()));
+  }
+
+  private Future<Void> freeSlot(AsyncMap<String, String> map, String scopeId, String slotKey, int slot, String token) {
+    nextSlot.computeIfPresent(scopeId, (scope, next) -> Math.min(next, slot));
+    return map.removeIfPresent(slotKey, token).mapEmpty();
   }
 
   private static String slotKey(Scope scope, int slot) {
@@ -116,6 +140,6 @@ public final class PatientThrottle {
   }
 
   private Future<AsyncMap<String, String>> map() {
-    return vertx.sharedData().getAsyncMap(MAP_NAME);
+    return maps.get();
   }
 }

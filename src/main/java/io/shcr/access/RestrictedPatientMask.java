@@ -78,10 +78,14 @@ public final class RestrictedPatientMask implements ResourceTransform {
       patient.remove("meta");
     }
     if (patient.getValue("identifier") instanceof JsonArray identifiers) {
-      identifiers.getList().removeIf(id -> !(asObject(id) instanceof JsonObject o && NhsNumber.SYSTEM.equals(o.getValue("system"))));
+      identifiers.getList().removeIf(id -> !isNhsNumber(asObject(id)));
     } else {
       patient.remove("identifier");
     }
+  }
+
+  private static boolean isNhsNumber(JsonObject identifier) {
+    return identifier != null && NhsNumber.SYSTEM.equals(identifier.getValue("system"));
   }
 
   private static Object maskedValue(Object value) {
@@ -109,7 +113,11 @@ public final class RestrictedPatientMask implements ResourceTransform {
   }
 
   private static boolean isPlaceOrPersonReference(JsonObject o) {
-    return !o.containsKey("resourceType") && o.containsKey("display") && PLACE_OR_PERSON_TYPES.contains(referencedType(o));
+    if (o.containsKey("resourceType") || !o.containsKey("display")) {
+      return false;
+    }
+    String type = referencedType(o);
+    return type != null && PLACE_OR_PERSON_TYPES.contains(type);
   }
 
   /** The type a Reference points at, from {@code type} or the reference's path; null when not a reference. */
