@@ -32,12 +32,23 @@ public final class AccessModule {
     this.routes = routes;
   }
 
-  /** Reads the policy from the configuration directory; throws a ConfigException naming every problem. */
-  public static AccessModule create(Vertx vertx, Path configDir, SourceRegistry sources, AuditTrail audit) {
-    return create(vertx, AccessPolicyLoader.load(configDir), sources, audit, Clock.systemUTC());
+  /**
+   * Reads the policy from the configuration directory; throws a ConfigException naming every problem.
+   * Demo-only keys and the inline hash secret are trusted only when {@code trustDemoKeys} (see
+   * {@link DemoKeyTrust}).
+   */
+  public static AccessModule create(Vertx vertx, Path configDir, SourceRegistry sources, AuditTrail audit, boolean trustDemoKeys) {
+    return create(vertx, AccessPolicyLoader.load(configDir), sources, audit, Clock.systemUTC(), trustDemoKeys);
   }
 
-  public static AccessModule create(Vertx vertx, AccessPolicy policy, SourceRegistry sources, AuditTrail audit, Clock clock) {
+  /** As {@link #create(Vertx, Path, SourceRegistry, AuditTrail, boolean)}, never trusting demo keys. */
+  public static AccessModule create(Vertx vertx, Path configDir, SourceRegistry sources, AuditTrail audit) {
+    return create(vertx, configDir, sources, audit, false);
+  }
+
+  public static AccessModule create(Vertx vertx, AccessPolicy configured, SourceRegistry sources, AuditTrail audit, Clock clock,
+      boolean trustDemoKeys) {
+    AccessPolicy policy = DemoKeyTrust.apply(configured, trustDemoKeys);
     WebClient client = WebClient.create(vertx,
         new WebClientOptions().setUserAgent("shcr-access").setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(20).setMaxWaitQueueSize(1_000));
@@ -51,7 +62,7 @@ public final class AccessModule {
     PolicyGate gate = new PolicyGate(authenticator, new Participation(sources, policy.participants()), roleViews,
         new PatientThrottle(vertx, hash, clock, policy.throttle()), grants, new SpineClient(client, policy.spine()), policy.breakGlass());
     BreakGlassRoutes routes = new BreakGlassRoutes(authenticator, gate, roleViews, grants, audit, policy.breakGlass(), clock);
-    return new AccessModule(policy, client, authenticator, gate, routes);
+    return new AccessModule(configured, client, authenticator, gate, routes);
   }
 
   public AccessGate gate() {

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Everything {@code access-policy.yaml} says, typed and validated once at start-up by
  * {@link AccessPolicyLoader}: how tokens are checked, who participates, what each job role sees, how
- * break-glass, the Spine lookups and throttling behave, and the demo personas.
+ * break-glass, the Spine lookups and throttling behave, and the demo personas. {@code hashSecretInline}
+ * says the keyed-hash secret came from the file (demo fallback) rather than the environment.
  */
 public record AccessPolicy(
     Auth auth,
@@ -20,6 +21,7 @@ public record AccessPolicy(
     Spine spine,
     Throttle throttle,
     byte[] hashSecret,
+    boolean hashSecretInline,
     Demo demo) {
 
   /**
@@ -40,7 +42,11 @@ public record AccessPolicy(
       long jwksDeadlineMs,
       List<KeyFile> publicKeys) {}
 
-  public record KeyFile(String kid, Path file) {}
+  /**
+   * A static public key; {@code demoOnly} marks a key whose private half is public (the demo key), trusted
+   * only by {@code demo} or {@code serve --trust-demo-key}.
+   */
+  public record KeyFile(String kid, Path file, boolean demoOnly) {}
 
   /** An organisation under the information sharing agreement that is not (or not only) a source. */
   public record Participant(String ods, String name, boolean live) {}

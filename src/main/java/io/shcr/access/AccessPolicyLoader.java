@@ -38,6 +38,7 @@ public final class AccessPolicyLoader {
   private final Path configDir;
   private final Function<String, String> environment;
   private final List<String> problems = new ArrayList<>();
+  private boolean inlineSecret;
 
   private AccessPolicyLoader(Path configDir, Function<String, String> environment) {
     this.configDir = configDir;
@@ -64,6 +65,7 @@ public final class AccessPolicyLoader {
         new AccessPolicy.Spine(endpoint(spine.nested("consent")), endpoint(spine.nested("pds"))),
         throttle(top.nested("throttle")),
         secret(top.nested("keyedHash")),
+        inlineSecret,
         demo(section(root, "demo")));
     if (!problems.isEmpty()) {
       throw ConfigException.of(configDir.resolve(FILE).toString(), problems);
@@ -80,7 +82,7 @@ public final class AccessPolicyLoader {
       Fields key = new Fields(list.getJsonObject(i), f.where() + ".publicKeys[" + i + "]", problems);
       String kid = key.requiredString("kid");
       Path file = existingFile(key, "file");
-      keys.add(new KeyFile(kid, file));
+      keys.add(new KeyFile(kid, file, key.bool("demoOnly", false)));
     }
     if ((jwksUrl == null) == keys.isEmpty()) {
       f.problem("jwksUrl", "give exactly one of jwksUrl or publicKeys");
@@ -175,6 +177,7 @@ public final class AccessPolicyLoader {
       f.problem("secret", "set the environment variable " + envName + " (or an inline secret with allowInlineSecret: true, demo only)");
       return new byte[32];
     }
+    inlineSecret = true;
     return checkedSecret(f, inline);
   }
 

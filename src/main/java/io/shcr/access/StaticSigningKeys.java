@@ -18,8 +18,9 @@ public final class StaticSigningKeys implements SigningKeys {
 
   public static StaticSigningKeys fromFiles(List<AccessPolicy.KeyFile> files) {
     for (AccessPolicy.KeyFile file : files) {
-      if (file.file().toString().contains("demo-keys")) {
-        LOG.warn("Trusting the DEMO signing key {} ({}): its private half is public. Never use it in a real deployment.",
+      if (file.demoOnly()) {
+        LOG.warn("TRUSTING THE DEMO SIGNING KEY {} ({}): its private half is public, so anyone can mint accepted tokens. "
+            + "Never use it in a real deployment.",
             file.kid(), file.file());
       }
     }

@@ -21,11 +21,33 @@ public final class Wiring {
   /** The assembled service and the access module (the demo prints its personas' tokens). */
   public record Wired(Components components, AccessModule access) {}
 
-  public static Future<Components> fromConfig(Vertx vertx, ServiceConfig config) {
-    return wire(vertx, config).map(Wired::components);
+  /**
+   * How to wire beyond the configuration files.
+   *
+   * @param trustDemoKey trust the demo-only signing key and the inline hash secret (demo and trials only)
+   */
+  public record Options(boolean trustDemoKey) {
+    /** A real deployment: demo keys are never trusted. */
+    public static final Options PRODUCTION = new Options(false);
+    /** {@code demo}, {@code serve --trust-demo-key} and tests on the demo configuration. */
+    public static final Options TRIAL = new Options(true);
   }
 
+  /** Wires a real deployment ({@link Options#PRODUCTION}). */
+  public static Future<Components> fromConfig(Vertx vertx, ServiceConfig config) {
+    return fromConfig(vertx, config, Options.PRODUCTION);
+  }
+
+  public static Future<Components> fromConfig(Vertx vertx, ServiceConfig config, Options options) {
+    return wire(vertx, config, options).map(Wired::components);
+  }
+
+  /** Wires a real deployment ({@link Options#PRODUCTION}). */
   public static Future<Wired> wire(Vertx vertx, ServiceConfig config) {
+    return wire(vertx, config, Options.PRODUCTION);
+  }
+
+  public static Future<Wired> wire(Vertx vertx, ServiceConfig config, Options options) {
     SourceRegistry sources;
     PrivacyFilter privacy;
     try {
@@ -36,7 +58,7 @@ public final class Wiring {
     }
     return AuditModule.create(vertx, config.configDir()).compose(audit -> {
       try {
-        AccessModule access = AccessModule.create(vertx, config.configDir(), sources, audit.trail());
+        AccessModule access = AccessModule.create(vertx, config.configDir(), sources, audit.trail(), options.trustDemoKey());
         Components components = new Components(sources, privacy, access.gate(), access.authenticator(), audit.trail(),
             List.of(access.routes(), audit.routes(access.authenticator())),
             () -> {

@@ -29,7 +29,7 @@ public final class DemoCommand implements Callable<Integer> {
     SimulatorServer simulator = SimulateCommand.start(configDir, null, quiet);
     System.out.println(SimulateCommand.describe(simulator));
     ServiceConfig config = ServiceConfig.load(configDir);
-    Wiring.Wired wired = Startup.await(Wiring.wire(simulator.vertx(), config));
+    Wiring.Wired wired = Startup.await(Wiring.wire(simulator.vertx(), config, Wiring.Options.TRIAL));
     ShcrServer shcr = Startup.await(ShcrServer.start(simulator.vertx(), config, wired.components()));
     String service = "http://" + config.host() + ":" + shcr.port();
     System.out.println();

@@ -41,6 +41,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--cluster-name", description = "Cluster name (overrides cluster.yaml).")
   String clusterName;
 
+  @Option(names = "--trust-demo-key", description = "TRIAL ONLY: trust the public demo signing key (anyone can mint tokens "
+      + "it accepts) and the inline hash secret of access-policy.yaml.")
+  boolean trustDemoKey;
+
   @Override
   public Integer call() {
     io.shcr.config.YamlFiles.requireDirectory(configDir);
@@ -49,16 +53,26 @@ public final class ServeCommand implements Callable<Integer> {
       config = config.withPort(port);
     }
     ClusterConfig clusterConfig = clusterConfig();
+    Wiring.Options options = new Wiring.Options(trustDemoKey);
+    if (trustDemoKey) {
+      System.err.println("""
+          ************************************************************************************
+          WARNING: --trust-demo-key: tokens signed with the PUBLIC demo key are accepted, and the
+          inline demo hash secret is used. Anyone can mint a token for any role. TRIAL USE ONLY.
+          ************************************************************************************""");
+    }
     if (!clusterConfig.enabled()) {
       Vertx vertx = Vertx.vertx();
-      ShcrServer server = Startup.await(ShcrServer.start(vertx, config));
+      ServiceConfig single = config;
+      ShcrServer server = Startup.await(Wiring.fromConfig(vertx, single, options)
+          .compose(components -> ShcrServer.start(vertx, single, components)));
       System.out.println("shcr listening on http://" + config.host() + ":" + server.port());
       Runtime.getRuntime().addShutdownHook(new Thread(() -> Startup.await(vertx.close())));
       return Startup.blockForever();
     }
     ClusterRuntime node = Startup.await(ClusterRuntime.start(clusterConfig));
     ServiceConfig serviceConfig = config;
-    ShcrServer server = Startup.await(Wiring.fromConfig(node.vertx(), serviceConfig)
+    ShcrServer server = Startup.await(Wiring.fromConfig(node.vertx(), serviceConfig, options)
         .compose(components -> ShcrServer.start(node.vertx(), serviceConfig, withRoute(components, node.routes()))));
     node.shareSourcesWith(server.directory());
     System.out.println("shcr listening on http://" + config.host() + ":" + server.port() + " as node " + node.nodeId()

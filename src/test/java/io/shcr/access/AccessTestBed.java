@@ -63,13 +63,13 @@ final class AccessTestBed {
     AccessPolicy p = AccessPolicyLoader.load(Path.of("conf"), name -> null);
     AccessPolicy.Endpoint endpoint = new AccessPolicy.Endpoint(spineBase, 1000);
     return new AccessPolicy(p.auth(), p.participants(), p.roleViews(), p.breakGlass(), new AccessPolicy.Spine(endpoint, endpoint),
-        new AccessPolicy.Throttle(3_600_000, perUser, perOrganisation), p.hashSecret(), p.demo());
+        new AccessPolicy.Throttle(3_600_000, perUser, perOrganisation), p.hashSecret(), p.hashSecretInline(), p.demo());
   }
 
   Future<AccessTestBed> start(Vertx vertx, int perUser, int perOrganisation) {
     return spine.start(vertx).compose(s -> {
       AccessPolicy policy = policy(spine.baseUrl(), perUser, perOrganisation);
-      module = AccessModule.create(vertx, policy, sources(), audit, clock);
+      module = AccessModule.create(vertx, policy, sources(), audit, clock, true);
       tokens = new DemoTokens(policy, Pem.privateKey(policy.demo().privateKey()), clock);
       client = WebClient.create(vertx);
       Router router = Router.router(vertx);

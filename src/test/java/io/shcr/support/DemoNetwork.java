@@ -55,7 +55,8 @@ public final class DemoNetwork {
     SourceRegistry sources = SourceRegistry.load(dir.resolve("sources.yaml"));
     ServiceConfig serviceConfig = ServiceConfig.load(dir);
     return SimulatorServer.start(vertx, sources, quiet ? simulatorConfig.quiet() : simulatorConfig)
-        .compose(simulator -> ShcrServer.start(vertx, serviceConfig)
+        .compose(simulator -> Wiring.fromConfig(vertx, serviceConfig, Wiring.Options.TRIAL)
+            .compose(components -> ShcrServer.start(vertx, serviceConfig, components))
             .map(service -> new DemoNetwork(dir, simulator, service)));
   }
 
