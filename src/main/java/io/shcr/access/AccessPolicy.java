@@ -58,7 +58,13 @@ public record AccessPolicy(
    */
   public record RoleView(String name, Set<Section> sections, String note) {}
 
-  public record BreakGlass(long windowMs, int justificationMinLength, int justificationMaxLength, List<Reason> reasons) {
+  /**
+   * @param roles job roles that may break glass for any reason
+   * @param activityCode the national RBAC activity (B0168, Emergency access) that lets any role with a record
+   *     view break glass
+   */
+  public record BreakGlass(long windowMs, int justificationMinLength, int justificationMaxLength, List<Reason> reasons,
+      Set<String> roles, String activityCode) {
 
     public Optional<Reason> reason(String code) {
       return reasons.stream().filter(r -> r.code().equals(code)).findFirst();
@@ -67,9 +73,17 @@ public record AccessPolicy(
     public boolean overridesObjection(String code) {
       return code != null && reason(code).map(Reason::overridesObjection).orElse(false);
     }
+
+    /** Whether this principal may break glass for this (known) reason. */
+    public boolean permits(Principal principal, Reason reason) {
+      return roles.contains(principal.jobRole())
+          || principal.activityCodes().contains(activityCode)
+          || reason.alsoRoles().contains(principal.jobRole());
+    }
   }
 
-  public record Reason(String code, String display, boolean overridesObjection) {}
+  /** A break-glass reason; {@code alsoRoles} may break glass for this reason only (social workers for safeguarding). */
+  public record Reason(String code, String display, boolean overridesObjection, Set<String> alsoRoles) {}
 
   public record Spine(Endpoint consent, Endpoint pds) {}
 

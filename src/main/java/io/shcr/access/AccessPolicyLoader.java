@@ -34,6 +34,8 @@ import java.util.function.Function;
 public final class AccessPolicyLoader {
 
   public static final String FILE = "access-policy.yaml";
+  /** The clinical roles that may break glass when {@code breakGlass.roles} is not given. */
+  public static final Set<String> DEFAULT_BREAK_GLASS_ROLES = Set.of("R8000", "R8001", "R8003", "R8016");
 
   private final Path configDir;
   private final Function<String, String> environment;
@@ -138,7 +140,8 @@ public final class AccessPolicyLoader {
     List<Reason> reasons = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       Fields r = new Fields(list.getJsonObject(i), f.where() + ".reasons[" + i + "]", problems);
-      reasons.add(new Reason(r.requiredString("code"), r.optionalString("display", ""), r.bool("overridesObjection", false)));
+      reasons.add(new Reason(r.requiredString("code"), r.optionalString("display", ""), r.bool("overridesObjection", false),
+          Set.copyOf(r.stringList("alsoRoles", false))));
     }
     if (reasons.isEmpty()) {
       f.problem("reasons", "at least one break-glass reason code is required");
@@ -147,7 +150,9 @@ public final class AccessPolicyLoader {
         f.number("windowMinutes", 240L, 1, 24 * 60) * 60_000,
         (int) f.number("justificationMinLength", 20L, 1, 1_000),
         (int) f.number("justificationMaxLength", 2_000L, 10, 20_000),
-        List.copyOf(reasons));
+        List.copyOf(reasons),
+        section.json().containsKey("roles") ? Set.copyOf(f.stringList("roles", false)) : DEFAULT_BREAK_GLASS_ROLES,
+        f.optionalString("activityCode", "B0168"));
   }
 
   private Endpoint endpoint(Fields f) {

@@ -2,8 +2,10 @@ package io.shcr.access;
 
 import io.shcr.api.ApiError;
 import io.shcr.api.ApiRoutes;
+import io.shcr.api.ShcrServer;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditTrail;
+import io.shcr.audit.ViewOutcome;
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -12,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.List;
-import java.util.UUID;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,15 +22,18 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /api/v1/patients/{nhsNumber}/break-glass}: emergency access to a patient without a
  * recorded relationship. Body {@code {"reasonCode": ..., "justification": ...}}. Every attempt is
- * audited; a grant is made only after its audit record (high severity: purpose {@code emergency}, the
- * reason code) is durable, so a privacy officer always sees it. Without audit there is no grant (503
- * AUDIT_UNAVAILABLE). The justification is checked but never stored in shared state or logs.
+ * audited, an invalid NHS number included; a grant is made only after its audit record (high severity:
+ * purpose {@code emergency}, the reason code) is durable, so a privacy officer always sees it. Without
+ * audit there is no grant (503 AUDIT_UNAVAILABLE); if the grant then cannot be stored, the audit entry
+ * gets an {@code error} outcome. Only the roles {@code breakGlass.roles} names (clinical roles), a
+ * reason's {@code alsoRoles}, or a role holding the Emergency access activity may break glass. The
+ * justification is checked but never stored in audit, shared state or logs.
  */
 public final class BreakGlassRoutes implements ApiRoutes {
 
   public static final String PATH = "/api/v1/patients/:nhsNumber/break-glass";
   public static final String ACTION = "break-glass";
-  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern NHS_NUMBER_LIKE = Pattern.compile("[0-9 ]{1,12}");
   private static final Logger LOG = LoggerFactory.getLogger(BreakGlassRoutes.class);
 
   private final Authenticator authenticator;
@@ -56,24 +61,29 @@ public final class BreakGlassRoutes implements ApiRoutes {
   }
 
   private void breakGlass(RoutingContext ctx) {
-    String requestId = requestId(ctx);
-    NhsNumber patient = NhsNumber.parse(ctx.pathParam("nhsNumber")).orElse(null);
-    if (patient == null) {
-      respond(ctx, requestId, ApiError.badRequest("INVALID_NHS_NUMBER", "The NHS number in the path is not valid."));
-      return;
-    }
+    String requestId = ShcrServer.requestId(ctx);
+    String pathNumber = ctx.pathParam("nhsNumber");
+    NhsNumber patient = NhsNumber.parse(pathNumber).orElse(null);
+    String audited = patient != null ? patient.value() : auditable(pathNumber);
     authenticator.authenticate(ctx)
         .compose(principal -> {
+          if (patient == null) {
+            return refuse(ctx, requestId, principal, audited, null,
+                ApiError.badRequest("INVALID_NHS_NUMBER", "The NHS number in the path is not valid."));
+          }
           JsonObject body = jsonBody(ctx);
           ApiError refusal = refusal(principal, body);
           if (refusal != null) {
-            return refuse(ctx, requestId, principal, patient, null, refusal);
+            return refuse(ctx, requestId, principal, audited, null, refusal);
           }
           String reason = body.getString("reasonCode");
-          return audit.recordAccess(entry(ctx, requestId, principal, patient, reason, "allowed", null))
+          return audit.recordAccess(entry(ctx, requestId, principal, audited, reason, "allowed", null))
               .recover(e -> Future.failedFuture(new AccessRefusedException(new ApiError(503, "AUDIT_UNAVAILABLE",
                   "Break-glass cannot be recorded in the audit trail right now, so it is not granted; try again shortly."))))
-              .compose(receipt -> grants.grant(principal.userId(), patient, reason, settings.windowMs()))
+              .compose(receipt -> grants.grant(principal, patient, reason, settings.windowMs())
+                  .recover(e -> audit.recordOutcome(receipt, new ViewOutcome("error", Map.of(), 0, 0, 0))
+                      .onFailure(a -> LOG.warn("Could not record the failed outcome of break-glass {}", requestId))
+                      .transform(done -> Future.failedFuture(e))))
               .compose(grant -> ctx.response().setStatusCode(201).putHeader("X-Request-ID", requestId)
                   .putHeader("Content-Type", "application/json")
                   .end(new JsonObject()
@@ -88,7 +98,7 @@ public final class BreakGlassRoutes implements ApiRoutes {
         .onFailure(e -> {
           if (e instanceof AccessRefusedException refused) {
             if (refused.error().status() == 401) {
-              refuse(ctx, requestId, null, patient, null, refused.error());
+              refuse(ctx, requestId, null, audited, null, refused.error());
             } else {
               respond(ctx, requestId, refused.error());
             }
@@ -97,6 +107,11 @@ public final class BreakGlassRoutes implements ApiRoutes {
             respond(ctx, requestId, new ApiError(503, "BREAK_GLASS_UNAVAILABLE", "Break-glass could not be completed; try again shortly."));
           }
         });
+  }
+
+  /** What an invalid path NHS number is recorded as: its digits when it looks like one, else nothing. */
+  private static String auditable(String pathNumber) {
+    return pathNumber != null && NHS_NUMBER_LIKE.matcher(pathNumber).matches() ? pathNumber.replace(" ", "") : null;
   }
 
   /** Why this break-glass request is refused, or null when it may be granted. */
@@ -115,6 +130,14 @@ public final class BreakGlassRoutes implements ApiRoutes {
     if (!(reason instanceof String code) || settings.reason(code).isEmpty()) {
       return invalid("reasonCode must be one of " + settings.reasons().stream().map(AccessPolicy.Reason::code).toList());
     }
+    AccessPolicy.Reason chosen = settings.reason(code).orElseThrow();
+    if (!settings.permits(principal, chosen)) {
+      return ApiError.forbidden("ACCESS_DENIED", "Job role " + principal.jobRole() + " may not break glass"
+          + (chosen.alsoRoles().isEmpty() ? "" : " for " + code) + ": only the roles " + sorted(settings.roles())
+          + (chosen.alsoRoles().isEmpty() ? "" : " (and " + sorted(chosen.alsoRoles()) + " for " + code + ")")
+          + ", or a role with activity " + settings.activityCode() + " (Emergency access), may. Ask a clinician "
+          + "with a legitimate need to open the record.");
+    }
     Object justification = body.getValue("justification");
     int length = justification instanceof String s ? s.strip().length() : 0;
     if (length < settings.justificationMinLength() || length > settings.justificationMaxLength()) {
@@ -124,20 +147,24 @@ public final class BreakGlassRoutes implements ApiRoutes {
     return null;
   }
 
+  private static List<String> sorted(java.util.Set<String> roles) {
+    return roles.stream().sorted().toList();
+  }
+
   private static ApiError invalid(String message) {
     return new ApiError(422, "INVALID_PARAMETER", "Break-glass refused: " + message + ".");
   }
 
-  private Future<Void> refuse(RoutingContext ctx, String requestId, Principal principal, NhsNumber patient, String reason, ApiError refusal) {
+  private Future<Void> refuse(RoutingContext ctx, String requestId, Principal principal, String patient, String reason, ApiError refusal) {
     return audit.recordAccess(entry(ctx, requestId, principal, patient, reason, "refused", refusal.code()))
         .onFailure(e -> LOG.warn("Could not audit a refused break-glass request {}", requestId))
         .eventually(() -> respond(ctx, requestId, refusal))
         .mapEmpty();
   }
 
-  private AccessAudit entry(RoutingContext ctx, String requestId, Principal principal, NhsNumber patient, String reason,
+  private AccessAudit entry(RoutingContext ctx, String requestId, Principal principal, String patient, String reason,
       String outcome, String refusalCode) {
-    return new AccessAudit(requestId, clock.instant(), principal, ACTION, patient.value(), Purpose.EMERGENCY.wireName(), reason,
+    return new AccessAudit(requestId, clock.instant(), principal, ACTION, patient, Purpose.EMERGENCY.wireName(), reason,
         List.of(), List.of(), outcome, refusalCode, ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
         ctx.request().getHeader("User-Agent"));
   }
@@ -157,10 +184,5 @@ public final class BreakGlassRoutes implements ApiRoutes {
     } catch (RuntimeException notJson) {
       return null;
     }
-  }
-
-  private static String requestId(RoutingContext ctx) {
-    String given = ctx.request().getHeader("X-Request-ID");
-    return given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
   }
 }

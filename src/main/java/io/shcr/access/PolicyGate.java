@@ -57,7 +57,7 @@ public final class PolicyGate implements AccessGate {
     }
     NhsNumber patient = request.nhsNumber();
     return throttle.admit(principal, patient).compose(verdict -> verdict.admitted()
-        ? grants.find(principal.userId(), patient).compose(grant -> relationshipAndConsent(principal, request, view, grant))
+        ? grants.find(principal, patient).compose(grant -> relationshipAndConsent(principal, request, view, grant))
         : refused(principal, throttled(verdict)));
   }
 

@@ -150,6 +150,11 @@ final class AccessTestBed {
         Duration.ofHours(1)));
   }
 
+  String token(String user, String roleProfileId, String jobRole, String org, List<String> activityCodes) {
+    return tokens.mint(new DemoTokens.Spec(user, "Test User", roleProfileId, "S0:G0:" + jobRole, org, activityCodes, null,
+        Duration.ofHours(1)));
+  }
+
   /** Distinct valid NHS numbers in the test range 999 xxx xxxx. */
   static List<String> syntheticNhs(int count, int offset) {
     List<String> out = new java.util.ArrayList<>();

@@ -167,6 +167,11 @@ class BreakGlassTest {
         .onComplete(test.succeeding(response -> test.verify(() -> {
           assertThat(response.statusCode()).isEqualTo(400);
           assertThat(response.bodyAsString()).contains("INVALID_NHS_NUMBER");
+          assertThat(bed.audit.records).singleElement().satisfies(a -> {
+            assertThat(a.outcome()).isEqualTo("refused");
+            assertThat(a.refusalCode()).isEqualTo("INVALID_NHS_NUMBER");
+            assertThat(a.principal().userId()).isEqualTo("555000200001");
+          });
           test.completeNow();
         })));
   }

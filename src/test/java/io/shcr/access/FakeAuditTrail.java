@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FakeAuditTrail implements AuditTrail {
 
   final List<AccessAudit> records = new CopyOnWriteArrayList<>();
+  final List<ViewOutcome> outcomes = new CopyOnWriteArrayList<>();
   volatile boolean failing;
   private final AtomicLong sequence = new AtomicLong();
 
@@ -27,6 +28,7 @@ final class FakeAuditTrail implements AuditTrail {
 
   @Override
   public Future<Void> recordOutcome(AuditReceipt receipt, ViewOutcome outcome) {
+    outcomes.add(outcome);
     return Future.succeededFuture();
   }
 }

@@ -62,7 +62,7 @@ public final class ClusterBenchmark {
       measure("PatientThrottle.admit (new patient)", ops, i -> throttle.admit(user, patients.get(i)));
       measure("PatientThrottle.admit (seen patient)", ops, i -> throttle.admit(user, patients.get(i)));
       BreakGlassGrants grants = new BreakGlassGrants(node.vertx(), hash, Clock.systemUTC());
-      measure("BreakGlassGrants.find", ops, i -> grants.find("555000000001", patients.get(i)));
+      measure("BreakGlassGrants.find", ops, i -> grants.find(user, patients.get(i)));
       if (nodes > 1) {
         long killed = System.nanoTime();
         cluster.kill(nodes - 1);

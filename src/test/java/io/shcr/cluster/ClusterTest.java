@@ -181,12 +181,12 @@ class ClusterTest {
   void breakGlassGrantMadeOnOneNodeIsHonouredOnAnotherUntilItExpires() {
     List<BreakGlassGrants> grants = cluster.nodes().stream().map(ClusterTest::grants).toList();
     NhsNumber patient = NhsNumber.of(FakeSources.NHS);
-    await(grants.get(0).grant(DOCTOR.userId(), patient, "emergency-treatment", 1_500), 10);
-    assertThat(await(grants.get(1).find(DOCTOR.userId(), patient), 10)).get()
+    await(grants.get(0).grant(DOCTOR, patient, "emergency-treatment", 1_500), 10);
+    assertThat(await(grants.get(1).find(DOCTOR, patient), 10)).get()
         .extracting(BreakGlassGrants.Grant::reasonCode).isEqualTo("emergency-treatment");
-    assertThat(await(grants.get(2).find(DOCTOR.userId(), patient), 10)).isPresent();
-    assertThat(await(grants.get(2).find(NURSE.userId(), patient), 10)).isEmpty();
-    waitUntil(() -> await(grants.get(2).find(DOCTOR.userId(), patient), 10).isEmpty(), 15);
+    assertThat(await(grants.get(2).find(DOCTOR, patient), 10)).isPresent();
+    assertThat(await(grants.get(2).find(NURSE, patient), 10)).isEmpty();
+    waitUntil(() -> await(grants.get(2).find(DOCTOR, patient), 10).isEmpty(), 15);
     assertClean(cluster.nodes());
   }
 
@@ -198,7 +198,7 @@ class ClusterTest {
       await(map(0, "shcr.test.durable").compose(m -> m.put(key, "v-" + key, 120_000)), 10);
     }
     NhsNumber patient = NhsNumber.of(FakeSources.NHS);
-    await(grants(cluster.node(0)).grant(NURSE.userId(), patient, "safeguarding", 120_000), 10);
+    await(grants(cluster.node(0)).grant(NURSE, patient, "safeguarding", 120_000), 10);
     Principal trawler = new Principal("555000000009", "Trawler", "555000000009-01", "R8000", "RXN", Set.of("B0370"), null);
     assertThat(await(throttle(cluster.node(0), 1).admit(trawler, NhsNumber.of("9990000018")), 10).admitted()).isTrue();
     SseClient sse = new SseClient(outside);
@@ -215,9 +215,9 @@ class ClusterTest {
       assertThat(get(1, "shcr.test.durable", key)).isEqualTo("v-" + key);
       assertThat(get(2, "shcr.test.durable", key)).isEqualTo("v-" + key);
     }
-    assertThat(await(grants(cluster.node(1)).find(NURSE.userId(), patient), 10)).get()
+    assertThat(await(grants(cluster.node(1)).find(NURSE, patient), 10)).get()
         .extracting(BreakGlassGrants.Grant::reasonCode).isEqualTo("safeguarding");
-    assertThat(await(grants(cluster.node(2)).find(NURSE.userId(), patient), 10)).isPresent();
+    assertThat(await(grants(cluster.node(2)).find(NURSE, patient), 10)).isPresent();
     assertThat(await(throttle(cluster.node(2), 1).admit(trawler, NhsNumber.of("9990000026")), 10).admitted()).isFalse();
     assertThat(await(throttle(cluster.node(1), 1).admit(trawler, NhsNumber.of("9990000018")), 10).admitted()).isTrue();
     gated.openGate();
