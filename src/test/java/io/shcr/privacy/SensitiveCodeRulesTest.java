@@ -72,7 +72,15 @@ class SensitiveCodeRulesTest {
       "urn:oid:2.16.840.1.113883.2.1.6.2, A983.00, false",  // Read v2 by OID, still term-suffix blind
       "urn:oid:2.16.840.1.113883.2.1.3.2.4.14, XaDbk, false", // CTV3 by OID
       "urn:oid:2.16.840.1.113883.6.3, A54.0, false",        // ICD-10 by OID
-      "http://read.info/ctv3/, A788., false"                // trailing slash
+      "http://read.info/ctv3/, A788., false",               // trailing slash
+      "http://snomed.info/sct, 893131000000100, false",     // genitourinary medicine service
+      "http://snomed.info/sct, 788122004, false",           // sexual health service
+      "http://snomed.info/sct, 1240241000000109, false",    // community sexual and reproductive health service
+      "http://snomed.info/sct, 310062002, false",           // pregnancy termination service
+      "http://snomed.info/sct, 896974005, false",           // transgender health service
+      "http://snomed.info/sct, 310061009, true",            // gynecology service
+      "https://fhir.nhs.uk/CodeSystem/Specialty-1, 504, false", // community sexual and reproductive health
+      "https://fhir.nhs.uk/CodeSystem/Specialty-1, 502, true"   // gynaecology
   })
   void judgesCodesBySystem(String system, String code, boolean expectReleased) {
     JsonObject condition = new JsonObject().put("resourceType", "Condition").put("id", "c1")
