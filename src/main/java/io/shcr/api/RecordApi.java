@@ -50,7 +50,10 @@ final class RecordApi {
     String requestId = ShcrServer.requestId(ctx);
     RecordRequestParser.Parsed parsed = parser.parse(ctx, requestId);
     if (parsed.error() != null) {
-      auditThen(ctx, refusedInput(ctx, requestId, parsed.error()), parsed.error(), requestId);
+      // Bad input is refused whoever asks, but the audit says who asked when the token allows it.
+      components.authenticator().authenticate(ctx)
+          .otherwise((io.shcr.access.Principal) null)
+          .onComplete(who -> auditThen(ctx, refusedInput(ctx, requestId, who.result(), parsed.error()), parsed.error(), requestId));
       return;
     }
     RecordRequest request = parsed.request();
@@ -112,14 +115,16 @@ final class RecordApi {
         : new ApiError(503, "AUDIT_UNAVAILABLE", "The request could not be audited. Try again shortly."), requestId));
   }
 
-  private AccessAudit refusedInput(RoutingContext ctx, String requestId, ApiError error) {
+  private AccessAudit refusedInput(RoutingContext ctx, String requestId, io.shcr.access.Principal principal, ApiError error) {
     String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-    return new AccessAudit(requestId, Instant.now(), null, "record.view", null, "direct-care", null, List.of(),
+    return new AccessAudit(requestId, Instant.now(), principal, "record.view", null, "direct-care", null, List.of(),
         List.of(), "refused", error.code(), client, ctx.request().getHeader(HttpHeaders.USER_AGENT));
   }
 
   private AccessAudit accessAudit(RecordRequest request, AccessDecision decision) {
-    List<String> sections = decision.sections().stream().map(Section::wireName).sorted().toList();
+    // Refused: what was asked for; allowed: what the role lets the fan-out fetch.
+    List<String> sections = (decision.allowed() ? decision.sections() : request.sections()).stream()
+        .sorted().map(Section::wireName).toList();
     List<String> sources = decision.allowed()
         ? RecordView.scope(directory.registry(), request, decision).stream().map(SourceConfig::id).toList()
         : List.of();

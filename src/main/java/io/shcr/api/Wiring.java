@@ -1,6 +1,7 @@
 package io.shcr.api;
 
 import io.shcr.access.AccessModule;
+import io.shcr.access.Participation;
 import io.shcr.audit.AuditModule;
 import io.shcr.config.ServiceConfig;
 import io.shcr.privacy.PrivacyFilter;
@@ -38,7 +39,8 @@ public final class Wiring {
       try {
         AccessModule access = AccessModule.create(vertx, config.configDir(), sources, audit.trail());
         Components components = new Components(sources, privacy, access.gate(), access.authenticator(), audit.trail(),
-            List.of(access.routes(), audit.routes(access.authenticator())),
+            List.of(access.routes(), audit.routes(access.authenticator(),
+                new Participation(sources, access.policy().participants())::isLive)),
             () -> {
               access.close();
               return audit.close();

@@ -5,6 +5,7 @@ import io.shcr.access.Authenticator;
 import io.shcr.access.Principal;
 import io.shcr.api.ApiError;
 import io.shcr.api.ApiRoutes;
+import io.shcr.api.ShcrServer;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,14 +16,17 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The privacy officer's API (job role R0001 only): search access records, list break-glass and
  * throttling alerts with their acknowledgement, acknowledge one, and export as FHIR AuditEvents.
- * Looking at the audit is itself audited ({@code audit.search}), before any audit data is sent, and
- * refused attempts are audited too.
+ * The officer's organisation must be a live participant, and sees only records of its own users
+ * unless audit.yaml lists it as region-wide. Looking at the audit is itself audited
+ * ({@code audit.search}), before any audit data is sent, and refused attempts are audited too. The
+ * request id is always the server's own, never one a client sent.
  */
 final class AuditApi implements ApiRoutes {
 
@@ -32,10 +36,14 @@ final class AuditApi implements ApiRoutes {
 
   private final AuditLog log;
   private final Authenticator authenticator;
+  private final Predicate<String> liveParticipant;
+  private final Set<String> regionWide;
 
-  AuditApi(AuditLog log, Authenticator authenticator) {
+  AuditApi(AuditLog log, Authenticator authenticator, Predicate<String> liveParticipant, Set<String> regionWide) {
     this.log = log;
     this.authenticator = authenticator;
+    this.liveParticipant = liveParticipant;
+    this.regionWide = Set.copyOf(regionWide);
   }
 
   @Override
@@ -53,7 +61,7 @@ final class AuditApi implements ApiRoutes {
   }
 
   private Future<Reply> search(Call call) {
-    AuditQuery query = AuditQueryParams.parse(call.ctx.queryParams(), false);
+    AuditQuery query = call.scoped(AuditQueryParams.parse(call.ctx.queryParams(), false));
     return call.audited(query.patient()).compose(v -> log.store().search(query)).map(page -> {
       JsonArray events = new JsonArray();
       page.entries().forEach(entry -> events.add(eventJson(entry, page.outcomes().get(entry.sequence()))));
@@ -62,14 +70,14 @@ final class AuditApi implements ApiRoutes {
   }
 
   private Future<Reply> fhirExport(Call call) {
-    AuditQuery query = AuditQueryParams.parse(call.ctx.queryParams(), false);
+    AuditQuery query = call.scoped(AuditQueryParams.parse(call.ctx.queryParams(), false));
     return call.audited(query.patient()).compose(v -> log.store().search(query))
         .map(page -> new Reply(200, FHIR_JSON, FhirAuditEvents.bundle(page)));
   }
 
   private Future<Reply> alerts(Call call) {
     AuditQuery parsed = AuditQueryParams.parse(call.ctx.queryParams(), true);
-    AuditQuery query = AuditQuery.alerts(parsed.page(), parsed.pageSize());
+    AuditQuery query = call.scoped(AuditQuery.alerts(parsed.page(), parsed.pageSize()));
     return call.audited(null).compose(v -> log.store().search(query)).compose(page -> {
       List<Long> sequences = page.entries().stream().map(AuditEntry::sequence).toList();
       return log.store().acknowledgements(sequences).map(acks -> {
@@ -85,7 +93,7 @@ final class AuditApi implements ApiRoutes {
   private Future<Reply> acknowledge(Call call) {
     long sequence = AuditQueryParams.sequence(call.ctx.pathParam("sequence"));
     String note = note(call.ctx);
-    return log.store().search(AuditQuery.alert(sequence)).compose(found -> {
+    return log.store().search(call.scoped(AuditQuery.alert(sequence))).compose(found -> {
       if (found.entries().isEmpty()) {
         return Future.failedFuture(new AccessRefusedException(new ApiError(404, "NOT_FOUND", "no alert has sequence " + sequence)));
       }
@@ -105,13 +113,19 @@ final class AuditApi implements ApiRoutes {
   }
 
   private void respond(RoutingContext ctx, String action, Function<Call, Future<Reply>> handler) {
-    String requestId = requestId(ctx);
-    ctx.response().putHeader("X-Request-ID", requestId);
+    String requestId = ShcrServer.requestId(ctx);
     authenticator.authenticate(ctx)
-        .compose(principal -> PRIVACY_OFFICER.equals(principal.jobRole())
-            ? Future.succeededFuture(principal)
-            : refuseAudited(ctx, requestId, action, principal,
-                ApiError.forbidden("ACCESS_DENIED", "Only a privacy officer (job role R0001) may use the audit API.")))
+        .compose(principal -> {
+          if (!PRIVACY_OFFICER.equals(principal.jobRole())) {
+            return refuseAudited(ctx, requestId, action, principal,
+                ApiError.forbidden("ACCESS_DENIED", "Only a privacy officer (job role R0001) may use the audit API."));
+          }
+          if (principal.organisation() == null || !liveParticipant.test(principal.organisation())) {
+            return refuseAudited(ctx, requestId, action, principal, ApiError.forbidden("NO_ORGANISATION_CONSENT",
+                "Organisation " + principal.organisation() + " is not a live participant, so its privacy officers may not use the audit API."));
+          }
+          return Future.succeededFuture(principal);
+        })
         .recover(error -> error instanceof AccessRefusedException refused && refused.error().status() == 401
             ? refuseAudited(ctx, requestId, action, null, refused.error())
             : Future.failedFuture(error))
@@ -147,11 +161,6 @@ final class AuditApi implements ApiRoutes {
     return new AccessAudit(requestId, Instant.now(), principal, action, patient, "audit", null, List.of(), List.of(),
         outcome, refusalCode, ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
         ctx.request().getHeader("User-Agent"));
-  }
-
-  private static String requestId(RoutingContext ctx) {
-    String given = ctx.request().getHeader("X-Request-ID");
-    return given != null && given.matches("[A-Za-z0-9._-]{1,64}") ? given : UUID.randomUUID().toString();
   }
 
   private static JsonObject pageJson(AuditQuery query, long total) {
@@ -193,6 +202,11 @@ final class AuditApi implements ApiRoutes {
       this.requestId = requestId;
       this.action = action;
       this.principal = principal;
+    }
+
+    /** The query limited to the officer's own organisation's users, unless it is region-wide. */
+    AuditQuery scoped(AuditQuery query) {
+      return regionWide.contains(principal.organisation()) ? query : query.scopedTo(principal.organisation());
     }
 
     Future<Void> audited(String patient) {

@@ -4,9 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,9 +14,10 @@ import java.util.TreeMap;
  * alerts), the request it belongs to, the facts ({@link AuditRecords} builds them; never clinical
  * content), the previous record's hash and this record's hash.
  *
- * <p>The hash is SHA-256 over the canonical serialisation: the record as JSON without its
- * {@code hash} field, keys sorted at every level, no whitespace. Both stores keep exactly the line
- * {@link #toLine()} produces, so one verifier serves both.
+ * <p>The hash is HMAC-SHA256 under the {@link AuditKey} over the canonical serialisation: the record
+ * as JSON without its {@code hash} field, keys sorted at every level, no whitespace. Keyed, so that
+ * write access to the trail is not enough to recompute the chain after an edit. Both stores keep
+ * exactly the line {@link #toLine()} produces, so one verifier serves both.
  */
 public record AuditEntry(
     long sequence, Instant time, String type, String severity, String requestId, JsonObject data, String prevHash, String hash) {
@@ -31,9 +30,10 @@ public record AuditEntry(
   public static final String NORMAL = "normal";
 
   /** Links an unsealed record after {@code prevHash}: computes its hash. */
-  public static AuditEntry seal(long sequence, Instant time, String type, String severity, String requestId, JsonObject data, String prevHash) {
+  public static AuditEntry seal(long sequence, Instant time, String type, String severity, String requestId, JsonObject data,
+      String prevHash, AuditKey key) {
     AuditEntry unsealed = new AuditEntry(sequence, time, type, severity, requestId, data, prevHash, null);
-    return new AuditEntry(sequence, time, type, severity, requestId, data, prevHash, sha256(canonical(unsealed.toJson(false))));
+    return new AuditEntry(sequence, time, type, severity, requestId, data, prevHash, key.mac(canonical(unsealed.toJson(false))));
   }
 
   /** The stored form: one JSON line (without the newline). */
@@ -60,8 +60,13 @@ public record AuditEntry(
   }
 
   /** The hash this record should carry given its content; differs from {@link #hash()} when edited. */
-  public String computedHash() {
-    return sha256(canonical(toJson(false)));
+  public String computedHash(AuditKey key) {
+    return key.mac(canonical(toJson(false)));
+  }
+
+  /** Whether the stored hash is this content's HMAC under the key (false when edited or keyed otherwise). */
+  public boolean sealedBy(AuditKey key) {
+    return MessageDigest.isEqual(computedHash(key).getBytes(StandardCharsets.US_ASCII), hash.getBytes(StandardCharsets.US_ASCII));
   }
 
   public JsonObject toJson(boolean withHash) {
@@ -127,13 +132,5 @@ public record AuditEntry(
       throw new IllegalArgumentException(field + " is missing");
     }
     return value;
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -136,11 +137,11 @@ public final class AuditLog implements AuditTrail {
   }
 
   private Future<List<AuditEntry>> write(List<Pending> batch, int attempt) {
-    Instant now = Instant.now();
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     List<AuditEntry> sealed = new ArrayList<>(batch.size());
     ChainHead last = head;
     for (Pending pending : batch) {
-      AuditEntry entry = AuditEntry.seal(last.sequence() + 1, now, pending.type, pending.severity, pending.requestId, pending.data, last.hash());
+      AuditEntry entry = AuditEntry.seal(last.sequence() + 1, now, pending.type, pending.severity, pending.requestId, pending.data, last.hash(), store.key());
       sealed.add(entry);
       last = last.after(entry);
     }

@@ -95,7 +95,7 @@ final class AuditLogFiles {
   }
 
   /** The file's last record, or null when it has none; refuses a damaged last record. */
-  static AuditEntry lastEntry(Path file) throws IOException {
+  static AuditEntry lastEntry(Path file, AuditKey key) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8);
     int end = text.length();
     while (end > 0 && text.charAt(end - 1) == '\n') {
@@ -111,8 +111,8 @@ final class AuditLogFiles {
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("the last audit record in " + file + " is damaged (" + e.getMessage() + "); run `shcr audit verify`", e);
     }
-    if (!entry.computedHash().equals(entry.hash())) {
-      throw new IllegalStateException("the last audit record in " + file + " does not match its hash; run `shcr audit verify`");
+    if (!entry.sealedBy(key)) {
+      throw new IllegalStateException("the last audit record in " + file + " does not match its hash under the audit key (edited, or the key is wrong); run `shcr audit verify`");
     }
     return entry;
   }

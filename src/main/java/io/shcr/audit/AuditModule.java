@@ -1,10 +1,15 @@
 package io.shcr.audit;
 
+import io.shcr.access.AccessPolicyLoader;
 import io.shcr.access.Authenticator;
+import io.shcr.access.Participation;
 import io.shcr.api.ApiRoutes;
+import io.shcr.sources.SourceRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The audit capability as the service wires it: the trail the record and break-glass APIs write to,
@@ -13,22 +18,31 @@ import java.nio.file.Path;
 public final class AuditModule {
 
   private final AuditLog log;
+  private final Set<String> regionWide;
+  private final Path configDir;
 
-  private AuditModule(AuditLog log) {
+  private AuditModule(AuditLog log, Set<String> regionWide, Path configDir) {
     this.log = log;
+    this.regionWide = regionWide;
+    this.configDir = configDir;
   }
 
   public static Future<AuditModule> create(Vertx vertx, Path configDir) {
     try {
-      return create(vertx, AuditConfig.load(configDir));
+      return create(vertx, AuditConfig.load(configDir), configDir);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
   }
 
   public static Future<AuditModule> create(Vertx vertx, AuditConfig config) {
+    return create(vertx, config, null);
+  }
+
+  private static Future<AuditModule> create(Vertx vertx, AuditConfig config, Path configDir) {
     try {
-      return AuditLog.open(vertx, config.newStore(vertx), config.maxBatch()).map(AuditModule::new);
+      return AuditLog.open(vertx, config.newStore(vertx), config.maxBatch())
+          .map(log -> new AuditModule(log, config.regionWide(), configDir));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -39,9 +53,27 @@ public final class AuditModule {
     return log;
   }
 
-  /** The privacy officer's API (job role R0001): search, alerts, acknowledgement, FHIR export. */
+  /**
+   * The privacy officer's API (job role R0001 of a live participating organisation): search, alerts,
+   * acknowledgement, FHIR export, scoped to the officer's organisation unless audit.yaml lists it under
+   * {@code privacyOfficers.regionWide}.
+   *
+   * @param liveParticipant whether an ODS code is a live participant (the access capability's check)
+   */
+  public ApiRoutes routes(Authenticator authenticator, Predicate<String> liveParticipant) {
+    return new AuditApi(log, authenticator, liveParticipant, regionWide);
+  }
+
+  /**
+   * As {@link #routes(Authenticator, Predicate)}, reading participation from {@code sources.yaml} and
+   * {@code access-policy.yaml} in the configuration directory this module was built from; with no such
+   * directory no organisation counts as live, so the API refuses everyone (fail closed). Prefer passing
+   * the access capability's own check.
+   */
   public ApiRoutes routes(Authenticator authenticator) {
-    return new AuditApi(log, authenticator);
+    Predicate<String> live = configDir == null ? ods -> false
+        : new Participation(SourceRegistry.load(configDir.resolve("sources.yaml")), AccessPolicyLoader.load(configDir).participants())::isLive;
+    return routes(authenticator, live);
   }
 
   /** Writes what is queued and closes the store. */

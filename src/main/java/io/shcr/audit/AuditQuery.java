@@ -4,11 +4,13 @@ import java.time.Instant;
 
 /**
  * A privacy officer's search over access records: any of patient, user, organisation, a time range
- * (from inclusive, to exclusive), alerts only, one sequence; one page (page counts from 1).
+ * (from inclusive, to exclusive), alerts only, one sequence; one page (page counts from 1). The
+ * {@code scope}, when set, limits every answer to records whose user belonged to that organisation:
+ * a privacy officer sees their own organisation's trail unless configured region-wide.
  */
 public record AuditQuery(
     String patient, String user, String organisation, Instant from, Instant to, boolean alertsOnly, Long sequence,
-    int page, int pageSize) {
+    int page, int pageSize, String scope) {
 
   public static final int MAX_PAGE_SIZE = 500;
 
@@ -17,12 +19,23 @@ public record AuditQuery(
     pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, pageSize));
   }
 
+  /** An unscoped query (the whole trail). */
+  public AuditQuery(String patient, String user, String organisation, Instant from, Instant to, boolean alertsOnly, Long sequence,
+      int page, int pageSize) {
+    this(patient, user, organisation, from, to, alertsOnly, sequence, page, pageSize, null);
+  }
+
   public static AuditQuery alerts(int page, int pageSize) {
     return new AuditQuery(null, null, null, null, null, true, null, page, pageSize);
   }
 
   public static AuditQuery alert(long sequence) {
     return new AuditQuery(null, null, null, null, null, true, sequence, 1, 1);
+  }
+
+  /** This query limited to records of users of the given organisation (null: the whole trail). */
+  public AuditQuery scopedTo(String organisation) {
+    return new AuditQuery(patient, user, this.organisation, from, to, alertsOnly, sequence, page, pageSize, organisation);
   }
 
   public long offset() {
@@ -38,6 +51,7 @@ public record AuditQuery(
         && (from == null || !entry.time().isBefore(from))
         && (to == null || entry.time().isBefore(to))
         && (sequence == null || sequence == entry.sequence())
+        && (scope == null || scope.equals(entry.organisation()))
         && (!alertsOnly || AuditEntry.HIGH.equals(entry.severity()));
   }
 }

@@ -10,12 +10,16 @@ import java.util.List;
  */
 public interface AuditStore {
 
-  /** Opens for writing (creates the directory or schema, discards a torn tail) and returns the chain's head. */
+  /**
+   * Opens for writing (creates the directory or schema, discards a torn tail) and returns the chain's
+   * head; refuses a trail that ends before its {@link Checkpoint} or has records but no checkpoint.
+   */
   Future<ChainHead> open();
 
   /**
-   * Appends sealed records, in order, as one unit: the future succeeds only once every record is durable
-   * (synced), and on failure none of them counts (the store has undone them or refuses further appends).
+   * Appends sealed records, in order, as one unit, and moves the {@link Checkpoint} to the last of them
+   * (one checkpoint write per batch): the future succeeds only once both are durable (synced), and on
+   * failure none of them counts (the store has undone them or refuses further appends).
    * Fails with {@link StaleHeadException} when another writer extended the chain first.
    */
   Future<Void> append(List<AuditEntry> entries);
@@ -23,13 +27,19 @@ public interface AuditStore {
   /** The chain's head as currently stored (used after {@link StaleHeadException}). */
   Future<ChainHead> head();
 
+  /** The key the chain and its checkpoint are sealed with. */
+  AuditKey key();
+
+  /** The stored head checkpoint, or a null result when there is none. Read-only. */
+  Future<Checkpoint> checkpoint();
+
   /**
    * Feeds every stored line, in stored order (file order, or sequence order), to the visitor until it
    * returns false. Read-only: usable on a trail no service has open. The visitor must not block.
    */
   Future<Void> scan(LineVisitor visitor);
 
-  /** Access records matching the query, one page, in sequence order, each with its outcome if any. */
+  /** Access records matching the query, one page, newest first, each with its outcome if any. */
   Future<AuditPage> search(AuditQuery query);
 
   /** Alert-acknowledgement records for the given alert sequences. */
@@ -50,6 +60,14 @@ public interface AuditStore {
   @FunctionalInterface
   interface LineVisitor {
     boolean accept(String location, String line);
+
+    /**
+     * A store that keeps facts beside the line (PostgreSQL's search columns) reports here when they
+     * disagree with it; return false to stop. Searches ignore it; the verifier treats it as tampering.
+     */
+    default boolean mismatch(String location, long sequence, String what) {
+      return true;
+    }
   }
 
   /** Another writer appended to the chain since this one read its head. */

@@ -102,7 +102,12 @@ final class FhirAuditEvents {
     return agent;
   }
 
-  /** 0 success, 4 minor failure (refused; a view the client left), 8 serious failure (failed; a view that errored). */
+  /**
+   * 0 success; 4 minor failure: refused, or a view that ended without the record being shown because
+   * no legitimate relationship was found or the client left; 8 serious failure: failed, or a view that
+   * errored or could not check the relationship (a service failure). An ending we do not know is not
+   * reported as success.
+   */
   private static String outcomeCode(String decision, AuditEntry outcome) {
     if ("refused".equals(decision)) {
       return "4";
@@ -111,10 +116,13 @@ final class FhirAuditEvents {
       return "8";
     }
     String ended = outcome == null ? null : outcome.data().getString("outcome");
-    if ("error".equals(ended)) {
-      return "8";
+    if (ended == null || "complete".equals(ended)) {
+      return "0";
     }
-    return "client-gone".equals(ended) ? "4" : "0";
+    return switch (ended) {
+      case "client-gone", "no-relationship" -> "4";
+      default -> "8";
+    };
   }
 
   private static String outcomeDescription(JsonObject data, AuditEntry outcome) {

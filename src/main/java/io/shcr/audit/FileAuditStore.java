@@ -10,6 +10,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.UUID;
@@ -22,12 +23,20 @@ import java.util.UUID;
  * All file IO runs on one dedicated worker thread, never on an event loop. A lock file keeps a second
  * process from writing the same directory. On open, a torn final line (a crash mid-write, never
  * acknowledged) is moved aside to a {@code .torn-*} file and cut off.
+ *
+ * <p>Each batch also replaces the {@code head} file, the HMAC-sealed {@link Checkpoint} of the chain's
+ * head (written to a temporary file, synced, renamed over the old one, directory synced): one extra
+ * write per batch, not per record. Opening refuses a trail that ends before its checkpoint, or holds
+ * records with no checkpoint, so deleting the newest records is caught rather than silently continued.
  */
 public final class FileAuditStore implements AuditStore {
+
+  static final String HEAD = "head";
 
   private final Vertx vertx;
   private final Path dir;
   private final long maxFileBytes;
+  private final AuditKey key;
   private WorkerExecutor writerThread;
   private FileChannel channel;
   private FileLock lock;
@@ -36,10 +45,39 @@ public final class FileAuditStore implements AuditStore {
   private boolean broken;
   private volatile ChainHead head = ChainHead.EMPTY;
 
+  /** A store keyed with a fresh random key: only this process can verify what it writes (benchmarks). */
   public FileAuditStore(Vertx vertx, Path dir, long maxFileBytes) {
+    this(vertx, dir, maxFileBytes, AuditKey.ephemeral());
+  }
+
+  public FileAuditStore(Vertx vertx, Path dir, long maxFileBytes, AuditKey key) {
     this.vertx = vertx;
     this.dir = dir;
     this.maxFileBytes = maxFileBytes;
+    this.key = key;
+  }
+
+  @Override
+  public AuditKey key() {
+    return key;
+  }
+
+  @Override
+  public Future<Checkpoint> checkpoint() {
+    return vertx.executeBlocking(this::readCheckpoint, false);
+  }
+
+  /** The head file, null when absent; a damaged one reads as a checkpoint no key authenticates. */
+  private Checkpoint readCheckpoint() throws IOException {
+    Path file = dir.resolve(HEAD);
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      return Checkpoint.parse(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return new Checkpoint(0, null, null);
+    }
   }
 
   public Path directory() {
@@ -117,19 +155,40 @@ public final class FileAuditStore implements AuditStore {
       lockChannel.close();
       throw new IllegalStateException("another process is writing the audit trail in " + dir);
     }
+    try {
+      return openLocked();
+    } catch (IOException | RuntimeException e) {
+      lock.channel().close();
+      lock = null;
+      throw e;
+    }
+  }
+
+  private ChainHead openLocked() throws IOException {
     List<Path> files = AuditLogFiles.list(dir);
+    if (!files.isEmpty()) {
+      Path last = files.get(files.size() - 1);
+      AuditLogFiles.cutTornTail(last);
+      for (int i = files.size() - 1; i >= 0 && head == ChainHead.EMPTY; i--) {
+        AuditEntry lastEntry = AuditLogFiles.lastEntry(files.get(i), key);
+        if (lastEntry != null) {
+          head = new ChainHead(lastEntry.sequence(), lastEntry.hash());
+        }
+      }
+    }
+    Checkpoint checkpoint = readCheckpoint();
+    String problem = Checkpoint.startupProblem(head, checkpoint, key, dir.resolve(HEAD).toString());
+    if (problem != null) {
+      throw new IllegalStateException(problem);
+    }
+    if (checkpoint == null || checkpoint.sequence() != head.sequence()) {
+      writeCheckpoint(head);
+    }
     if (files.isEmpty()) {
       startFile(1);
       return head;
     }
     Path last = files.get(files.size() - 1);
-    AuditLogFiles.cutTornTail(last);
-    for (int i = files.size() - 1; i >= 0 && head == ChainHead.EMPTY; i--) {
-      AuditEntry lastEntry = AuditLogFiles.lastEntry(files.get(i));
-      if (lastEntry != null) {
-        head = new ChainHead(lastEntry.sequence(), lastEntry.hash());
-      }
-    }
     fileIndex = AuditLogFiles.index(last);
     channel = FileChannel.open(last, StandardOpenOption.WRITE);
     size = channel.size();
@@ -160,7 +219,29 @@ public final class FileAuditStore implements AuditStore {
     }
     size = channel.position();
     AuditEntry last = entries.get(entries.size() - 1);
-    head = new ChainHead(last.sequence(), last.hash());
+    ChainHead newHead = new ChainHead(last.sequence(), last.hash());
+    try {
+      writeCheckpoint(newHead);
+    } catch (IOException e) {
+      broken = true;
+      throw e;
+    }
+    head = newHead;
+  }
+
+  /** Replaces the head file atomically and durably: temporary file, sync, rename, directory sync. */
+  private void writeCheckpoint(ChainHead newHead) throws IOException {
+    Path temp = dir.resolve(HEAD + ".tmp");
+    byte[] bytes = Checkpoint.of(newHead, key).toJson().concat("\n").getBytes(StandardCharsets.UTF_8);
+    try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        out.write(buffer);
+      }
+      out.force(true);
+    }
+    Files.move(temp, dir.resolve(HEAD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AuditLogFiles.syncDirectory(dir);
   }
 
   private void undo(long before) {

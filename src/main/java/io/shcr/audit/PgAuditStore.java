@@ -24,26 +24,74 @@ import java.util.regex.Pattern;
  * is durable when the commit returns and all or nothing otherwise. The sequence is the primary key:
  * if another instance extended the chain first, the insert fails and {@link AuditLog} re-reads the
  * head and re-seals, so several instances share one gapless chain.
+ *
+ * <p>Tamper evidence beyond the chain: the HMAC-sealed {@link Checkpoint} of the head lives in a
+ * one-row table {@code <table>_head}, updated in the same transaction as each batch's inserts, so
+ * deleting the newest rows is caught; triggers created on start refuse UPDATE, DELETE and TRUNCATE
+ * on the trail (and moving the checkpoint backwards), so changing it needs a deliberate act by a
+ * database owner that {@code audit verify} then reports; and the scan compares every search column
+ * with the stored line, so editing a column to hide a row from searches is caught too.
  */
 public final class PgAuditStore implements AuditStore {
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final int SCAN_PAGE = 2_000;
+  private static final String COLUMNS = "seq, recorded, type, severity, request_id, patient, user_id, organisation, refers_to, line";
 
   private final Pool pool;
   private final String table;
+  private final String headTable;
+  private final AuditKey key;
 
+  /** A store keyed with a fresh random key: only this process can verify what it writes (benchmarks). */
   public PgAuditStore(Vertx vertx, PgConnectOptions connect, String table, int poolSize) {
-    if (!IDENTIFIER.matcher(table).matches()) {
-      throw new IllegalArgumentException("not a plain lower-case table name: " + table);
+    this(vertx, connect, table, poolSize, AuditKey.ephemeral());
+  }
+
+  public PgAuditStore(Vertx vertx, PgConnectOptions connect, String table, int poolSize, AuditKey key) {
+    if (!IDENTIFIER.matcher(table).matches() || table.length() > 50) {
+      throw new IllegalArgumentException("not a plain lower-case table name of at most 50 characters: " + table);
     }
     this.table = table;
+    this.headTable = table + "_head";
+    this.key = key;
     this.pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(connect).using(vertx).build();
   }
 
   @Override
   public Future<ChainHead> open() {
-    return pool.query(schema()).execute().compose(v -> head());
+    return pool.withTransaction(conn -> conn.query(schema()).execute())
+        .compose(v -> checkpoint())
+        .compose(checkpoint -> head().compose(head -> {
+          String problem = Checkpoint.startupProblem(head, checkpoint, key, headTable);
+          if (problem != null) {
+            return Future.failedFuture(new IllegalStateException(problem));
+          }
+          if (checkpoint != null && checkpoint.sequence() == head.sequence()) {
+            return Future.succeededFuture(head);
+          }
+          Checkpoint now = Checkpoint.of(head, key);
+          String upsert = "INSERT INTO " + headTable + " (id, seq, hash, mac) VALUES (1, $1, $2, $3)"
+              + " ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, mac = EXCLUDED.mac"
+              + " WHERE " + headTable + ".seq < EXCLUDED.seq";
+          return pool.preparedQuery(upsert).execute(Tuple.of(now.sequence(), now.hash(), now.mac())).map(head);
+        }));
+  }
+
+  @Override
+  public AuditKey key() {
+    return key;
+  }
+
+  @Override
+  public Future<Checkpoint> checkpoint() {
+    return pool.query("SELECT seq, hash, mac FROM " + headTable + " WHERE id = 1").execute().map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return new Checkpoint(row.getLong("seq"), row.getString("hash"), row.getString("mac"));
+    });
   }
 
   @Override
@@ -57,8 +105,13 @@ public final class PgAuditStore implements AuditStore {
     String insert = "INSERT INTO " + table
         + " (seq, recorded, type, severity, request_id, patient, user_id, organisation, refers_to, line)"
         + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-    return pool.withTransaction(conn -> conn.preparedQuery(insert).executeBatch(rows))
-        .<Void>mapEmpty()
+    AuditEntry last = entries.get(entries.size() - 1);
+    Checkpoint checkpoint = Checkpoint.of(new ChainHead(last.sequence(), last.hash()), key);
+    String moveHead = "UPDATE " + headTable + " SET seq = $1, hash = $2, mac = $3 WHERE id = 1 AND seq < $1";
+    return pool.withTransaction(conn -> conn.preparedQuery(insert).executeBatch(rows)
+            .compose(inserted -> conn.preparedQuery(moveHead).execute(Tuple.of(checkpoint.sequence(), checkpoint.hash(), checkpoint.mac())))
+            .compose(moved -> moved.rowCount() == 1 ? Future.<Void>succeededFuture()
+                : Future.failedFuture(new IllegalStateException("the audit head checkpoint row in " + headTable + " is missing or ahead"))))
         .recover(error -> Future.failedFuture(isDuplicateSequence(error)
             ? new StaleHeadException("another writer extended the audit chain")
             : error));
@@ -71,8 +124,9 @@ public final class PgAuditStore implements AuditStore {
         return ChainHead.EMPTY;
       }
       AuditEntry last = AuditEntry.parse(rows.iterator().next().getString("line"));
-      if (!last.computedHash().equals(last.hash())) {
-        throw new IllegalStateException("the last audit record in " + table + " does not match its hash; run `shcr audit verify`");
+      if (!last.sealedBy(key)) {
+        throw new IllegalStateException("the last audit record in " + table
+            + " does not match its hash under the audit key (edited, or the key is wrong); run `shcr audit verify`");
       }
       return new ChainHead(last.sequence(), last.hash());
     });
@@ -84,12 +138,17 @@ public final class PgAuditStore implements AuditStore {
   }
 
   private Future<Void> scanFrom(long afterSequence, LineVisitor visitor) {
-    String page = "SELECT seq, line FROM " + table + " WHERE seq > $1 ORDER BY seq LIMIT " + SCAN_PAGE;
+    String page = "SELECT " + COLUMNS + " FROM " + table + " WHERE seq > $1 ORDER BY seq LIMIT " + SCAN_PAGE;
     return pool.preparedQuery(page).execute(Tuple.of(afterSequence)).compose(rows -> {
       long last = afterSequence;
       for (Row row : rows) {
         last = row.getLong("seq");
-        if (!visitor.accept(table + ": seq " + last, row.getString("line"))) {
+        String location = table + ": seq " + last;
+        if (!visitor.accept(location, row.getString("line"))) {
+          return Future.succeededFuture();
+        }
+        String differs = SearchColumns.differences(row);
+        if (differs != null && !visitor.mismatch(location, last, differs)) {
           return Future.succeededFuture();
         }
       }
@@ -107,11 +166,12 @@ public final class PgAuditStore implements AuditStore {
     condition(where, params, "recorded >= ", query.from() == null ? null : query.from().atOffset(ZoneOffset.UTC));
     condition(where, params, "recorded < ", query.to() == null ? null : query.to().atOffset(ZoneOffset.UTC));
     condition(where, params, "seq = ", query.sequence());
+    condition(where, params, "organisation = ", query.scope());
     if (query.alertsOnly()) {
       where.append(" AND severity = 'high'");
     }
     String count = "SELECT count(*) AS total FROM " + table + where;
-    String page = "SELECT line FROM " + table + where + " ORDER BY seq LIMIT " + query.pageSize() + " OFFSET " + query.offset();
+    String page = "SELECT line FROM " + table + where + " ORDER BY seq DESC LIMIT " + query.pageSize() + " OFFSET " + query.offset();
     Tuple tuple = Tuple.tuple(params);
     return pool.preparedQuery(count).execute(tuple).compose(totals -> {
       long total = totals.iterator().next().getLong("total");
@@ -166,14 +226,35 @@ public final class PgAuditStore implements AuditStore {
   }
 
   private String schema() {
-    return "CREATE TABLE IF NOT EXISTS " + table + " ("
+    String guard = "shcr_audit_append_only";
+    String headGuard = "shcr_audit_head_forward";
+    return "SELECT pg_advisory_xact_lock(hashtext('shcr-audit-schema'));"
+        + "CREATE TABLE IF NOT EXISTS " + table + " ("
         + "seq bigint PRIMARY KEY, recorded timestamptz NOT NULL, type text NOT NULL, severity text NOT NULL,"
         + " request_id text, patient text, user_id text, organisation text, refers_to bigint, line text NOT NULL);"
+        + "CREATE TABLE IF NOT EXISTS " + headTable + " (id smallint PRIMARY KEY CHECK (id = 1), seq bigint NOT NULL,"
+        + " hash text NOT NULL, mac text NOT NULL);"
         + "CREATE INDEX IF NOT EXISTS " + table + "_patient ON " + table + " (patient, seq);"
         + "CREATE INDEX IF NOT EXISTS " + table + "_user ON " + table + " (user_id, seq);"
         + "CREATE INDEX IF NOT EXISTS " + table + "_org ON " + table + " (organisation, seq);"
         + "CREATE INDEX IF NOT EXISTS " + table + "_recorded ON " + table + " (recorded);"
         + "CREATE INDEX IF NOT EXISTS " + table + "_refers ON " + table + " (refers_to) WHERE refers_to IS NOT NULL;"
-        + "CREATE INDEX IF NOT EXISTS " + table + "_alerts ON " + table + " (seq) WHERE severity = 'high'";
+        + "CREATE INDEX IF NOT EXISTS " + table + "_alerts ON " + table + " (seq) WHERE severity = 'high';"
+        + "CREATE OR REPLACE FUNCTION " + guard + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        + " RAISE EXCEPTION 'the audit trail % is append-only: % is not allowed', TG_TABLE_NAME, TG_OP; END $$;"
+        + "CREATE OR REPLACE FUNCTION " + headGuard + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        + " IF TG_OP <> 'UPDATE' OR NEW.seq <= OLD.seq THEN"
+        + " RAISE EXCEPTION 'the audit head checkpoint % only moves forward: % is not allowed', TG_TABLE_NAME, TG_OP; END IF;"
+        + " RETURN NEW; END $$;"
+        + trigger(table + "_append_only", table, "BEFORE UPDATE OR DELETE", "ROW", guard)
+        + trigger(table + "_no_truncate", table, "BEFORE TRUNCATE", "STATEMENT", guard)
+        + trigger(headTable + "_forward", headTable, "BEFORE UPDATE OR DELETE", "ROW", headGuard)
+        + trigger(headTable + "_no_truncate", headTable, "BEFORE TRUNCATE", "STATEMENT", guard);
+  }
+
+  /** PostgreSQL 15 has no CREATE TRIGGER IF NOT EXISTS: drop and create, inside the schema's transaction. */
+  private static String trigger(String name, String on, String when, String each, String function) {
+    return "DROP TRIGGER IF EXISTS " + name + " ON " + on + ";"
+        + "CREATE TRIGGER " + name + " " + when + " ON " + on + " FOR EACH " + each + " EXECUTE FUNCTION " + function + "();";
   }
 }

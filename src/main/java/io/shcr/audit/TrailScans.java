@@ -1,7 +1,9 @@
 package io.shcr.audit;
 
 import io.shcr.audit.AuditStore.LineVisitor;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,16 +18,22 @@ final class TrailScans {
 
   private TrailScans() {}
 
-  /** One page of matching access records plus the outcomes that follow them. */
+  /**
+   * One page of matching access records, newest first, plus the outcomes that follow them. The file is
+   * read oldest first, so it keeps the latest {@code offset + pageSize} matches (and their outcomes)
+   * and takes the page from the newest end once the walk is over.
+   */
   static final class PageCollector implements LineVisitor {
     private final AuditQuery query;
-    private final List<AuditEntry> entries = new ArrayList<>();
-    private final Set<Long> onPage = new HashSet<>();
+    private final long window;
+    private final ArrayDeque<AuditEntry> latest = new ArrayDeque<>();
+    private final Set<Long> inWindow = new HashSet<>();
     private final Map<Long, AuditEntry> outcomes = new HashMap<>();
     private long total;
 
     PageCollector(AuditQuery query) {
       this.query = query;
+      this.window = query.offset() + query.pageSize();
     }
 
     @Override
@@ -35,19 +43,32 @@ final class TrailScans {
         return true;
       }
       if (query.matches(entry)) {
-        if (total >= query.offset() && entries.size() < query.pageSize()) {
-          entries.add(entry);
-          onPage.add(entry.sequence());
+        latest.addLast(entry);
+        inWindow.add(entry.sequence());
+        if (latest.size() > window) {
+          long dropped = latest.removeFirst().sequence();
+          inWindow.remove(dropped);
+          outcomes.remove(dropped);
         }
         total++;
-      } else if (AuditEntry.OUTCOME.equals(entry.type()) && onPage.contains(entry.refersTo())) {
+      } else if (AuditEntry.OUTCOME.equals(entry.type()) && inWindow.contains(entry.refersTo())) {
         outcomes.put(entry.refersTo(), entry);
       }
       return true;
     }
 
     AuditPage page() {
-      return new AuditPage(total, List.copyOf(entries), Map.copyOf(outcomes));
+      List<AuditEntry> newestFirst = new ArrayList<>(latest);
+      Collections.reverse(newestFirst);
+      List<AuditEntry> page = newestFirst.stream().skip(query.offset()).limit(query.pageSize()).toList();
+      Map<Long, AuditEntry> pageOutcomes = new HashMap<>();
+      page.forEach(entry -> {
+        AuditEntry outcome = outcomes.get(entry.sequence());
+        if (outcome != null) {
+          pageOutcomes.put(entry.sequence(), outcome);
+        }
+      });
+      return new AuditPage(total, page, Map.copyOf(pageOutcomes));
     }
   }
 

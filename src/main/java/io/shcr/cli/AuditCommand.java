@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code audit verify}: walks the whole trail (every file in order, or the PostgreSQL table) and reports
- * the first edited, deleted, inserted or reordered record, exiting 1 when the trail is broken and 2
- * when it cannot be read at all.
+ * the first edited, deleted, inserted or reordered record, a trail cut short before its head checkpoint,
+ * or (PostgreSQL) an edited search column, exiting 1 when the trail is broken and 2 when it cannot be
+ * read at all. It needs the service's audit key (the environment variable audit.yaml names).
  * {@code audit tail}: prints the last records. Both only read; they are safe beside a running service.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Inspect the audit trail.",
@@ -44,7 +45,7 @@ public final class AuditCommand implements Runnable {
     <T> T withStore(Function<AuditStore, io.vertx.core.Future<T>> action) {
       AuditConfig config = AuditConfig.load(configDir);
       if (dataDir != null) {
-        config = new AuditConfig("embedded", dataDir, config.maxFileBytes(), config.postgres(), config.maxBatch());
+        config = config.withEmbeddedDir(dataDir);
       }
       Vertx vertx = Vertx.vertx();
       try {

@@ -19,6 +19,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.core.buffer.Buffer;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The privacy officer's API over a real HTTP server: only job role R0001, search and paging, alerts
- * with acknowledgement, the FHIR AuditEvent export, and every look at the audit audited in turn.
- * The test authenticator takes the job role from the bearer token.
+ * with acknowledgement, the FHIR AuditEvent export, and every look at the audit audited in turn;
+ * only officers of live participants, who see their own organisation's users unless region-wide;
+ * newest first; never a client's request id. The test authenticator reads the bearer token as
+ * {@code <job role>[@<organisation>]} (organisation X26, region-wide, by default).
  */
 class AuditApiTest {
 
@@ -42,16 +45,17 @@ class AuditApiTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    log = await(AuditLog.open(vertx, new FileAuditStore(vertx, dir.resolve("audit"), 1 << 20), 1000));
+    log = await(AuditLog.open(vertx, new FileAuditStore(vertx, dir.resolve("audit"), 1 << 20, TestAudits.KEY), 1000));
     Authenticator authenticator = ctx -> {
       String token = ctx.request().getHeader("Authorization");
       if (token == null || !token.startsWith("Bearer ")) {
         return Future.failedFuture(new AccessRefusedException(ApiError.unauthorised("a bearer token is required")));
       }
-      return Future.succeededFuture(TestAudits.principal("officer", "X26", token.substring(7)));
+      String[] parts = token.substring(7).split("@");
+      return Future.succeededFuture(TestAudits.principal("officer", parts.length > 1 ? parts[1] : "X26", parts[0]));
     };
     Router router = Router.router(vertx);
-    new AuditApi(log, authenticator).mount(router);
+    new AuditApi(log, authenticator, Set.of("X26", "A81001", "RR8")::contains, Set.of("X26")).mount(router);
     server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     client = WebClient.create(vertx);
   }
@@ -72,13 +76,13 @@ class AuditApiTest {
     assertThat(anonymous.statusCode()).isEqualTo(401);
 
     JsonArray events = get("/api/v1/audit/events", "R0001").bodyAsJsonObject().getJsonArray("events");
-    assertThat(events).hasSize(3);
-    assertThat(events.getJsonObject(0).getString("action")).isEqualTo("audit.search");
-    assertThat(events.getJsonObject(0).getString("refusalCode")).isEqualTo("ACCESS_DENIED");
-    assertThat(events.getJsonObject(0).getString("nhsNumber")).isNull();
+    assertThat(events).as("newest first").hasSize(3);
+    assertThat(events.getJsonObject(2).getString("action")).isEqualTo("audit.search");
+    assertThat(events.getJsonObject(2).getString("refusalCode")).isEqualTo("ACCESS_DENIED");
+    assertThat(events.getJsonObject(2).getString("nhsNumber")).isNull();
     assertThat(events.getJsonObject(1).getString("refusalCode")).isEqualTo("UNAUTHORISED");
     assertThat(events.getJsonObject(1).getJsonObject("principal")).isNull();
-    assertThat(events.getJsonObject(2).getString("outcome")).as("this search, audited before it ran").isEqualTo("allowed");
+    assertThat(events.getJsonObject(0).getString("outcome")).as("this search, audited before it ran").isEqualTo("allowed");
   }
 
   @Test
@@ -88,7 +92,7 @@ class AuditApiTest {
     await(log.recordAccess(TestAudits.view("r2", PATIENT_B, "bob", "A81002")));
     await(log.recordAccess(TestAudits.view("r3", PATIENT_A, "carol", "A81001")));
 
-    JsonObject page = get("/api/v1/audit/events?patient=943%20476%205919&pageSize=1&page=1", "R0001").bodyAsJsonObject();
+    JsonObject page = get("/api/v1/audit/events?patient=943%20476%205919&pageSize=1&page=3", "R0001").bodyAsJsonObject();
     assertThat(page.getLong("total")).as("two views and this search").isEqualTo(3);
     JsonObject event = page.getJsonArray("events").getJsonObject(0);
     assertThat(event.getString("requestId")).isEqualTo("r1");
@@ -113,16 +117,16 @@ class AuditApiTest {
 
     JsonArray alerts = get("/api/v1/audit/alerts", "R0001").bodyAsJsonObject().getJsonArray("alerts");
     assertThat(alerts).hasSize(2);
-    assertThat(alerts.getJsonObject(0).getString("alert")).isEqualTo("break-glass");
-    assertThat(alerts.getJsonObject(1).getString("alert")).isEqualTo("throttled");
-    assertThat(alerts.getJsonObject(0).getBoolean("acknowledged")).isFalse();
+    assertThat(alerts.getJsonObject(1).getString("alert")).isEqualTo("break-glass");
+    assertThat(alerts.getJsonObject(0).getString("alert")).isEqualTo("throttled");
+    assertThat(alerts.getJsonObject(1).getBoolean("acknowledged")).isFalse();
 
     HttpResponse<Buffer> ack = post("/api/v1/audit/alerts/" + glass.sequence() + "/acknowledge", new JsonObject().put("note", "reviewed"));
     assertThat(ack.statusCode()).isEqualTo(201);
     assertThat(post("/api/v1/audit/alerts/" + glass.sequence() + "/acknowledge", new JsonObject()).statusCode()).isEqualTo(200);
     assertThat(post("/api/v1/audit/alerts/1/acknowledge", new JsonObject()).statusCode()).isEqualTo(404);
 
-    JsonObject acknowledged = get("/api/v1/audit/alerts", "R0001").bodyAsJsonObject().getJsonArray("alerts").getJsonObject(0);
+    JsonObject acknowledged = get("/api/v1/audit/alerts", "R0001").bodyAsJsonObject().getJsonArray("alerts").getJsonObject(1);
     assertThat(acknowledged.getBoolean("acknowledged")).isTrue();
     assertThat(acknowledged.getJsonObject("acknowledgement").getString("note")).isEqualTo("reviewed");
     assertThat(await(ChainVerifier.verify(log.store())).intact()).isTrue();
@@ -140,7 +144,7 @@ class AuditApiTest {
     JsonObject bundle = response.bodyAsJsonObject();
     assertThat(bundle.getString("type")).isEqualTo("searchset");
     assertThat(bundle.getLong("total")).as("three accesses and this export").isEqualTo(4);
-    JsonObject viewed = resource(bundle, 0);
+    JsonObject viewed = resource(bundle, 3);
     assertThat(viewed.getJsonObject("type").getString("code")).isEqualTo("110112");
     assertThat(viewed.getString("outcome")).isEqualTo("0");
     assertThat(viewed.encode()).contains("\"code\":\"TREAT\"")
@@ -148,11 +152,69 @@ class AuditApiTest {
         .contains("https://fhir.nhs.uk/Id/ods-organization-code").contains("\"value\":\"A81001\"");
     assertThat(viewed.getJsonArray("entity").getJsonObject(0).getJsonObject("what").getJsonObject("identifier").getString("value"))
         .isEqualTo(PATIENT_A);
-    JsonObject glass = resource(bundle, 1);
+    JsonObject glass = resource(bundle, 2);
     assertThat(glass.getJsonArray("subtype").getJsonObject(0).getString("code")).isEqualTo("110127");
     assertThat(glass.encode()).contains("\"code\":\"ETREAT\"");
-    assertThat(resource(bundle, 2).getString("outcome")).isEqualTo("4");
+    assertThat(resource(bundle, 1).getString("outcome")).isEqualTo("4");
     assertThat(get("/api/v1/audit/events?_format=fhir&patient=" + PATIENT_A, "R0001").bodyAsJsonObject().getLong("total")).isEqualTo(5);
+  }
+
+  @Test
+  void aViewThatShowedNothingIsNotExportedAsASuccess() {
+    AuditReceipt none = await(log.recordAccess(TestAudits.view("r1", PATIENT_A, "alice", "A81001")));
+    await(log.recordOutcome(none, new ViewOutcome("no-relationship", Map.of(), 0, 0, 50)));
+    AuditReceipt unavailable = await(log.recordAccess(TestAudits.view("r2", PATIENT_A, "alice", "A81001")));
+    await(log.recordOutcome(unavailable, new ViewOutcome("relationship-unavailable", Map.of(), 0, 0, 50)));
+    AuditReceipt failed = await(log.recordAccess(TestAudits.view("r3", PATIENT_A, "alice", "A81001")));
+    await(log.recordOutcome(failed, new ViewOutcome("error", Map.of(), 0, 0, 50)));
+
+    JsonObject bundle = get("/api/v1/audit/AuditEvent?user=alice", "R0001").bodyAsJsonObject();
+    assertThat(resource(bundle, 2).getString("outcome")).as("no-relationship").isEqualTo("4");
+    assertThat(resource(bundle, 1).getString("outcome")).as("relationship-unavailable").isEqualTo("8");
+    assertThat(resource(bundle, 0).getString("outcome")).as("error").isEqualTo("8");
+  }
+
+  @Test
+  void anOfficerOfAnOrganisationThatIsNotLiveIsRefusedAndTheRefusalAudited() {
+    await(log.recordAccess(TestAudits.view("r1", PATIENT_A, "alice", "A81001")));
+    HttpResponse<Buffer> outsider = get("/api/v1/audit/events", "R0001@Z99");
+    assertThat(outsider.statusCode()).isEqualTo(403);
+    assertThat(outsider.bodyAsString()).contains("NO_ORGANISATION_CONSENT").doesNotContain(PATIENT_A);
+    assertThat(get("/api/v1/audit/alerts", "R0001@Z99").statusCode()).isEqualTo(403);
+    assertThat(await(log.store().search(new AuditQuery(null, null, "Z99", null, null, false, null, 1, 10))).entries())
+        .hasSize(2).allSatisfy(entry -> assertThat(entry.data().getString("refusalCode")).isEqualTo("NO_ORGANISATION_CONSENT"));
+  }
+
+  @Test
+  void anOfficerWhoIsNotRegionWideSeesOnlyTheirOwnOrganisationsUsers() {
+    await(log.recordAccess(TestAudits.view("mine", PATIENT_A, "alice", "A81001")));
+    await(log.recordAccess(TestAudits.view("theirs", PATIENT_A, "bob", "A81002")));
+    AuditReceipt glass = await(log.recordAccess(TestAudits.breakGlass("glass", PATIENT_B, "carol")));
+
+    JsonArray events = get("/api/v1/audit/events?patient=" + PATIENT_A, "R0001@A81001").bodyAsJsonObject().getJsonArray("events");
+    assertThat(events).extracting(e -> ((JsonObject) e).getString("requestId")).doesNotContain("theirs").contains("mine");
+    assertThat(events).allSatisfy(e -> assertThat(((JsonObject) e).getJsonObject("principal").getString("organisation")).isEqualTo("A81001"));
+    assertThat(get("/api/v1/audit/events?organisation=A81002", "R0001@A81001").bodyAsJsonObject().getLong("total")).isZero();
+    assertThat(get("/api/v1/audit/AuditEvent?patient=" + PATIENT_A, "R0001@A81001").bodyAsString()).doesNotContain("\"bob\"");
+    assertThat(get("/api/v1/audit/alerts", "R0001@A81001").bodyAsJsonObject().getJsonArray("alerts")).isEmpty();
+    HttpResponse<Buffer> ack = await(client.post(server.actualPort(), "127.0.0.1", "/api/v1/audit/alerts/" + glass.sequence() + "/acknowledge")
+        .putHeader("Authorization", "Bearer R0001@A81001").sendJsonObject(new JsonObject()));
+    assertThat(ack.statusCode()).as("another organisation's alert").isEqualTo(404);
+
+    assertThat(get("/api/v1/audit/events?patient=" + PATIENT_A, "R0001").bodyAsJsonObject().getJsonArray("events").encode())
+        .as("a region-wide officer").contains("theirs").contains("mine");
+  }
+
+  @Test
+  void theAuditRecordsTheServersRequestIdNeverTheClients() {
+    HttpResponse<Buffer> response = await(client.get(server.actualPort(), "127.0.0.1", "/api/v1/audit/events")
+        .putHeader("Authorization", "Bearer R0001").putHeader("X-Request-ID", "forged-request-id").send());
+    assertThat(response.statusCode()).isEqualTo(200);
+    AuditPage searches = await(log.store().search(AuditContractQueries.action()));
+    assertThat(searches.entries()).isNotEmpty().allSatisfy(entry -> {
+      assertThat(entry.requestId()).isNotEqualTo("forged-request-id");
+      assertThat(entry.data().getString("requestId")).isNotEqualTo("forged-request-id");
+    });
   }
 
   private static JsonObject resource(JsonObject bundle, int index) {

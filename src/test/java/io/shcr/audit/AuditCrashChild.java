@@ -14,7 +14,7 @@ public final class AuditCrashChild {
 
   public static void main(String[] args) throws Exception {
     Vertx vertx = Vertx.vertx();
-    AuditLog log = TestAudits.await(AuditLog.open(vertx, new FileAuditStore(vertx, Path.of(args[0]), 32 * 1024), 1000));
+    AuditLog log = TestAudits.await(AuditLog.open(vertx, new FileAuditStore(vertx, Path.of(args[0]), 32 * 1024, TestAudits.KEY), 1000));
     for (int writer = 0; writer < 16; writer++) {
       int id = writer;
       vertx.runOnContext(v -> loop(log, id, 0));

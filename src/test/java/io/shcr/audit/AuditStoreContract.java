@@ -99,12 +99,14 @@ abstract class AuditStoreContract {
     AuditPage first = await(log.store().search(query(PATIENT_A, null, null, null, null, 1, 2)));
     AuditPage second = await(log.store().search(query(PATIENT_A, null, null, null, null, 2, 2)));
     assertThat(first.total()).isEqualTo(3);
-    assertThat(first.entries()).extracting(AuditEntry::requestId).containsExactly("r1", "r2");
-    assertThat(second.entries()).extracting(AuditEntry::requestId).containsExactly("r4");
+    assertThat(first.entries()).as("newest first").extracting(AuditEntry::requestId).containsExactly("r4", "r2");
+    assertThat(second.entries()).extracting(AuditEntry::requestId).containsExactly("r1");
     assertThat(await(log.store().search(query(null, "alice", null, null, null, 1, 10))).entries())
-        .extracting(AuditEntry::requestId).containsExactly("r1", "r3", "r4");
+        .extracting(AuditEntry::requestId).containsExactly("r4", "r3", "r1");
     assertThat(await(log.store().search(query(null, null, "A81002", null, null, 1, 10))).entries())
-        .extracting(AuditEntry::requestId).containsExactly("r2", "r3");
+        .extracting(AuditEntry::requestId).containsExactly("r3", "r2");
+    assertThat(await(log.store().search(query(PATIENT_A, null, null, null, null, 1, 10).scopedTo("A81001"))).entries())
+        .as("scoped to one organisation's users").extracting(AuditEntry::requestId).containsExactly("r4", "r1");
     assertThat(await(log.store().search(query(PATIENT_A, "alice", "A81001", before, Instant.now().plusSeconds(60), 1, 10))).total())
         .isEqualTo(2);
     assertThat(await(log.store().search(query(null, null, null, Instant.now().plusSeconds(60), null, 1, 10))).total()).isZero();
@@ -118,7 +120,7 @@ abstract class AuditStoreContract {
     AuditReceipt throttle = await(log.recordAccess(TestAudits.throttled("r3", PATIENT_A, "carol")));
 
     AuditPage alerts = await(log.store().search(AuditQuery.alerts(1, 10)));
-    assertThat(alerts.entries()).extracting(AuditEntry::sequence).containsExactly(glass.sequence(), throttle.sequence());
+    assertThat(alerts.entries()).extracting(AuditEntry::sequence).containsExactly(throttle.sequence(), glass.sequence());
     assertThat(alerts.entries()).allSatisfy(entry -> assertThat(entry.severity()).isEqualTo(AuditEntry.HIGH));
     assertThat(await(log.store().search(AuditQuery.alert(1))).entries()).isEmpty();
 
@@ -146,6 +148,18 @@ abstract class AuditStoreContract {
     ChainVerifier.Report report = await(ChainVerifier.verify(second.store()));
     assertThat(report.intact()).as("%s", report.problem()).isTrue();
     assertThat(report.lastSequence()).isEqualTo(6);
+    assertThat(await(second.store().checkpoint()).sequence()).as("the checkpoint follows each batch").isEqualTo(6);
+  }
+
+  @Test
+  void outcomesOfAPageBeyondTheFirstAreJoined() {
+    AuditLog log = openLog();
+    AuditReceipt old = await(log.recordAccess(TestAudits.view("old", PATIENT_A, "u1", "A81001")));
+    await(log.recordAccess(TestAudits.view("new", PATIENT_A, "u1", "A81001")));
+    await(log.recordOutcome(old, new ViewOutcome("complete", Map.of(), 1, 0, 5)));
+    AuditPage second = await(log.store().search(query(PATIENT_A, null, null, null, null, 2, 1)));
+    assertThat(second.entries()).extracting(AuditEntry::requestId).containsExactly("old");
+    assertThat(second.outcomes().get(old.sequence()).data().getString("outcome")).isEqualTo("complete");
   }
 
   @Test

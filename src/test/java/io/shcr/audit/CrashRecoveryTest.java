@@ -62,7 +62,7 @@ class CrashRecoveryTest {
     List<Long> acknowledged = acknowledged(acks);
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(2_000);
 
-    FileAuditStore reopened = new FileAuditStore(vertx, trail, 32 * 1024);
+    FileAuditStore reopened = new FileAuditStore(vertx, trail, 32 * 1024, TestAudits.KEY);
     AuditLog log = await(AuditLog.open(vertx, reopened, 1000));
     ChainVerifier.Report report = await(ChainVerifier.verify(reopened));
     assertThat(report.intact()).as("%s", report.problem()).isTrue();
@@ -85,7 +85,7 @@ class CrashRecoveryTest {
   @Test
   void aTornLastLineIsCutOnOpenAndTheChainResumes() throws IOException {
     Path trail = dir.resolve("audit");
-    AuditLog first = await(AuditLog.open(vertx, new FileAuditStore(vertx, trail, 1 << 20), 1000));
+    AuditLog first = await(AuditLog.open(vertx, new FileAuditStore(vertx, trail, 1 << 20, TestAudits.KEY), 1000));
     AuditReceipt last = null;
     for (int i = 0; i < 5; i++) {
       last = await(first.recordAccess(TestAudits.view("r" + i, PATIENT_A, "alice", "A81001")));
@@ -95,7 +95,7 @@ class CrashRecoveryTest {
     String lastHash = AuditEntry.parse(Files.readAllLines(file).get(4)).hash();
     Files.writeString(file, "{\"seq\":6,\"time\":\"2025-", StandardOpenOption.APPEND);
 
-    FileAuditStore store = new FileAuditStore(vertx, trail, 1 << 20);
+    FileAuditStore store = new FileAuditStore(vertx, trail, 1 << 20, TestAudits.KEY);
     AuditLog second = await(AuditLog.open(vertx, store, 1000));
     AuditReceipt next = await(second.recordAccess(TestAudits.view("r5", PATIENT_A, "alice", "A81001")));
     await(second.close());
@@ -113,21 +113,21 @@ class CrashRecoveryTest {
   @Test
   void aDamagedLastWholeRecordStopsTheStoreFromOpening() throws IOException {
     Path trail = dir.resolve("audit");
-    AuditLog first = await(AuditLog.open(vertx, new FileAuditStore(vertx, trail, 1 << 20), 1000));
+    AuditLog first = await(AuditLog.open(vertx, new FileAuditStore(vertx, trail, 1 << 20, TestAudits.KEY), 1000));
     await(first.recordAccess(TestAudits.view("r0", PATIENT_A, "alice", "A81001")));
     await(first.close());
     Path file = AuditLogFiles.list(trail).get(0);
     Files.writeString(file, Files.readString(file).replace("alice", "mallory"));
 
-    assertThatThrownBy(() -> await(AuditLog.open(vertx, new FileAuditStore(vertx, trail, 1 << 20), 1000)))
+    assertThatThrownBy(() -> await(AuditLog.open(vertx, new FileAuditStore(vertx, trail, 1 << 20, TestAudits.KEY), 1000)))
         .hasMessageContaining("does not match its hash");
   }
 
   @Test
   void aSecondWriterOnTheSameDirectoryIsRefused() {
     Path trail = dir.resolve("audit");
-    AuditLog first = await(AuditLog.open(vertx, new FileAuditStore(vertx, trail, 1 << 20), 1000));
-    assertThatThrownBy(() -> await(AuditLog.open(vertx, new FileAuditStore(vertx, trail, 1 << 20), 1000)))
+    AuditLog first = await(AuditLog.open(vertx, new FileAuditStore(vertx, trail, 1 << 20, TestAudits.KEY), 1000));
+    assertThatThrownBy(() -> await(AuditLog.open(vertx, new FileAuditStore(vertx, trail, 1 << 20, TestAudits.KEY), 1000)))
         .hasMessageContaining("another process is writing");
     await(first.close());
   }

@@ -11,6 +11,6 @@ class FileAuditStoreTest extends AuditStoreContract {
 
   @Override
   protected AuditStore newStore() {
-    return new FileAuditStore(vertx, dir.resolve("audit"), 16 * 1024);
+    return new FileAuditStore(vertx, dir.resolve("audit"), 16 * 1024, TestAudits.KEY);
   }
 }

@@ -21,6 +21,6 @@ class PgAuditStoreTest extends AuditStoreContract {
 
   @Override
   protected AuditStore newStore() {
-    return new PgAuditStore(vertx, TestPostgres.connectOptions(), table, 4);
+    return new PgAuditStore(vertx, TestPostgres.connectOptions(), table, 4, TestAudits.KEY);
   }
 }

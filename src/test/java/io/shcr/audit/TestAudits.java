@@ -12,6 +12,8 @@ final class TestAudits {
 
   static final String PATIENT_A = "9434765919";
   static final String PATIENT_B = "9434765870";
+  static final String KEY_TEXT = "test-audit-key-for-the-audit-tests-only-0001";
+  static final AuditKey KEY = AuditKey.of(KEY_TEXT);
 
   private TestAudits() {}
 
@@ -33,6 +35,18 @@ final class TestAudits {
   static AccessAudit throttled(String requestId, String nhsNumber, String userId) {
     return new AccessAudit(requestId, Instant.now(), principal(userId, "RR8", "R8000"), "record.view", nhsNumber,
         "direct-care", null, List.of(), List.of(), "refused", AuditRecords.THROTTLED, "10.0.0.8", "test-agent");
+  }
+
+  /** An audit.yaml for the CLI keyed with {@link #KEY} (the inline key, explicitly allowed). */
+  static java.nio.file.Path confDir(java.nio.file.Path dir) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.writeString(dir.resolve(AuditConfig.FILE),
+          "key:\n  env: SHCR_TEST_AUDIT_KEY_UNSET\n  inline: \"" + KEY_TEXT + "\"\n  allowInlineKey: true\n");
+      return dir;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static <T> T await(Future<T> future) {

@@ -34,7 +34,7 @@ final class TestPostgres {
 
   static void dropTable(String table) {
     try (Connection connection = connect(connectOptions()); Statement statement = connection.createStatement()) {
-      statement.execute("DROP TABLE IF EXISTS " + table);
+      statement.execute("DROP TABLE IF EXISTS " + table + ", " + table + "_head");
     } catch (SQLException e) {
       throw new IllegalStateException("could not drop test table " + table, e);
     }
