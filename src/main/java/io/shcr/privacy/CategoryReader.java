@@ -30,8 +30,9 @@ final class CategoryReader {
     readInline(fields, "codes", systems, codes, false);
     readInline(fields, "prefixes", systems, codes, true);
     Map<String, Set<String>> identifiers = readIdentifiers(json.getValue("identifiers"), where + ".identifiers", problems);
-    if (codes.isEmpty() && identifiers.values().stream().allMatch(Set::isEmpty)) {
-      problems.add(where + ": a category needs at least one code list, code, prefix or identifier");
+    if (codes.values().stream().allMatch(Set::isEmpty) && identifiers.values().stream().allMatch(Set::isEmpty)) {
+      problems.add(where + ": a category needs at least one code (from a list, inline or a prefix) or service"
+          + " identifier value; empty lists do not count");
     }
     return new Category(name, codes, identifiers);
   }

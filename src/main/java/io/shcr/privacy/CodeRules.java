@@ -12,7 +12,7 @@ import java.util.TreeSet;
 
 /**
  * The configured rules precomputed for the hot path: one hash lookup on a Coding's or Identifier's
- * {@code system} URI gives everything needed to judge its code or value (sensitive codes, classification
+ * {@code system} URI (normalized, every configured alias registered) gives everything needed to judge its code or value (sensitive codes, classification
  * prefixes, security labels, service identifiers). No regex, no allocation for exact codes.
  */
 final class CodeRules {
@@ -58,20 +58,24 @@ final class CodeRules {
   }
 
   private final Map<String, SystemRule> bySystem = new HashMap<>();
+  private final Map<String, Set<String>> aliasesOf = new HashMap<>();
 
   CodeRules(SensitiveDataConfig config) {
+    for (Set<String> group : config.aliases()) {
+      group.forEach(uri -> aliasesOf.put(uri, group));
+    }
     Map<String, CodeSystem> systems = config.codeSystems();
     for (Category category : config.categories()) {
       category.codes().forEach((name, codes) -> {
         CodeSystem system = systems.get(name);
         for (String uri : system.uris()) {
-          ruleFor(uri, system.match()).codes.addAll(codes);
+          forEachUri(uri, u -> ruleFor(u, system.match()).codes.addAll(codes));
         }
       });
-      category.identifiers().forEach((uri, values) -> ruleFor(uri, Match.EXACT).identifierValues.addAll(values));
+      category.identifiers().forEach((uri, values) -> forEachUri(uri, u -> ruleFor(u, Match.EXACT).identifierValues.addAll(values)));
     }
     for (SecurityLabel label : config.securityLabels()) {
-      ruleFor(label.system(), Match.EXACT).labels.addAll(label.codes());
+      forEachUri(label.system(), u -> ruleFor(u, Match.EXACT).labels.addAll(label.codes()));
     }
     for (SystemRule rule : bySystem.values()) {
       if (rule.match == Match.CLASSIFICATION) {
@@ -79,6 +83,17 @@ final class CodeRules {
         rule.codes.forEach(code -> lengths.add(code.length()));
         rule.prefixLengths = lengths.stream().mapToInt(Integer::intValue).toArray();
       }
+    }
+  }
+
+  /** The URI (normalized) and every alias of it. */
+  private void forEachUri(String uri, java.util.function.Consumer<String> action) {
+    String normal = SensitiveDataConfig.normalizeUri(uri);
+    Set<String> group = aliasesOf.get(normal);
+    if (group == null) {
+      action.accept(normal);
+    } else {
+      group.forEach(action);
     }
   }
 
@@ -96,9 +111,9 @@ final class CodeRules {
     return rule;
   }
 
-  /** The rule for a system URI, or null when nothing is listed for it. */
+  /** The rule for a system URI (any alias, any case, trailing slash ignored), or null when nothing is listed for it. */
   SystemRule rule(String system) {
-    return bySystem.get(system);
+    return bySystem.get(SensitiveDataConfig.normalizeUri(system));
   }
 
   /** A code as it is compared: Read v2 without its term suffix; classifications without dots or marks. */

@@ -17,12 +17,21 @@ import java.util.Set;
 /**
  * The links of one batch, followed through what is known for the source in this request, to decide what
  * is withheld. A resource is withheld when it is unreadable, carries a sensitive code, identifier or
- * label, has a link it needs that cannot be resolved, or refers (at any distance) to a withheld resource.
- * Built per call and discarded with it: it holds nothing beyond the request.
+ * label, has a link it needs that cannot be resolved, refers (at any distance) to a withheld resource,
+ * groups one ({@link GroupingLinks}), or is grouped by a <em>tainted</em> one. Built per call and
+ * discarded with it: it holds nothing beyond the request.
  *
- * <p>Only what the batch reaches is inspected, each resource once: the batch, then the resources its
- * references resolve to, and theirs. Withholding then spreads backwards along the references, so cycles
- * and shared targets are handled in linear time.
+ * <p>Tainted: withheld for what it is or says (a sensitive code or label, an unreadable tree, an
+ * unresolvable ordinary link), or for what it refers to or is filed under (a report whose encounter is
+ * a GUM visit; the results of that report). Everything a tainted resource groups is tainted too, at any
+ * depth. A resource withheld only because it groups a withheld one (a clinical area list, a report with
+ * one HIV result) is not tainted: its other members are released. A Patient is never withheld.
+ *
+ * <p>Which resources group what is indexed once per call over the batch and the whole context, so a batch
+ * resource is withheld when any tainted resource known for the source groups it, even one the batch never
+ * refers to. Only what the batch reaches (by its references and by who groups it) is inspected, each
+ * resource once; withholding then spreads in two passes over the edges, so cycles and shared targets are
+ * handled in linear time.
  */
 final class LinkGraph {
 
@@ -32,9 +41,12 @@ final class LinkGraph {
     final Object resource;
     final boolean patient;
     final List<Node> referrers = new ArrayList<>(2);
+    final List<Node> containers = new ArrayList<>(0);
+    final List<Node> grouped = new ArrayList<>(0);
     final List<String> unresolved = new ArrayList<>(0);
     Inspection inspection;
     boolean withheld;
+    boolean tainted;
 
     Node(Object resource) {
       this.resource = resource;
@@ -47,6 +59,8 @@ final class LinkGraph {
   private final ResourceIndex context;
   private final Map<String, JsonObject> batchByReference = new HashMap<>();
   private final Map<Object, Node> nodes = new IdentityHashMap<>();
+  private final Map<Object, Set<String>> groupingOf = new IdentityHashMap<>();
+  private final Map<String, List<JsonObject>> groupedBy = new HashMap<>();
   private final ArrayDeque<Node> toExplore = new ArrayDeque<>();
 
   LinkGraph(ResourceInspector inspector, Set<String> notFetched, List<?> batch, ResourceIndex context) {
@@ -58,6 +72,12 @@ final class LinkGraph {
       if (key != null) {
         batchByReference.putIfAbsent(key, (JsonObject) resource);
       }
+    }
+    for (Object resource : batch) {
+      indexGrouping(resource);
+    }
+    for (JsonObject resource : context.all()) {
+      indexGrouping(resource);
     }
     for (Object resource : batch) {
       if (resource != null) {
@@ -122,43 +142,103 @@ final class LinkGraph {
     return node;
   }
 
+  private void indexGrouping(Object resource) {
+    if (!(resource instanceof JsonObject json) || groupingOf.containsKey(json) || ReleasedCopy.isPatient(json)) {
+      return;
+    }
+    Set<String> grouping = GroupingLinks.of(json);
+    groupingOf.put(json, grouping);
+    for (String reference : grouping) {
+      if (kind(reference) == Kind.FETCHABLE) {
+        groupedBy.computeIfAbsent(References.localPart(reference), k -> new ArrayList<>(1)).add(json);
+      }
+    }
+  }
+
   private void explore(Node node) {
+    if (!node.patient && node.resource instanceof JsonObject json) {
+      String key = Resources.localReference(json);
+      for (JsonObject container : key == null ? List.<JsonObject>of() : groupedBy.getOrDefault(key, List.of())) {
+        Node grouper = node(container);
+        grouper.grouped.add(node);
+        node.containers.add(grouper);
+      }
+    }
     Inspection inspection = inspector.inspect(node.resource, !node.patient);
     node.inspection = inspection;
     if (inspection.unreadable() || (!node.patient && inspection.blocked())) {
       node.withheld = true;
+      node.tainted = true;
       return;
     }
+    Set<String> grouping = groupingOf.getOrDefault(node.resource, Set.of());
+    boolean ordinaryUnresolved = false;
     for (String reference : inspection.references()) {
       Kind kind = kind(reference);
       if (kind == Kind.CONTAINED) {
         continue;
       }
+      boolean groups = grouping.contains(reference) && kind == Kind.FETCHABLE;
       JsonObject target = kind == Kind.UNPARSEABLE ? null : lookup(reference);
       if (target != null) {
-        node(target).referrers.add(node);
+        Node targetNode = node(target);
+        if (!groups) {
+          targetNode.referrers.add(node);
+        }
       } else if (kind != Kind.NOT_FETCHED) {
         node.unresolved.add(reference);
+        ordinaryUnresolved |= !groups;
       }
     }
     if (!node.patient && !node.unresolved.isEmpty()) {
       node.withheld = true;
+      node.tainted = ordinaryUnresolved;
     }
   }
 
+  /**
+   * Taint spreads to referrers and to what a tainted resource groups; withholding then spreads from every
+   * withheld resource to its referrers and to what groups it.
+   */
   private void spreadWithholding() {
     ArrayDeque<Node> queue = new ArrayDeque<>();
+    for (Node node : nodes.values()) {
+      if (node.tainted && !node.patient) {
+        queue.add(node);
+      }
+    }
+    while (!queue.isEmpty()) {
+      Node tainted = queue.poll();
+      taint(tainted.referrers, queue);
+      taint(tainted.grouped, queue);
+    }
     for (Node node : nodes.values()) {
       if (node.withheld && !node.patient) {
         queue.add(node);
       }
     }
     while (!queue.isEmpty()) {
-      for (Node referrer : queue.poll().referrers) {
-        if (!referrer.withheld && !referrer.patient) {
-          referrer.withheld = true;
-          queue.add(referrer);
-        }
+      Node withheld = queue.poll();
+      withhold(withheld.referrers, queue);
+      withhold(withheld.containers, queue);
+    }
+  }
+
+  private static void taint(List<Node> nodes, ArrayDeque<Node> queue) {
+    for (Node node : nodes) {
+      if (!node.tainted && !node.patient) {
+        node.tainted = true;
+        node.withheld = true;
+        queue.add(node);
+      }
+    }
+  }
+
+  private static void withhold(List<Node> nodes, ArrayDeque<Node> queue) {
+    for (Node node : nodes) {
+      if (!node.withheld && !node.patient) {
+        node.withheld = true;
+        queue.add(node);
       }
     }
   }

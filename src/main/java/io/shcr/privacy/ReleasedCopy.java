@@ -1,5 +1,6 @@
 package io.shcr.privacy;
 
+import io.shcr.fhir.References;
 import io.shcr.fhir.Resources;
 import io.shcr.nhs.NhsNumber;
 import io.shcr.privacy.ResourceInspector.Inspection;
@@ -9,12 +10,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Makes the copy of a resource that may leave: a deep copy without any narrative (a {@code text} holding
- * a {@code div}, at any depth, contained resources and Composition sections included), because free text
- * can say what the codes hid. The narrative is dropped, not rebuilt.
+ * Makes the copy of a resource that may leave: a deep copy without the free text that can say what the
+ * codes hid, at any depth (contained resources and Composition sections included):
+ * <ul>
+ *   <li>narrative: a {@code text} holding a {@code div} (dropped, not rebuilt);</li>
+ *   <li>annotations: every {@code note} element, and every {@code comment} string;</li>
+ *   <li>the {@code display} of a Reference to an Organization, Location, HealthcareService or
+ *       PractitionerRole, or of a Reference whose target type is unknown ("Preston Sexual Health
+ *       Clinic" tells what no code says). Displays of Codings are kept: they say what the code says.</li>
+ * </ul>
+ * Free text that remains: other strings a source fills in by hand ({@code CodeableConcept.text},
+ * names and titles, {@code Dosage.text}, a Practitioner's or Organization's own name) and Attachment
+ * content (letters and documents, in {@code data} or at a {@code url}). Attachments are neither read nor
+ * filtered: GP Connect's stated national position is that free text is not filtered and that sources
+ * keep sensitive documents out of what they share; a letter is withheld only by its coding, labels and
+ * links.
  *
  * <p>A Patient is never withheld for a label or a code. Labelled restricted or sensitive (at NHS Spine,
  * R on a Patient is an S-flagged patient) it is released masked to id, meta without labels, NHS number,
@@ -96,16 +110,34 @@ final class ReleasedCopy {
     return !inspection.blocked() && inspection.references().stream().noneMatch(blockedReference);
   }
 
+  private static final Set<String> REVEALING_DISPLAY_TARGETS =
+      Set.of("Organization", "Location", "HealthcareService", "PractitionerRole");
+
   private static Map<String, Object> copyMap(Map<String, Object> map) {
     Map<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+    boolean dropDisplay = map.containsKey("display") && revealingReference(map);
     for (Map.Entry<String, Object> entry : map.entrySet()) {
+      String key = entry.getKey();
       Object value = entry.getValue();
-      if ("text".equals(entry.getKey()) && isNarrative(value)) {
+      if (("text".equals(key) && isNarrative(value)) || "note".equals(key)
+          || ("comment".equals(key) && value instanceof String) || ("display".equals(key) && dropDisplay)) {
         continue;
       }
-      copy.put(entry.getKey(), copyValue(value));
+      copy.put(key, copyValue(value));
     }
     return copy;
+  }
+
+  /** A Reference (not a Coding) to a place or service, or to a target of unknown type. */
+  private static boolean revealingReference(Map<String, Object> map) {
+    if (map.containsKey("code") || map.containsKey("system")) {
+      return false;
+    }
+    String type = map.get("reference") instanceof String reference ? References.typeOf(reference) : null;
+    if (type == null && map.get("type") instanceof String declared) {
+      type = declared.substring(declared.lastIndexOf('/') + 1);
+    }
+    return type == null || REVEALING_DISPLAY_TARGETS.contains(type);
   }
 
   @SuppressWarnings("unchecked")

@@ -21,12 +21,15 @@ import java.util.Set;
  * @param securityLabels labels (system and codes) that withhold whatever carries them
  * @param notFetched reference target types never fetched to judge a link
  * @param categories the sensitive categories with their codes and service identifiers
+ * @param aliases groups of URIs that name the same code or identifier system (normalized: see
+ *     {@link #normalizeUri}); whatever is listed under one URI of a group applies to all of them
  */
 public record SensitiveDataConfig(
     Map<String, CodeSystem> codeSystems,
     List<SecurityLabel> securityLabels,
     Set<String> notFetched,
-    List<Category> categories) {
+    List<Category> categories,
+    List<Set<String>> aliases) {
 
   public static final String FILE = "sensitive-data.yaml";
 
@@ -63,6 +66,7 @@ public record SensitiveDataConfig(
     Fields top = new Fields(root, "sensitive-data", problems);
     Map<String, CodeSystem> systems = codeSystems(top, problems);
     List<SecurityLabel> labels = securityLabels(root.getValue("securityLabels"), problems);
+    List<Set<String>> aliases = aliases(root.getValue("aliases"), problems);
     List<String> notFetchedList = top.nested("links").stringList("notFetched", false);
     Set<String> notFetched = new LinkedHashSet<>(notFetchedList.isEmpty() ? DEFAULT_NOT_FETCHED : notFetchedList);
     List<Category> categories = new ArrayList<>();
@@ -87,7 +91,64 @@ public record SensitiveDataConfig(
     if (!problems.isEmpty()) {
       throw ConfigException.of(configDir.resolve(FILE).toString(), problems);
     }
-    return new SensitiveDataConfig(systems, labels, notFetched, categories);
+    return new SensitiveDataConfig(systems, labels, notFetched, categories, aliases);
+  }
+
+  /**
+   * A system URI as it is compared: without surrounding blanks or trailing slashes, in lower case
+   * ({@code HTTP://Snomed.info/sct/} is {@code http://snomed.info/sct}). Returns the same instance when
+   * it is already normal, so the hot path allocates nothing for well-formed URIs.
+   */
+  public static String normalizeUri(String uri) {
+    int end = uri.length();
+    boolean normal = end > 0 && uri.charAt(end - 1) != '/' && !Character.isWhitespace(uri.charAt(0))
+        && !Character.isWhitespace(uri.charAt(end - 1));
+    for (int i = 0; i < end && normal; i++) {
+      char c = uri.charAt(i);
+      normal = !(c >= 'A' && c <= 'Z') && c < 128;
+    }
+    if (normal) {
+      return uri;
+    }
+    String out = uri.strip().toLowerCase(java.util.Locale.ROOT);
+    while (out.endsWith("/")) {
+      out = out.substring(0, out.length() - 1);
+    }
+    return out;
+  }
+
+  private static List<Set<String>> aliases(Object value, List<String> problems) {
+    List<Set<String>> groups = new ArrayList<>();
+    if (value == null) {
+      return groups;
+    }
+    if (!(value instanceof JsonArray array)) {
+      problems.add("sensitive-data.aliases: expected a list of lists of URIs, found " + value);
+      return groups;
+    }
+    Map<String, Integer> groupOf = new LinkedHashMap<>();
+    for (int i = 0; i < array.size(); i++) {
+      String where = "sensitive-data.aliases[" + i + "]";
+      if (!(array.getValue(i) instanceof JsonArray uris) || uris.size() < 2) {
+        problems.add(where + ": expected a list of at least two URIs naming the same system");
+        continue;
+      }
+      Set<String> group = new LinkedHashSet<>();
+      for (Object uri : uris) {
+        if (!(uri instanceof String text) || text.isBlank()) {
+          problems.add(where + ": expected URIs, found " + uri);
+          continue;
+        }
+        String normal = normalizeUri(text);
+        Integer other = groupOf.putIfAbsent(normal, i);
+        if (other != null && other != i) {
+          problems.add(where + ": " + text + " is already in aliases[" + other + "]");
+        }
+        group.add(normal);
+      }
+      groups.add(Set.copyOf(group));
+    }
+    return groups;
   }
 
   private static Map<String, CodeSystem> codeSystems(Fields top, List<String> problems) {
@@ -113,7 +174,7 @@ public record SensitiveDataConfig(
       };
       List<String> uris = fields.stringList("uris", true);
       for (String uri : uris) {
-        if (!seenUris.add(uri)) {
+        if (!seenUris.add(normalizeUri(uri))) {
           fields.problem("uris", uri + " is already listed under another code system");
         }
       }

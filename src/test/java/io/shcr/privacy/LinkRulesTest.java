@@ -128,4 +128,62 @@ class LinkRulesTest {
             new JsonObject().put("system", "http://terminology.hl7.org/CodeSystem/v3-Confidentiality").put("code", "R"))));
     assertThat(releasedIds(List.of(observation("r1")), patient)).containsExactly("r1");
   }
+
+  static final String RELATED_CONTENT = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-RelatedClinicalContent-1";
+
+  static JsonObject related(String reference) {
+    return new JsonObject().put("url", RELATED_CONTENT).put("valueReference", ref(reference));
+  }
+
+  @Test
+  void withholdsWhatIsFiledUnderAWithheldProblemEvenWhenTheBatchNeverPointsAtIt() {
+    JsonObject problem = CHLAMYDIA.copy().put("extension", new JsonArray()
+        .add(related("Observation/swab")).add(related("MedicationRequest/m9")).add(related("Observation/bp")));
+    JsonObject swab = observation("swab");
+    JsonObject medicine = new JsonObject().put("resourceType", "MedicationRequest").put("id", "m9").put("intent", "order")
+        .put("medicationCodeableConcept", concept(SNOMED, "324357002", "Doxycycline"));
+    JsonObject unrelated = observation("r2");
+    assertThat(releasedIds(List.of(swab, medicine, unrelated), problem)).containsExactly("r2");
+    assertThat(releasedIds(List.of(swab, medicine, unrelated))).containsExactly("swab", "m9", "r2");
+  }
+
+  @Test
+  void withholdsTheMembersOfATaintedReportPanelCarePlanAndList() {
+    JsonObject gumReport = new JsonObject().put("resourceType", "DiagnosticReport").put("id", "dr").put("status", "final")
+        .put("encounter", ref("Encounter/gum")).put("code", concept(SNOMED, "26604007", "Blood tests"))
+        .put("result", new JsonArray().add(ref("Observation/panel")));
+    JsonObject panel = observation("panel").put("hasMember", new JsonArray().add(ref("Observation/member")));
+    JsonObject member = observation("member");
+    JsonObject plan = new JsonObject().put("resourceType", "CarePlan").put("id", "cp").put("status", "active").put("intent", "plan")
+        .put("meta", new JsonObject().put("security", new JsonArray().add(
+            new JsonObject().put("system", "http://hl7.org/fhir/v3/Confidentiality").put("code", "R"))))
+        .put("activity", new JsonArray().add(new JsonObject().put("reference", ref("ServiceRequest/act"))));
+    JsonObject activity = new JsonObject().put("resourceType", "ServiceRequest").put("id", "act").put("status", "active").put("intent", "order");
+    JsonObject consultation = new JsonObject().put("resourceType", "List").put("id", "consult").put("status", "current").put("mode", "snapshot")
+        .put("encounter", ref("Encounter/gum"))
+        .put("entry", new JsonArray().add(new JsonObject().put("item", ref("Condition/ast"))));
+    assertThat(releasedIds(List.of(member, activity, ASTHMA, observation("r9")), gumReport, panel, plan, consultation, GUM_VISIT))
+        .containsExactly("r9");
+  }
+
+  @Test
+  void aListOrReportWithOneWithheldItemDoesNotTakeItsOtherItemsDown() {
+    JsonObject problems = new JsonObject().put("resourceType", "List").put("id", "problems").put("status", "current").put("mode", "snapshot")
+        .put("subject", ref("Patient/p1"))
+        .put("entry", new JsonArray().add(new JsonObject().put("item", ref("Condition/chl"))).add(new JsonObject().put("item", ref("Condition/ast"))));
+    JsonObject sharedUnder = observation("r1").put("extension", new JsonArray().add(related("Condition/ast")));
+    assertThat(releasedIds(List.of(ASTHMA, CHLAMYDIA, sharedUnder), problems)).containsExactly("ast", "r1");
+  }
+
+  @Test
+  void neverWithholdsThePatientOrPeopleForWhatAWithheldResourceGroups() {
+    JsonObject patient = new JsonObject().put("resourceType", "Patient").put("id", "p1");
+    JsonObject clinic = new JsonObject().put("resourceType", "Organization").put("id", "org");
+    JsonObject problem = CHLAMYDIA.copy().put("extension", new JsonArray().add(related("Patient/p1")).add(related("Organization/org")));
+    JsonObject list = new JsonObject().put("resourceType", "List").put("id", "l").put("status", "current").put("mode", "snapshot")
+        .put("code", concept(SNOMED, "105629000", "Chlamydial infection"))
+        .put("entry", new JsonArray().add(new JsonObject().put("item", ref("Patient/p1"))));
+    JsonObject result = observation("r1").put("performer", new JsonArray().add(ref("Organization/org")));
+    assertThat(releasedIds(List.of(patient, clinic, result), problem, list)).containsExactly("p1", "org", "r1");
+  }
 }

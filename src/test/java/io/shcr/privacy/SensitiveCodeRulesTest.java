@@ -65,7 +65,22 @@ class SensitiveCodeRulesTest {
       "http://hl7.org/fhir/sid/opcs-4, W37.1, true",        // hip replacement
       "https://fhir.nhs.uk/CodeSystem/Specialty-1, 360, false", // genitourinary medicine
       "https://fhir.nhs.uk/CodeSystem/Specialty-1, 300, true",  // general medicine
-      "http://example.org/other, 86406008, true"            // a listed code in another system is not ours
+      "http://example.org/other, 86406008, true",           // a listed code in another system is not ours
+      "urn:oid:2.16.840.1.113883.6.96, 86406008, false",    // SNOMED CT by its HL7 OID
+      "urn:oid:2.16.840.1.113883.2.1.3.2.4.15, 15628003, false", // SNOMED CT by its NHS UK OID
+      "HTTP://SNOMED.INFO/SCT/, 86406008, false",           // any case, trailing slash
+      "urn:oid:2.16.840.1.113883.2.1.6.2, A983.00, false",  // Read v2 by OID, still term-suffix blind
+      "urn:oid:2.16.840.1.113883.2.1.3.2.4.14, XaDbk, false", // CTV3 by OID
+      "urn:oid:2.16.840.1.113883.6.3, A54.0, false",        // ICD-10 by OID
+      "http://read.info/ctv3/, A788., false",               // trailing slash
+      "http://snomed.info/sct, 893131000000100, false",     // genitourinary medicine service
+      "http://snomed.info/sct, 788122004, false",           // sexual health service
+      "http://snomed.info/sct, 1240241000000109, false",    // community sexual and reproductive health service
+      "http://snomed.info/sct, 310062002, false",           // pregnancy termination service
+      "http://snomed.info/sct, 896974005, false",           // transgender health service
+      "http://snomed.info/sct, 310061009, true",            // gynecology service
+      "https://fhir.nhs.uk/CodeSystem/Specialty-1, 504, false", // community sexual and reproductive health
+      "https://fhir.nhs.uk/CodeSystem/Specialty-1, 502, true"   // gynaecology
   })
   void judgesCodesBySystem(String system, String code, boolean expectReleased) {
     JsonObject condition = new JsonObject().put("resourceType", "Condition").put("id", "c1")
@@ -166,5 +181,20 @@ class SensitiveCodeRulesTest {
     FilterResult result = FILTER.filter(batch, ResourceIndex.of(batch));
     assertThat(result.released()).extracting(r -> r.getString("id")).containsExactly("o0", "o1", "o2", "o3", "o4");
     assertThat(result.withheld()).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+      "http://hl7.org/fhir/v3/ActCode, HIV",
+      "urn:oid:2.16.840.1.113883.5.4, STD",
+      "http://Terminology.HL7.org/CodeSystem/v3-ActCode/, SEX",
+      "http://hl7.org/fhir/v3/Confidentiality, R",
+      "urn:oid:2.16.840.1.113883.5.25, V",
+      "HTTP://TERMINOLOGY.HL7.ORG/CODESYSTEM/V3-CONFIDENTIALITY, R"
+  })
+  void recognisesSecurityLabelsUnderEveryUriOfTheirSystem(String system, String code) {
+    JsonObject labelled = observation("o1").put("meta", new JsonObject().put("security", new JsonArray().add(
+        new JsonObject().put("system", system).put("code", code))));
+    assertThat(released(labelled)).isFalse();
   }
 }

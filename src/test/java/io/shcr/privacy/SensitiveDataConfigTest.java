@@ -98,4 +98,30 @@ class SensitiveDataConfigTest {
         .hasMessageContaining("sensitive-data.categories: expected a list")
         .hasMessageContaining("sensitive-data.securityLabels: expected a list");
   }
+
+  @Test
+  void anAliasCannotBeInTwoGroups() throws IOException {
+    write("sensitive-data.yaml", SYSTEMS + """
+        aliases:
+          - [http://snomed.info/sct, "urn:oid:1.2.3"]
+          - [http://other.example, "URN:OID:1.2.3/"]
+        categories:
+          - {name: x, codes: {snomed: ["1"]}}
+        """);
+    assertThatThrownBy(() -> SensitiveDataConfig.load(dir)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("aliases[1]").hasMessageContaining("already in aliases[0]");
+  }
+
+  @Test
+  void aCategoryWithoutAnyCodeStopsStartUp() throws IOException {
+    write("sensitive-data.yaml", SYSTEMS + """
+        categories:
+          - name: fertility
+            codes: {snomed: []}
+            prefixes: {icd10: []}
+            identifiers: [{system: https://fhir.nhs.uk/Id/ods-site-code, values: []}]
+        """);
+    assertThatThrownBy(() -> SensitiveDataConfig.load(dir)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("categories[0]").hasMessageContaining("at least one");
+  }
 }
