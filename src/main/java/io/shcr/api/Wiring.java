@@ -2,7 +2,9 @@ package io.shcr.api;
 
 import io.shcr.access.AccessModule;
 import io.shcr.access.Participation;
+import io.shcr.audit.AuditConfig;
 import io.shcr.audit.AuditModule;
+import io.shcr.config.ConfigException;
 import io.shcr.config.ServiceConfig;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.privacy.RuleBasedPrivacyFilter;
@@ -57,7 +59,17 @@ public final class Wiring {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return AuditModule.create(vertx, config.configDir()).compose(audit -> {
+    AuditConfig auditConfig;
+    try {
+      auditConfig = AuditConfig.load(config.configDir());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (auditConfig.key().isDemo() && !options.trustDemoKey()) {
+      return Future.failedFuture(new ConfigException("audit.yaml: the audit chain is sealed with the inline demo key. "
+          + "Set the environment variable its key.env names (at least 32 characters), or pass --trust-demo-key for a trial."));
+    }
+    return AuditModule.create(vertx, auditConfig).compose(audit -> {
       try {
         AccessModule access = AccessModule.create(vertx, config.configDir(), sources, audit.trail(), options.trustDemoKey());
         Components components = new Components(sources, privacy, access.gate(), access.authenticator(), audit.trail(),

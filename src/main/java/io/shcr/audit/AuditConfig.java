@@ -132,6 +132,6 @@ public record AuditConfig(String store, Path dataDir, long maxFileBytes, Postgre
           "the audit key must have at least " + AuditKey.MIN_BYTES + " bytes");
       return null;
     }
-    return AuditKey.of(secret);
+    return secret.equals(fromEnv) ? AuditKey.of(secret) : AuditKey.demo(secret);
   }
 }

@@ -18,8 +18,14 @@ public final class AuditKey {
   public static final int MIN_BYTES = 32;
 
   private final SecretKeySpec key;
+  private final boolean demo;
 
   private AuditKey(byte[] secret) {
+    this(secret, false);
+  }
+
+  private AuditKey(byte[] secret, boolean demo) {
+    this.demo = demo;
     if (secret.length < MIN_BYTES) {
       throw new IllegalArgumentException("an audit key needs at least " + MIN_BYTES + " bytes, found " + secret.length);
     }
@@ -29,6 +35,16 @@ public final class AuditKey {
   /** A key from its text form (the environment variable or the inline demo key), as UTF-8 bytes. */
   public static AuditKey of(String secret) {
     return new AuditKey(secret.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The inline key from audit.yaml: demos and trials only. */
+  public static AuditKey demo(String secret) {
+    return new AuditKey(secret.getBytes(StandardCharsets.UTF_8), true);
+  }
+
+  /** True for the inline demo key, which a production start refuses. */
+  public boolean isDemo() {
+    return demo;
   }
 
   /** A fresh random key: a trail written with it can be verified only in this process (benchmarks). */
