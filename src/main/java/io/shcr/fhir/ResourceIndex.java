@@ -13,6 +13,7 @@ import java.util.Optional;
 public final class ResourceIndex {
 
   private final Map<String, JsonObject> byReference = new HashMap<>();
+  private final Map<String, Object> memos = new HashMap<>();
   private final String baseUrl;
 
   /** An index that cannot tell this source's absolute references from other servers' (tests, tools). */
@@ -60,6 +61,15 @@ public final class ResourceIndex {
 
   public boolean contains(String reference) {
     return resolve(reference).isPresent();
+  }
+
+  /**
+   * A per-request cache that lives and dies with this index (for example the privacy filter's
+   * inspection of each resource, so a resource reached from several sections is judged once).
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T memo(String key, java.util.function.Supplier<T> create) {
+    return (T) memos.computeIfAbsent(key, k -> create.get());
   }
 
   public Collection<JsonObject> all() {

@@ -146,7 +146,8 @@ final class LinkGraph {
     if (!(resource instanceof JsonObject json) || groupingOf.containsKey(json) || ReleasedCopy.isPatient(json)) {
       return;
     }
-    Set<String> grouping = GroupingLinks.of(json);
+    Map<Object, Set<String>> known = context.memo("privacy.grouping", IdentityHashMap::new);
+    Set<String> grouping = known.computeIfAbsent(json, r -> GroupingLinks.of(json));
     groupingOf.put(json, grouping);
     for (String reference : grouping) {
       if (kind(reference) == Kind.FETCHABLE) {
@@ -164,7 +165,10 @@ final class LinkGraph {
         node.containers.add(grouper);
       }
     }
-    Inspection inspection = inspector.inspect(node.resource, !node.patient);
+    // Inspections depend only on the resource, so one request judges each resource once.
+    Map<Object, Inspection> inspections = context.memo(node.patient ? "privacy.inspect.patient" : "privacy.inspect",
+        IdentityHashMap::new);
+    Inspection inspection = inspections.computeIfAbsent(node.resource, r -> inspector.inspect(r, !node.patient));
     node.inspection = inspection;
     if (inspection.unreadable() || (!node.patient && inspection.blocked())) {
       node.withheld = true;
