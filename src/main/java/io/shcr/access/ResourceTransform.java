@@ -10,4 +10,13 @@ public interface ResourceTransform {
 
   /** Returns the resource to release (possibly the same object, possibly a changed copy). */
   JsonObject apply(JsonObject resource);
+
+  /**
+   * True when the view must not say where the patient can be found (a restricted, S-flagged
+   * patient): the stream then does not name the GP practice, care home, hospice or council that
+   * holds their record.
+   */
+  default boolean hidesWhereThePatientIs() {
+    return false;
+  }
 }

@@ -31,7 +31,14 @@ public final class RestrictedPatientMask implements ResourceTransform {
   private static final Set<String> PLACE_OR_PERSON_TYPES = Set.of("Organization", "Location", "Practitioner", "PractitionerRole",
       "HealthcareService");
 
+  private static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
+
   private RestrictedPatientMask() {}
+
+  @Override
+  public boolean hidesWhereThePatientIs() {
+    return true;
+  }
 
   @Override
   public JsonObject apply(JsonObject resource) {
@@ -58,6 +65,11 @@ public final class RestrictedPatientMask implements ResourceTransform {
     if (isPlaceOrPersonReference(object)) {
       object.remove("display");
     }
+    if (type == null && isOdsIdentifier(asObject(object.getValue("identifier")))) {
+      // A logical reference to an organisation by ODS code names the practice or home as surely as an address.
+      object.remove("identifier");
+      object.remove("display");
+    }
     Iterator<Map.Entry<String, Object>> fields = object.getMap().entrySet().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, Object> field = fields.next();
@@ -82,6 +94,10 @@ public final class RestrictedPatientMask implements ResourceTransform {
     } else {
       patient.remove("identifier");
     }
+  }
+
+  private static boolean isOdsIdentifier(JsonObject identifier) {
+    return identifier != null && ODS_SYSTEM.equals(identifier.getValue("system"));
   }
 
   private static boolean isNhsNumber(JsonObject identifier) {

@@ -13,6 +13,7 @@ import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceDirectory;
 import io.shcr.sources.SourceRegistry;
 import io.shcr.sources.SourceFailure;
+import io.shcr.sources.SourceKind;
 import io.shcr.sources.SourceReport;
 import io.shcr.sources.SourceStatus;
 import io.vertx.core.Future;
@@ -50,6 +51,7 @@ public final class RecordView {
   private final HoldingSink holding;
   private final long startedNanos = System.nanoTime();
   private final Map<String, SourceRun> runs = new LinkedHashMap<>();
+  private final Map<String, String> shownIds = new java.util.HashMap<>();
   private final Promise<ViewSummary> done = Promise.promise();
   private long deadlineTimer = -1;
   private int delivered;
@@ -72,6 +74,7 @@ public final class RecordView {
   public Future<ViewSummary> start() {
     for (SourceConfig source : sourcesInScope()) {
       runs.put(source.id(), new SourceRun(source));
+      shownIds.put(source.id(), hidden(source) ? "withheld-" + (shownIds.size() + 1) : source.id());
     }
     if (holding != null && !runs.containsKey(decision.relationshipVia())) {
       refuseRelationship("your organisation holds no record service in this region that could confirm it");
@@ -91,6 +94,18 @@ public final class RecordView {
     }
     runs.values().forEach(run -> run.scope.cancel());
     finish("client-gone");
+  }
+
+  private static final Set<SourceKind> LOCATING_KINDS =
+      EnumSet.of(SourceKind.GP, SourceKind.CARE_HOME, SourceKind.HOSPICE, SourceKind.SOCIAL_CARE);
+  private static final String HIDDEN_NAME = "An organisation not named for this patient (restricted record)";
+
+  /**
+   * For a restricted (S-flagged) patient, the organisations whose names say where the patient lives
+   * or is registered are shown under a per-request alias; audit still records the real ones.
+   */
+  private boolean hidden(SourceConfig source) {
+    return decision.transform().hidesWhereThePatientIs() && LOCATING_KINDS.contains(source.kind());
   }
 
   private List<SourceConfig> sourcesInScope() {
@@ -117,8 +132,8 @@ public final class RecordView {
   private JsonObject meta() {
     JsonArray sources = new JsonArray();
     runs.values().forEach(run -> sources.add(new JsonObject()
-        .put("id", run.source.id())
-        .put("name", run.source.name())
+        .put("id", shownIds.get(run.source.id()))
+        .put("name", hidden(run.source) ? HIDDEN_NAME : run.source.name())
         .put("kind", run.source.kind().wireName())
         .put("status", run.source.live() ? SourceStatus.PENDING.wireName() : SourceStatus.NOT_LIVE.wireName())));
     return new JsonObject()
@@ -180,7 +195,7 @@ public final class RecordView {
       return;
     }
     JsonArray statuses = new JsonArray();
-    runs.values().forEach(run -> statuses.add(run.result.toJson()));
+    runs.values().forEach(run -> statuses.add(run.result.toJson().put("source", shownIds.get(run.source.id()))));
     sink.complete(new JsonObject()
         .put("requestId", request.requestId())
         .put("sources", statuses)
@@ -317,7 +332,7 @@ public final class RecordView {
     private void send(Section section, List<JsonObject> resources) {
       delivered += resources.size();
       sink.section(new JsonObject()
-          .put("source", source.id())
+          .put("source", shownIds.get(source.id()))
           .put("section", section.wireName())
           .put("resources", new JsonArray(new ArrayList<>(resources))));
     }
@@ -327,7 +342,7 @@ public final class RecordView {
         return;
       }
       result = sourceResult;
-      sink.source(sourceResult.toJson());
+      sink.source(sourceResult.toJson().put("source", shownIds.get(source.id())));
       onSourceFinished(this);
     }
 
