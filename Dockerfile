@@ -15,7 +15,9 @@ COPY conf /app/conf
 RUN mkdir -p /app/data && chown -R shcr:shcr /app/data
 USER shcr
 EXPOSE 8080
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75"
-# Configuration comes from /app/conf (mount your own) and environment variables (see README).
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75" \
+    SHCR_HTTP_HOST=0.0.0.0
+# Configuration comes from /app/conf (mount your own: real signing keys or JWKS URL) and the environment:
+# SHCR_ACCESS_HASH_SECRET, SHCR_AUDIT_KEY, SHCR_AUDIT_DB_USER/PASSWORD (see docs/operations.md).
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/shcr.jar \"$@\"", "--"]
 CMD ["serve", "--config", "/app/conf"]

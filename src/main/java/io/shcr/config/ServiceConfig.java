@@ -25,7 +25,26 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
   }
 
   public static ServiceConfig load(Path configDir) {
-    return fromJson(configDir, YamlFiles.readOptional(configDir.resolve("service.yaml")));
+    return withEnvironment(fromJson(configDir, YamlFiles.readOptional(configDir.resolve("service.yaml"))), System.getenv());
+  }
+
+  /** {@code SHCR_HTTP_HOST} and {@code SHCR_HTTP_PORT} override the file (containers listen on 0.0.0.0). */
+  static ServiceConfig withEnvironment(ServiceConfig config, java.util.Map<String, String> env) {
+    String host = env.getOrDefault("SHCR_HTTP_HOST", config.host());
+    int port = config.port();
+    String portText = env.get("SHCR_HTTP_PORT");
+    if (portText != null && !portText.isBlank()) {
+      try {
+        port = Integer.parseInt(portText.trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException("SHCR_HTTP_PORT: expected a port number, found " + portText);
+      }
+      if (port < 0 || port > 65_535) {
+        throw new ConfigException("SHCR_HTTP_PORT: expected a port number from 0 to 65535, found " + portText);
+      }
+    }
+    return new ServiceConfig(config.configDir(), host, port, config.eventLoops(), config.recordDeadlineMs(),
+        config.heartbeatMs());
   }
 
   public static ServiceConfig fromJson(Path configDir, JsonObject root) {
