@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The links of one batch, followed through what is known for the source in this request, to decide what
@@ -32,10 +33,26 @@ import java.util.Set;
  * refers to. Only what the batch reaches (by its references and by who groups it) is inspected, each
  * resource once; withholding then spreads in two passes over the edges, so cycles and shared targets are
  * handled in linear time.
+ *
+ * <p>Unjudged: withheld because of a link (at any distance) that was never looked up: the source was not
+ * asked for it (a GP Connect area switched off at the practice, a lookup that failed or was not made in
+ * time). Such an item could not be checked, and the viewer is told so. A link the source was asked for
+ * and answered without ({@link ResourceIndex#leftOut}), one to another server, or one that cannot be read
+ * is withheld without a word: sources leave out, or point elsewhere for, what they hold back. Whether an
+ * item is unjudged depends only on the links, never on whether anything it meets is sensitive: the links
+ * of sensitive resources are followed (and fetched) like any other, and an item with a link never looked
+ * up counts as unjudged even when it is also withheld for something sensitive. So the sentence appears,
+ * or not, the same for a patient whether or not they have sensitive items.
  */
 final class LinkGraph {
 
   private enum Kind { CONTAINED, FETCHABLE, NOT_FETCHED, UNPARSEABLE }
+
+  /** How far a cause of withholding has reached a node: tainted (spreads to what it groups) or withheld. */
+  private static final class Reach {
+    boolean tainted;
+    boolean withheld;
+  }
 
   private static final class Node {
     final Object resource;
@@ -44,9 +61,11 @@ final class LinkGraph {
     final List<Node> containers = new ArrayList<>(0);
     final List<Node> grouped = new ArrayList<>(0);
     final List<String> unresolved = new ArrayList<>(0);
+    /** Reached by any cause: the node is withheld. */
+    final Reach any = new Reach();
+    /** Reached from a link never looked up: the node could not be judged. */
+    final Reach unlooked = new Reach();
     Inspection inspection;
-    boolean withheld;
-    boolean tainted;
 
     Node(Object resource) {
       this.resource = resource;
@@ -87,13 +106,20 @@ final class LinkGraph {
     while (!toExplore.isEmpty()) {
       explore(toExplore.poll());
     }
-    spreadWithholding();
+    spread(node -> node.any);
+    spread(node -> node.unlooked);
   }
 
   /** True when the resource must not be released (null and unknown objects are withheld). */
   boolean withheld(Object resource) {
     Node node = resource == null ? null : nodes.get(resource);
-    return node == null || node.withheld;
+    return node == null || node.any.withheld;
+  }
+
+  /** True when a withheld resource is held back (also) because of a link that was never looked up. */
+  boolean unjudged(Object resource) {
+    Node node = resource == null ? null : nodes.get(resource);
+    return node != null && node.unlooked.withheld;
   }
 
   /** The inspection made of a batch resource. */
@@ -116,7 +142,7 @@ final class LinkGraph {
       return kind == Kind.FETCHABLE;
     }
     Node node = nodes.get(target);
-    return node == null || node.withheld;
+    return node == null || node.any.withheld;
   }
 
   /** The {@code Type/id} of every needed reference not yet known, for the adapter to fetch. */
@@ -165,18 +191,19 @@ final class LinkGraph {
         node.containers.add(grouper);
       }
     }
-    // Inspections depend only on the resource, so one request judges each resource once.
-    Map<Object, Inspection> inspections = context.memo(node.patient ? "privacy.inspect.patient" : "privacy.inspect",
-        IdentityHashMap::new);
-    Inspection inspection = inspections.computeIfAbsent(node.resource, r -> inspector.inspect(r, !node.patient));
+    // Inspections depend only on the resource, so one request judges each resource once. The walk is
+    // complete even for a sensitive resource: its links are followed like any other (see the class comment).
+    Map<Object, Inspection> inspections = context.memo("privacy.inspect", IdentityHashMap::new);
+    Inspection inspection = inspections.computeIfAbsent(node.resource, r -> inspector.inspect(r, false));
     node.inspection = inspection;
     if (inspection.unreadable() || (!node.patient && inspection.blocked())) {
-      node.withheld = true;
-      node.tainted = true;
+      node.any.withheld = true;
+      node.any.tainted = true;
+    }
+    if (inspection.unreadable()) {
       return;
     }
     Set<String> grouping = groupingOf.getOrDefault(node.resource, Set.of());
-    boolean ordinaryUnresolved = false;
     for (String reference : inspection.references()) {
       Kind kind = kind(reference);
       if (kind == Kind.CONTAINED) {
@@ -189,59 +216,65 @@ final class LinkGraph {
         if (!groups) {
           targetNode.referrers.add(node);
         }
+      } else if (kind != Kind.NOT_FETCHED && !node.patient) {
+        node.unresolved.add(reference);
+        // An ordinary link taints; a grouping link only withholds the group (its other members stay).
+        node.any.withheld = true;
+        node.any.tainted |= !groups;
+        if (kind == Kind.FETCHABLE && !context.leftOut(reference)) {
+          node.unlooked.withheld = true;
+          node.unlooked.tainted |= !groups;
+        }
       } else if (kind != Kind.NOT_FETCHED) {
         node.unresolved.add(reference);
-        ordinaryUnresolved |= !groups;
       }
-    }
-    if (!node.patient && !node.unresolved.isEmpty()) {
-      node.withheld = true;
-      node.tainted = ordinaryUnresolved;
     }
   }
 
   /**
-   * Taint spreads to referrers and to what a tainted resource groups; withholding then spreads from every
-   * withheld resource to its referrers and to what groups it.
+   * Spreads one kind of reach from where it starts: taint to referrers and to what a tainted resource
+   * groups; then withholding from every withheld resource to its referrers and to what groups it.
    */
-  private void spreadWithholding() {
+  private void spread(Function<Node, Reach> reachOf) {
     ArrayDeque<Node> queue = new ArrayDeque<>();
     for (Node node : nodes.values()) {
-      if (node.tainted && !node.patient) {
+      if (reachOf.apply(node).tainted && !node.patient) {
         queue.add(node);
       }
     }
     while (!queue.isEmpty()) {
       Node tainted = queue.poll();
-      taint(tainted.referrers, queue);
-      taint(tainted.grouped, queue);
+      taint(tainted.referrers, reachOf, queue);
+      taint(tainted.grouped, reachOf, queue);
     }
     for (Node node : nodes.values()) {
-      if (node.withheld && !node.patient) {
+      if (reachOf.apply(node).withheld && !node.patient) {
         queue.add(node);
       }
     }
     while (!queue.isEmpty()) {
       Node withheld = queue.poll();
-      withhold(withheld.referrers, queue);
-      withhold(withheld.containers, queue);
+      withhold(withheld.referrers, reachOf, queue);
+      withhold(withheld.containers, reachOf, queue);
     }
   }
 
-  private static void taint(List<Node> nodes, ArrayDeque<Node> queue) {
+  private static void taint(List<Node> nodes, Function<Node, Reach> reachOf, ArrayDeque<Node> queue) {
     for (Node node : nodes) {
-      if (!node.tainted && !node.patient) {
-        node.tainted = true;
-        node.withheld = true;
+      Reach reach = reachOf.apply(node);
+      if (!reach.tainted && !node.patient) {
+        reach.tainted = true;
+        reach.withheld = true;
         queue.add(node);
       }
     }
   }
 
-  private static void withhold(List<Node> nodes, ArrayDeque<Node> queue) {
+  private static void withhold(List<Node> nodes, Function<Node, Reach> reachOf, ArrayDeque<Node> queue) {
     for (Node node : nodes) {
-      if (!node.withheld && !node.patient) {
-        node.withheld = true;
+      Reach reach = reachOf.apply(node);
+      if (!reach.withheld && !node.patient) {
+        reach.withheld = true;
         queue.add(node);
       }
     }

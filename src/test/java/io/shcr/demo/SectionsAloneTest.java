@@ -1,0 +1,207 @@
+package io.shcr.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shcr.access.AccessPolicy;
+import io.shcr.access.DemoTokens;
+import io.shcr.privacy.PrivacyFilter;
+import io.shcr.record.Section;
+import io.shcr.simulator.Population;
+import io.shcr.simulator.SyntheticPatient;
+import io.shcr.sources.SourceConfig;
+import io.shcr.sources.SourceRegistry;
+import io.shcr.support.DemoNetwork;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing ordinary is lost because a section was asked alone: over the quiet demo network, for the demo
+ * patients and patients of every GP practice (with and without sensitive history), each section asked on
+ * its own carries exactly the resources it carries when every section is asked, from every source, and
+ * no source has to say that items could not be checked. The receptionist, whose practice's answer is
+ * judged against more than they may see, still receives demographics only.
+ */
+class SectionsAloneTest {
+
+  private static Vertx vertx;
+  private static DemoNetwork demo;
+  private static WebClient client;
+  private static SourceRegistry registry;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    demo = await(DemoNetwork.start(vertx, true));
+    client = WebClient.create(vertx);
+    registry = SourceRegistry.load(demo.configDir.resolve("sources.yaml"));
+  }
+
+  @AfterAll
+  static void stop() {
+    await(demo.close());
+    await(vertx.close());
+  }
+
+  @Test
+  void everyGpSectionAskedAloneCarriesWhatItCarriesAmongAllSections() {
+    int compared = 0;
+    int nonEmpty = 0;
+    for (SourceConfig practice : gpPractices()) {
+      for (SyntheticPatient patient : patientsOf(practice.id())) {
+        String token = edDoctorWithPatientContext(patient.nhsNumber().value());
+        JsonObject all = record(token, patient.nhsNumber().value(), practice.id(), null);
+        assertThat(statusOf(all, practice.id())).as("%s for %s", practice.id(), patient.index()).isEqualTo("ok");
+        for (Section section : practice.sections()) {
+          JsonObject alone = record(token, patient.nhsNumber().value(), practice.id(), section);
+          String what = practice.id() + " " + section.wireName() + " for patient " + patient.index();
+          assertThat(resources(alone, practice.id(), section)).as(what)
+              .containsExactlyInAnyOrderElementsOf(resources(all, practice.id(), section));
+          assertThat(statusOf(alone, practice.id())).as(what).isEqualTo("ok");
+          assertThat(detailOf(alone, practice.id())).as(what).doesNotContain(PrivacyFilter.UNJUDGED_DETAIL);
+          compared++;
+          nonEmpty += resources(alone, practice.id(), section).isEmpty() ? 0 : 1;
+        }
+        assertThat(detailOf(all, practice.id())).doesNotContain(PrivacyFilter.UNJUDGED_DETAIL);
+      }
+    }
+    assertThat(compared).isGreaterThan(100);
+    assertThat(nonEmpty).as("the comparison is not between empty sections").isGreaterThan(compared / 2);
+  }
+
+  @Test
+  void theRichDemoPatientsSectionsAloneMatchEverySourceTogether() {
+    String nhs = Population.RICH;
+    String token = edDoctorWithPatientContext(nhs);
+    JsonObject all = record(token, nhs, null, null);
+    for (Section section : Section.values()) {
+      JsonObject alone = record(token, nhs, null, section);
+      for (SourceConfig source : registry.all()) {
+        if (source.live() && source.sections().contains(section)) {
+          assertThat(resources(alone, source.id(), section)).as(source.id() + " " + section.wireName())
+              .containsExactlyInAnyOrderElementsOf(resources(all, source.id(), section));
+        }
+      }
+      assertThat(alone.encode()).as(section.wireName()).doesNotContain(PrivacyFilter.UNJUDGED_DETAIL);
+    }
+  }
+
+  @Test
+  void theReceptionistStillReceivesOnlyDemographicsFromTheirPractice() {
+    JsonObject document = record(demo.token("receptionist"), Population.RICH, null, null);
+    Set<String> sections = sections(document).stream().map(s -> s.getString("section")).collect(Collectors.toSet());
+    assertThat(sections).isSubsetOf("demographics", "alerts");
+    Set<String> types = sections(document).stream().flatMap(s -> s.getJsonArray("resources").stream())
+        .map(r -> ((JsonObject) r).getString("resourceType")).collect(Collectors.toSet());
+    assertThat(types).isSubsetOf("Patient", "Flag").contains("Patient");
+    assertThat(statusOf(document, "P81901")).isEqualTo("ok");
+  }
+
+  /** The demo patient of a practice and, per practice, the first patients with and without sensitive history. */
+  private static List<SyntheticPatient> patientsOf(String practice) {
+    Population population = demo.simulator.network().population();
+    List<SyntheticPatient> chosen = new ArrayList<>();
+    population.find(Population.RICH).filter(p -> p.heldBy(practice)).ifPresent(chosen::add);
+    population.all().stream().filter(p -> eligible(p, practice) && !p.sensitive().isEmpty()).findFirst().ifPresent(chosen::add);
+    population.all().stream().filter(p -> eligible(p, practice) && p.sensitive().isEmpty() && !p.chronic().isEmpty())
+        .findFirst().ifPresent(chosen::add);
+    return chosen;
+  }
+
+  private static boolean eligible(SyntheticPatient p, String practice) {
+    return practice.equals(p.practice()) && p.heldBy(practice) && !p.restricted() && !p.objected()
+        && !p.nhsNumber().value().equals(Population.RICH);
+  }
+
+  private static List<SourceConfig> gpPractices() {
+    return registry.all().stream().filter(s -> s.live() && "gp-connect".equals(s.adapter())).toList();
+  }
+
+  private static String edDoctorWithPatientContext(String nhs) {
+    DemoTokens tokens = demo.tokens;
+    AccessPolicy.Persona doctor = tokens.policy().demo().persona("ed-doctor").orElseThrow();
+    DemoTokens.Spec base = DemoTokens.Spec.of(doctor, Duration.ofMinutes(10));
+    return tokens.mint(new DemoTokens.Spec(base.user(), base.name(), base.roleProfileId(), base.roleCode(), base.org(),
+        base.activityCodes(), nhs, base.lifetime()));
+  }
+
+  private static JsonObject record(String token, String nhs, String source, Section section) {
+    var request = client.get(demo.service.port(), "127.0.0.1", "/api/v1/patients/" + nhs + "/record")
+        .putHeader("Accept", "application/json").putHeader("Authorization", "Bearer " + token);
+    if (source != null) {
+      request.addQueryParam("sources", source);
+    }
+    if (section != null) {
+      request.addQueryParam("sections", section.wireName());
+    }
+    HttpResponse<Buffer> response = await(request.send());
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject();
+  }
+
+  private static List<JsonObject> sections(JsonObject document) {
+    return document.getJsonArray("sections").stream().map(JsonObject.class::cast).toList();
+  }
+
+  /** The resources one source sent in one section, as canonical JSON (keys sorted) so they compare exactly. */
+  private static List<String> resources(JsonObject document, String source, Section section) {
+    return sections(document).stream()
+        .filter(s -> source.equals(s.getString("source")) && section.wireName().equals(s.getString("section")))
+        .flatMap(s -> s.getJsonArray("resources").stream())
+        .map(SectionsAloneTest::canonical).toList();
+  }
+
+  private static String canonical(Object value) {
+    return String.valueOf(sorted(value));
+  }
+
+  private static Object sorted(Object value) {
+    if (value instanceof JsonObject object) {
+      Map<String, Object> map = new TreeMap<>();
+      object.forEach(e -> map.put(e.getKey(), sorted(e.getValue())));
+      return new LinkedHashMap<>(map);
+    }
+    if (value instanceof JsonArray array) {
+      return array.stream().map(SectionsAloneTest::sorted).toList();
+    }
+    return value;
+  }
+
+  private static String statusOf(JsonObject document, String source) {
+    return sourceEntry(document, source).getString("status");
+  }
+
+  private static String detailOf(JsonObject document, String source) {
+    return sourceEntry(document, source).getString("detail", "");
+  }
+
+  private static JsonObject sourceEntry(JsonObject document, String source) {
+    return document.getJsonArray("sources").stream().map(JsonObject.class::cast)
+        .filter(s -> source.equals(s.getString("source"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no status for " + source + " in " + document.getJsonArray("sources")));
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+}
