@@ -32,7 +32,9 @@ import java.util.function.Function;
  * resource is withheld when any tainted resource known for the source groups it, even one the batch never
  * refers to. Only what the batch reaches (by its references and by who groups it) is inspected, each
  * resource once; withholding then spreads in two passes over the edges, so cycles and shared targets are
- * handled in linear time.
+ * handled in linear time. Of a resource reached only as what groups another (a clinical area's List, a
+ * report), only whether it is tainted matters, not whether it is withheld: its members are not explored
+ * (nor their links fetched), only its own links and what groups it in turn.
  *
  * <p>Unjudged: withheld because of a link (at any distance) that was never looked up: the source was not
  * asked for it (a GP Connect area switched off at the practice, a lookup that failed or was not made in
@@ -66,6 +68,10 @@ final class LinkGraph {
     /** Reached from a link never looked up: the node could not be judged. */
     final Reach unlooked = new Reach();
     Inspection inspection;
+    /** Whether it matters if this node is withheld (so what it groups is explored), or only if it is tainted. */
+    boolean full;
+    boolean explored;
+    boolean groupingExplored;
 
     Node(Object resource) {
       this.resource = resource;
@@ -100,7 +106,7 @@ final class LinkGraph {
     }
     for (Object resource : batch) {
       if (resource != null) {
-        node(resource);
+        node(resource, true);
       }
     }
     while (!toExplore.isEmpty()) {
@@ -158,11 +164,15 @@ final class LinkGraph {
     return out;
   }
 
-  private Node node(Object resource) {
+  private Node node(Object resource, boolean full) {
     Node node = nodes.get(resource);
     if (node == null) {
       node = new Node(resource);
       nodes.put(resource, node);
+      toExplore.add(node);
+    }
+    if (full && !node.full) {
+      node.full = true;
       toExplore.add(node);
     }
     return node;
@@ -183,10 +193,22 @@ final class LinkGraph {
   }
 
   private void explore(Node node) {
+    if (!node.explored) {
+      node.explored = true;
+      exploreOwnLinks(node);
+    }
+    if (node.full && !node.groupingExplored && !node.inspection.unreadable()) {
+      node.groupingExplored = true;
+      exploreGrouped(node);
+    }
+  }
+
+  /** What the node is, what groups it, and its ordinary links: all that decides whether it is tainted. */
+  private void exploreOwnLinks(Node node) {
     if (!node.patient && node.resource instanceof JsonObject json) {
       String key = Resources.localReference(json);
       for (JsonObject container : key == null ? List.<JsonObject>of() : groupedBy.getOrDefault(key, List.of())) {
-        Node grouper = node(container);
+        Node grouper = node(container, false);
         grouper.grouped.add(node);
         node.containers.add(grouper);
       }
@@ -206,28 +228,49 @@ final class LinkGraph {
     Set<String> grouping = groupingOf.getOrDefault(node.resource, Set.of());
     for (String reference : inspection.references()) {
       Kind kind = kind(reference);
-      if (kind == Kind.CONTAINED) {
-        continue;
+      if (kind != Kind.CONTAINED && !(grouping.contains(reference) && kind == Kind.FETCHABLE)) {
+        follow(node, reference, kind, false);
       }
-      boolean groups = grouping.contains(reference) && kind == Kind.FETCHABLE;
-      JsonObject target = kind == Kind.UNPARSEABLE ? null : lookup(reference);
-      if (target != null) {
-        Node targetNode = node(target);
-        if (!groups) {
-          targetNode.referrers.add(node);
-        }
-      } else if (kind != Kind.NOT_FETCHED && !node.patient) {
-        node.unresolved.add(reference);
-        // An ordinary link taints; a grouping link only withholds the group (its other members stay).
-        node.any.withheld = true;
-        node.any.tainted |= !groups;
-        if (kind == Kind.FETCHABLE && !context.leftOut(reference)) {
-          node.unlooked.withheld = true;
-          node.unlooked.tainted |= !groups;
-        }
-      } else if (kind != Kind.NOT_FETCHED) {
-        node.unresolved.add(reference);
+    }
+  }
+
+  /** What the node groups: needed only when whether the node itself is withheld matters. */
+  private void exploreGrouped(Node node) {
+    Set<String> grouping = groupingOf.getOrDefault(node.resource, Set.of());
+    for (String reference : node.inspection.references()) {
+      Kind kind = kind(reference);
+      if (grouping.contains(reference) && kind == Kind.FETCHABLE) {
+        follow(node, reference, kind, true);
       }
+    }
+  }
+
+  /**
+   * One link: to a known target (explored in turn), or unresolved. An unresolved ordinary link taints; an
+   * unresolved grouping link only withholds the group (its other members stay). Either counts as never
+   * looked up unless the source was asked for it and answered without it.
+   */
+  private void follow(Node node, String reference, Kind kind, boolean groups) {
+    JsonObject target = kind == Kind.UNPARSEABLE ? null : lookup(reference);
+    if (target != null) {
+      Node targetNode = node(target, groups || node.full);
+      if (!groups) {
+        targetNode.referrers.add(node);
+      }
+      return;
+    }
+    if (kind == Kind.NOT_FETCHED) {
+      return;
+    }
+    node.unresolved.add(reference);
+    if (node.patient) {
+      return; // never withheld: a Patient's blocked links are pruned from its released copy instead
+    }
+    node.any.withheld = true;
+    node.any.tainted |= !groups;
+    if (kind == Kind.FETCHABLE && !context.leftOut(reference)) {
+      node.unlooked.withheld = true;
+      node.unlooked.tainted |= !groups;
     }
   }
 

@@ -13,10 +13,8 @@ import io.shcr.sources.SourceRegistry;
 import io.shcr.support.DemoNetwork;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,20 +63,26 @@ class SectionsAloneTest {
     int nonEmpty = 0;
     for (SourceConfig practice : gpPractices()) {
       for (SyntheticPatient patient : patientsOf(practice.id())) {
-        String token = edDoctorWithPatientContext(patient.nhsNumber().value());
-        JsonObject all = record(token, patient.nhsNumber().value(), practice.id(), null);
+        String nhs = patient.nhsNumber().value();
+        String token = edDoctorWithPatientContext(nhs);
+        // One patient's views at once: every section together, and each on its own.
+        Future<JsonObject> together = send(token, nhs, practice.id(), null);
+        Map<Section, Future<JsonObject>> alone = new LinkedHashMap<>();
+        practice.sections().forEach(section -> alone.put(section, send(token, nhs, practice.id(), section)));
+        JsonObject all = await(together);
         assertThat(statusOf(all, practice.id())).as("%s for %s", practice.id(), patient.index()).isEqualTo("ok");
-        for (Section section : practice.sections()) {
-          JsonObject alone = record(token, patient.nhsNumber().value(), practice.id(), section);
-          String what = practice.id() + " " + section.wireName() + " for patient " + patient.index();
-          assertThat(resources(alone, practice.id(), section)).as(what)
-              .containsExactlyInAnyOrderElementsOf(resources(all, practice.id(), section));
-          assertThat(statusOf(alone, practice.id())).as(what).isEqualTo("ok");
-          assertThat(detailOf(alone, practice.id())).as(what).doesNotContain(PrivacyFilter.UNJUDGED_DETAIL);
-          compared++;
-          nonEmpty += resources(alone, practice.id(), section).isEmpty() ? 0 : 1;
-        }
         assertThat(detailOf(all, practice.id())).doesNotContain(PrivacyFilter.UNJUDGED_DETAIL);
+        for (Map.Entry<Section, Future<JsonObject>> view : alone.entrySet()) {
+          Section section = view.getKey();
+          JsonObject one = await(view.getValue());
+          String what = practice.id() + " " + section.wireName() + " for patient " + patient.index();
+          assertThat(resources(one, practice.id(), section)).as(what)
+              .containsExactlyInAnyOrderElementsOf(resources(all, practice.id(), section));
+          assertThat(statusOf(one, practice.id())).as(what).isEqualTo("ok");
+          assertThat(detailOf(one, practice.id())).as(what).doesNotContain(PrivacyFilter.UNJUDGED_DETAIL);
+          compared++;
+          nonEmpty += resources(one, practice.id(), section).isEmpty() ? 0 : 1;
+        }
       }
     }
     assertThat(compared).isGreaterThan(100);
@@ -90,8 +94,12 @@ class SectionsAloneTest {
     String nhs = Population.RICH;
     String token = edDoctorWithPatientContext(nhs);
     JsonObject all = record(token, nhs, null, null);
+    Map<Section, Future<JsonObject>> views = new LinkedHashMap<>();
     for (Section section : Section.values()) {
-      JsonObject alone = record(token, nhs, null, section);
+      views.put(section, send(token, nhs, null, section));
+    }
+    for (Section section : Section.values()) {
+      JsonObject alone = await(views.get(section));
       for (SourceConfig source : registry.all()) {
         if (source.live() && source.sections().contains(section)) {
           assertThat(resources(alone, source.id(), section)).as(source.id() + " " + section.wireName())
@@ -142,6 +150,10 @@ class SectionsAloneTest {
   }
 
   private static JsonObject record(String token, String nhs, String source, Section section) {
+    return await(send(token, nhs, source, section));
+  }
+
+  private static Future<JsonObject> send(String token, String nhs, String source, Section section) {
     var request = client.get(demo.service.port(), "127.0.0.1", "/api/v1/patients/" + nhs + "/record")
         .putHeader("Accept", "application/json").putHeader("Authorization", "Bearer " + token);
     if (source != null) {
@@ -150,9 +162,10 @@ class SectionsAloneTest {
     if (section != null) {
       request.addQueryParam("sections", section.wireName());
     }
-    HttpResponse<Buffer> response = await(request.send());
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
-    return response.bodyAsJsonObject();
+    return request.send().map(response -> {
+      assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+      return response.bodyAsJsonObject();
+    });
   }
 
   private static List<JsonObject> sections(JsonObject document) {
