@@ -85,8 +85,9 @@ enum GpConnectArea {
   }
 
   /**
-   * The area a List is the primary list of: by its code (GP Connect's fixed list codes), or else by the
-   * types of its entries when they all belong to one area.
+   * The area a List is the primary list of: by its code (GP Connect's fixed list codes); a List with
+   * another code is a secondary list (such as the problems related to the medicines returned) and is no
+   * area's. A List without a code is taken by the types of its entries, when they all belong to one area.
    */
   static Optional<GpConnectArea> listedBy(JsonObject list) {
     if (list.getValue("code") instanceof JsonObject code && code.getValue("coding") instanceof JsonArray codings) {
@@ -98,6 +99,7 @@ enum GpConnectArea {
           }
         }
       }
+      return Optional.empty();
     }
     GpConnectArea found = null;
     if (list.getValue("entry") instanceof JsonArray entries) {
