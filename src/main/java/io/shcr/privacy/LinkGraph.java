@@ -87,6 +87,8 @@ final class LinkGraph {
   private final Map<Object, Set<String>> groupingOf = new IdentityHashMap<>();
   private final Map<String, List<JsonObject>> groupedBy = new HashMap<>();
   private final ArrayDeque<Node> toExplore = new ArrayDeque<>();
+  /** Whether any link was never looked up (almost never): only then is its reach worked out. */
+  private boolean anyUnlooked;
 
   LinkGraph(ResourceInspector inspector, Set<String> notFetched, List<?> batch, ResourceIndex context) {
     this.inspector = inspector;
@@ -113,7 +115,9 @@ final class LinkGraph {
       explore(toExplore.poll());
     }
     spread(node -> node.any);
-    spread(node -> node.unlooked);
+    if (anyUnlooked) {
+      spread(node -> node.unlooked);
+    }
   }
 
   /** True when the resource must not be released (null and unknown objects are withheld). */
@@ -269,6 +273,7 @@ final class LinkGraph {
     node.any.withheld = true;
     node.any.tainted |= !groups;
     if (kind == Kind.FETCHABLE && !context.leftOut(reference)) {
+      anyUnlooked = true;
       node.unlooked.withheld = true;
       node.unlooked.tainted |= !groups;
     }
