@@ -7,6 +7,7 @@ import io.shcr.access.DemoTokens;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.record.Section;
 import io.shcr.simulator.Population;
+import io.shcr.simulator.Sensitive;
 import io.shcr.simulator.SyntheticPatient;
 import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceRegistry;
@@ -30,10 +31,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Nothing ordinary is lost because a section was asked alone: over the quiet demo network, for the demo
- * patients and patients of every GP practice (with and without sensitive history), each section asked on
- * its own carries exactly the resources it carries when every section is asked, from every source, and
- * no source has to say that items could not be checked. The receptionist, whose practice's answer is
+ * Nothing ordinary is lost because a section was asked alone: over the quiet demo network, for the rich
+ * demo patient and a patient with sensitive history at every GP practice, each section asked on
+ * its own carries exactly the resources it carries when every section is asked (from the practice; and,
+ * for the rich demo patient and a patient of each sensitive category, from every source), and no source
+ * has to say that items could not be checked. The receptionist, whose practice's answer is
  * judged against more than they may see, still receives demographics only.
  */
 class SectionsAloneTest {
@@ -85,28 +87,39 @@ class SectionsAloneTest {
         }
       }
     }
-    assertThat(compared).isGreaterThan(100);
+    assertThat(compared).isGreaterThan(80);
     assertThat(nonEmpty).as("the comparison is not between empty sections").isGreaterThan(compared / 2);
   }
 
   @Test
-  void theRichDemoPatientsSectionsAloneMatchEverySourceTogether() {
-    String nhs = Population.RICH;
-    String token = edDoctorWithPatientContext(nhs);
-    JsonObject all = record(token, nhs, null, null);
-    Map<Section, Future<JsonObject>> views = new LinkedHashMap<>();
-    for (Section section : Section.values()) {
-      views.put(section, send(token, nhs, null, section));
+  void patientsWithSensitiveHistoryLoseNothingOrdinaryFromAnySourceWhenASectionIsAskedAlone() {
+    Population population = demo.simulator.network().population();
+    List<SyntheticPatient> patients = new ArrayList<>(List.of(population.find(Population.RICH).orElseThrow()));
+    for (Sensitive category : Sensitive.values()) {
+      population.all().stream()
+          .filter(p -> p.has(category) && !p.restricted() && !p.objected() && p.heldBy(p.area().acute()))
+          .findFirst().ifPresent(patients::add);
     }
-    for (Section section : Section.values()) {
-      JsonObject alone = await(views.get(section));
-      for (SourceConfig source : registry.all()) {
-        if (source.live() && source.sections().contains(section)) {
-          assertThat(resources(alone, source.id(), section)).as(source.id() + " " + section.wireName())
-              .containsExactlyInAnyOrderElementsOf(resources(all, source.id(), section));
+    assertThat(patients).hasSize(1 + Sensitive.values().length);
+    for (SyntheticPatient patient : patients) {
+      String nhs = patient.nhsNumber().value();
+      String token = edDoctorWithPatientContext(nhs);
+      // Every source that holds the patient, one view at a time (a loaded machine must not time them out).
+      List<SourceConfig> holders = registry.all().stream().filter(s -> s.live() && patient.heldBy(s.id())).toList();
+      String sources = String.join(",", holders.stream().map(SourceConfig::id).toList());
+      JsonObject all = record(token, nhs, sources, null);
+      for (Section section : Section.values()) {
+        JsonObject alone = record(token, nhs, sources, section);
+        for (SourceConfig source : holders) {
+          if (source.sections().contains(section)) {
+            String what = nhs + " " + source.id() + " " + section.wireName();
+            assertThat(statusOf(alone, source.id())).as(what).isEqualTo(statusOf(all, source.id())).isIn("ok", "not-found");
+            assertThat(resources(alone, source.id(), section)).as(what)
+                .containsExactlyInAnyOrderElementsOf(resources(all, source.id(), section));
+          }
         }
+        assertThat(alone.encode()).as(nhs + " " + section.wireName()).doesNotContain(PrivacyFilter.UNJUDGED_DETAIL);
       }
-      assertThat(alone.encode()).as(section.wireName()).doesNotContain(PrivacyFilter.UNJUDGED_DETAIL);
     }
   }
 
@@ -121,13 +134,15 @@ class SectionsAloneTest {
     assertThat(statusOf(document, "P81901")).isEqualTo("ok");
   }
 
-  /** The demo patient of a practice and, per practice, the first patients with and without sensitive history. */
+  /**
+   * The demo patient of a practice and its first patient with sensitive history and long-term conditions
+   * (their medicines, consultations and referrals link to their problems, sensitive and ordinary).
+   */
   private static List<SyntheticPatient> patientsOf(String practice) {
     Population population = demo.simulator.network().population();
     List<SyntheticPatient> chosen = new ArrayList<>();
     population.find(Population.RICH).filter(p -> p.heldBy(practice)).ifPresent(chosen::add);
-    population.all().stream().filter(p -> eligible(p, practice) && !p.sensitive().isEmpty()).findFirst().ifPresent(chosen::add);
-    population.all().stream().filter(p -> eligible(p, practice) && p.sensitive().isEmpty() && !p.chronic().isEmpty())
+    population.all().stream().filter(p -> eligible(p, practice) && !p.sensitive().isEmpty() && !p.chronic().isEmpty())
         .findFirst().ifPresent(chosen::add);
     return chosen;
   }
