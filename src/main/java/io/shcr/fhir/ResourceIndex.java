@@ -3,8 +3,10 @@ package io.shcr.fhir;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The resources known for one source within one request, keyed by their local reference
@@ -14,6 +16,7 @@ public final class ResourceIndex {
 
   private final Map<String, JsonObject> byReference = new HashMap<>();
   private final Map<String, Object> memos = new HashMap<>();
+  private final Set<String> sought = new HashSet<>();
   private final String baseUrl;
 
   /** An index that cannot tell this source's absolute references from other servers' (tests, tools). */
@@ -61,6 +64,25 @@ public final class ResourceIndex {
 
   public boolean contains(String reference) {
     return resolve(reference).isPresent();
+  }
+
+  /**
+   * Records that the source was asked for these references and answered: whatever of them it did not
+   * send, it left out (or never had). The privacy filter withholds what needs a left-out link without
+   * saying so, because sources leave out exactly what they hold back as confidential.
+   */
+  public void markSought(Collection<String> references) {
+    for (String reference : references) {
+      if (reference != null && !isForeign(reference)) {
+        sought.add(References.localPart(reference));
+      }
+    }
+  }
+
+  /** True when the source answered a request for this reference without it (see {@link #markSought}). */
+  public boolean leftOut(String reference) {
+    return reference != null && !isForeign(reference) && sought.contains(References.localPart(reference))
+        && !contains(reference);
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The links of one batch, followed through what is known for the source in this request, to decide what
@@ -31,11 +32,29 @@ import java.util.Set;
  * resource is withheld when any tainted resource known for the source groups it, even one the batch never
  * refers to. Only what the batch reaches (by its references and by who groups it) is inspected, each
  * resource once; withholding then spreads in two passes over the edges, so cycles and shared targets are
- * handled in linear time.
+ * handled in linear time. Of a resource reached only as what groups another (a clinical area's List, a
+ * report), only whether it is tainted matters, not whether it is withheld: its members are not explored
+ * (nor their links fetched), only its own links and what groups it in turn.
+ *
+ * <p>Unjudged: withheld because of a link (at any distance) that was never looked up: the source was not
+ * asked for it (a GP Connect area switched off at the practice, a lookup that failed or was not made in
+ * time). Such an item could not be checked, and the viewer is told so. A link the source was asked for
+ * and answered without ({@link ResourceIndex#leftOut}), one to another server, or one that cannot be read
+ * is withheld without a word: sources leave out, or point elsewhere for, what they hold back. Whether an
+ * item is unjudged depends only on the links, never on whether anything it meets is sensitive: the links
+ * of sensitive resources are followed (and fetched) like any other, and an item with a link never looked
+ * up counts as unjudged even when it is also withheld for something sensitive. So the sentence appears,
+ * or not, the same for a patient whether or not they have sensitive items.
  */
 final class LinkGraph {
 
   private enum Kind { CONTAINED, FETCHABLE, NOT_FETCHED, UNPARSEABLE }
+
+  /** How far a cause of withholding has reached a node: tainted (spreads to what it groups) or withheld. */
+  private static final class Reach {
+    boolean tainted;
+    boolean withheld;
+  }
 
   private static final class Node {
     final Object resource;
@@ -44,9 +63,15 @@ final class LinkGraph {
     final List<Node> containers = new ArrayList<>(0);
     final List<Node> grouped = new ArrayList<>(0);
     final List<String> unresolved = new ArrayList<>(0);
+    /** Reached by any cause: the node is withheld. */
+    final Reach any = new Reach();
+    /** Reached from a link never looked up: the node could not be judged. */
+    final Reach unlooked = new Reach();
     Inspection inspection;
-    boolean withheld;
-    boolean tainted;
+    /** Whether it matters if this node is withheld (so what it groups is explored), or only if it is tainted. */
+    boolean full;
+    boolean explored;
+    boolean groupingExplored;
 
     Node(Object resource) {
       this.resource = resource;
@@ -62,6 +87,8 @@ final class LinkGraph {
   private final Map<Object, Set<String>> groupingOf = new IdentityHashMap<>();
   private final Map<String, List<JsonObject>> groupedBy = new HashMap<>();
   private final ArrayDeque<Node> toExplore = new ArrayDeque<>();
+  /** Whether any link was never looked up (almost never): only then is its reach worked out. */
+  private boolean anyUnlooked;
 
   LinkGraph(ResourceInspector inspector, Set<String> notFetched, List<?> batch, ResourceIndex context) {
     this.inspector = inspector;
@@ -81,19 +108,28 @@ final class LinkGraph {
     }
     for (Object resource : batch) {
       if (resource != null) {
-        node(resource);
+        node(resource, true);
       }
     }
     while (!toExplore.isEmpty()) {
       explore(toExplore.poll());
     }
-    spreadWithholding();
+    spread(node -> node.any);
+    if (anyUnlooked) {
+      spread(node -> node.unlooked);
+    }
   }
 
   /** True when the resource must not be released (null and unknown objects are withheld). */
   boolean withheld(Object resource) {
     Node node = resource == null ? null : nodes.get(resource);
-    return node == null || node.withheld;
+    return node == null || node.any.withheld;
+  }
+
+  /** True when a withheld resource is held back (also) because of a link that was never looked up. */
+  boolean unjudged(Object resource) {
+    Node node = resource == null ? null : nodes.get(resource);
+    return node != null && node.unlooked.withheld;
   }
 
   /** The inspection made of a batch resource. */
@@ -116,7 +152,7 @@ final class LinkGraph {
       return kind == Kind.FETCHABLE;
     }
     Node node = nodes.get(target);
-    return node == null || node.withheld;
+    return node == null || node.any.withheld;
   }
 
   /** The {@code Type/id} of every needed reference not yet known, for the adapter to fetch. */
@@ -132,11 +168,15 @@ final class LinkGraph {
     return out;
   }
 
-  private Node node(Object resource) {
+  private Node node(Object resource, boolean full) {
     Node node = nodes.get(resource);
     if (node == null) {
       node = new Node(resource);
       nodes.put(resource, node);
+      toExplore.add(node);
+    }
+    if (full && !node.full) {
+      node.full = true;
       toExplore.add(node);
     }
     return node;
@@ -157,91 +197,132 @@ final class LinkGraph {
   }
 
   private void explore(Node node) {
+    if (!node.explored) {
+      node.explored = true;
+      exploreOwnLinks(node);
+    }
+    if (node.full && !node.groupingExplored && !node.inspection.unreadable()) {
+      node.groupingExplored = true;
+      exploreGrouped(node);
+    }
+  }
+
+  /** What the node is, what groups it, and its ordinary links: all that decides whether it is tainted. */
+  private void exploreOwnLinks(Node node) {
     if (!node.patient && node.resource instanceof JsonObject json) {
       String key = Resources.localReference(json);
       for (JsonObject container : key == null ? List.<JsonObject>of() : groupedBy.getOrDefault(key, List.of())) {
-        Node grouper = node(container);
+        Node grouper = node(container, false);
         grouper.grouped.add(node);
         node.containers.add(grouper);
       }
     }
-    // Inspections depend only on the resource, so one request judges each resource once.
-    Map<Object, Inspection> inspections = context.memo(node.patient ? "privacy.inspect.patient" : "privacy.inspect",
-        IdentityHashMap::new);
-    Inspection inspection = inspections.computeIfAbsent(node.resource, r -> inspector.inspect(r, !node.patient));
+    // Inspections depend only on the resource, so one request judges each resource once. The walk is
+    // complete even for a sensitive resource: its links are followed like any other (see the class comment).
+    Map<Object, Inspection> inspections = context.memo("privacy.inspect", IdentityHashMap::new);
+    Inspection inspection = inspections.computeIfAbsent(node.resource, r -> inspector.inspect(r, false));
     node.inspection = inspection;
     if (inspection.unreadable() || (!node.patient && inspection.blocked())) {
-      node.withheld = true;
-      node.tainted = true;
+      node.any.withheld = true;
+      node.any.tainted = true;
+    }
+    if (inspection.unreadable()) {
       return;
     }
     Set<String> grouping = groupingOf.getOrDefault(node.resource, Set.of());
-    boolean ordinaryUnresolved = false;
     for (String reference : inspection.references()) {
       Kind kind = kind(reference);
-      if (kind == Kind.CONTAINED) {
-        continue;
-      }
-      boolean groups = grouping.contains(reference) && kind == Kind.FETCHABLE;
-      JsonObject target = kind == Kind.UNPARSEABLE ? null : lookup(reference);
-      if (target != null) {
-        Node targetNode = node(target);
-        if (!groups) {
-          targetNode.referrers.add(node);
-        }
-      } else if (kind != Kind.NOT_FETCHED) {
-        node.unresolved.add(reference);
-        ordinaryUnresolved |= !groups;
+      if (kind != Kind.CONTAINED && !(grouping.contains(reference) && kind == Kind.FETCHABLE)) {
+        follow(node, reference, kind, false);
       }
     }
-    if (!node.patient && !node.unresolved.isEmpty()) {
-      node.withheld = true;
-      node.tainted = ordinaryUnresolved;
+  }
+
+  /** What the node groups: needed only when whether the node itself is withheld matters. */
+  private void exploreGrouped(Node node) {
+    Set<String> grouping = groupingOf.getOrDefault(node.resource, Set.of());
+    for (String reference : node.inspection.references()) {
+      Kind kind = kind(reference);
+      if (grouping.contains(reference) && kind == Kind.FETCHABLE) {
+        follow(node, reference, kind, true);
+      }
     }
   }
 
   /**
-   * Taint spreads to referrers and to what a tainted resource groups; withholding then spreads from every
-   * withheld resource to its referrers and to what groups it.
+   * One link: to a known target (explored in turn), or unresolved. An unresolved ordinary link taints; an
+   * unresolved grouping link only withholds the group (its other members stay). Either counts as never
+   * looked up unless the source was asked for it and answered without it.
    */
-  private void spreadWithholding() {
+  private void follow(Node node, String reference, Kind kind, boolean groups) {
+    JsonObject target = kind == Kind.UNPARSEABLE ? null : lookup(reference);
+    if (target != null) {
+      Node targetNode = node(target, groups || node.full);
+      if (!groups) {
+        targetNode.referrers.add(node);
+      }
+      return;
+    }
+    if (kind == Kind.NOT_FETCHED) {
+      return;
+    }
+    node.unresolved.add(reference);
+    if (node.patient) {
+      return; // never withheld: a Patient's blocked links are pruned from its released copy instead
+    }
+    node.any.withheld = true;
+    node.any.tainted |= !groups;
+    if (kind == Kind.FETCHABLE && !context.leftOut(reference)) {
+      anyUnlooked = true;
+      node.unlooked.withheld = true;
+      node.unlooked.tainted |= !groups;
+    }
+  }
+
+  /**
+   * Spreads one kind of reach from where it starts: taint to referrers and to what a tainted resource
+   * groups; then withholding from every withheld resource to its referrers and to what groups it.
+   */
+  private void spread(Function<Node, Reach> reachOf) {
     ArrayDeque<Node> queue = new ArrayDeque<>();
     for (Node node : nodes.values()) {
-      if (node.tainted && !node.patient) {
+      if (reachOf.apply(node).tainted && !node.patient) {
         queue.add(node);
       }
     }
     while (!queue.isEmpty()) {
       Node tainted = queue.poll();
-      taint(tainted.referrers, queue);
-      taint(tainted.grouped, queue);
+      taint(tainted.referrers, reachOf, queue);
+      taint(tainted.grouped, reachOf, queue);
     }
     for (Node node : nodes.values()) {
-      if (node.withheld && !node.patient) {
+      if (reachOf.apply(node).withheld && !node.patient) {
         queue.add(node);
       }
     }
     while (!queue.isEmpty()) {
       Node withheld = queue.poll();
-      withhold(withheld.referrers, queue);
-      withhold(withheld.containers, queue);
+      withhold(withheld.referrers, reachOf, queue);
+      withhold(withheld.containers, reachOf, queue);
     }
   }
 
-  private static void taint(List<Node> nodes, ArrayDeque<Node> queue) {
+  private static void taint(List<Node> nodes, Function<Node, Reach> reachOf, ArrayDeque<Node> queue) {
     for (Node node : nodes) {
-      if (!node.tainted && !node.patient) {
-        node.tainted = true;
-        node.withheld = true;
+      Reach reach = reachOf.apply(node);
+      if (!reach.tainted && !node.patient) {
+        reach.tainted = true;
+        reach.withheld = true;
         queue.add(node);
       }
     }
   }
 
-  private static void withhold(List<Node> nodes, ArrayDeque<Node> queue) {
+  private static void withhold(List<Node> nodes, Function<Node, Reach> reachOf, ArrayDeque<Node> queue) {
     for (Node node : nodes) {
-      if (!node.withheld && !node.patient) {
-        node.withheld = true;
+      Reach reach = reachOf.apply(node);
+      if (!reach.withheld && !node.patient) {
+        reach.withheld = true;
         queue.add(node);
       }
     }

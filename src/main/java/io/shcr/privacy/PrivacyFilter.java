@@ -19,6 +19,12 @@ public interface PrivacyFilter {
           + "source has marked confidential. The absence of information here does not mean it does not exist.";
 
   /**
+   * A source's {@code detail} when an ordinary item was held back because a link it needs could not be
+   * followed (see {@link FilterResult#unjudged()}): a fixed sentence, never a count.
+   */
+  String UNJUDGED_DETAIL = "some items could not be checked and are not shown";
+
+  /**
    * References in these resources that point at resources not yet known and that must be fetched
    * before the filter can judge them (a medicine's reason, a result's encounter, ...). The adapter
    * fetches them into the context; an unresolved one makes its resource withheld.
@@ -33,6 +39,19 @@ public interface PrivacyFilter {
    */
   FilterResult filter(List<JsonObject> resources, ResourceIndex context);
 
-  /** What may be released (copies, narrative dropped or rebuilt) and how many were withheld (for audit only). */
-  record FilterResult(List<JsonObject> released, int withheld) {}
+  /**
+   * What may be released (copies, narrative dropped or rebuilt), and what was not.
+   *
+   * @param withheld how many were held back, for every reason (for audit only: never told, not even as a count)
+   * @param unjudged how many of those were held back because a link they need was never looked up, so
+   *     they could not be checked; the viewer is told that some items could not be checked
+   *     ({@link #UNJUDGED_DETAIL}), never how many, and never anything about items withheld as sensitive
+   *     or confidential
+   */
+  record FilterResult(List<JsonObject> released, int withheld, int unjudged) {
+
+    public FilterResult(List<JsonObject> released, int withheld) {
+      this(released, withheld, 0);
+    }
+  }
 }

@@ -19,6 +19,8 @@ import java.util.Set;
  *       the results and letters of a withheld encounter, an encounter at a withheld clinic);</li>
  *   <li>a resource with a link it needs that cannot be resolved, and anything it cannot read (fail closed).</li>
  * </ul>
+ * A resource withheld because a link was never looked up is also counted as unjudged (see {@link LinkGraph}):
+ * the one withholding a viewer is told about, as a fixed sentence.
  * What it releases is a copy without narrative. {@code List} resources (GP Connect's clinical area and
  * consultation lists) are never released: their items arrive as resources in their own right, and a list
  * rebuilt without withheld entries would still tell (its warning code, an empty list without a reason,
@@ -65,17 +67,22 @@ public final class RuleBasedPrivacyFilter implements PrivacyFilter {
       LinkGraph graph = graph(resources, context);
       List<JsonObject> released = new ArrayList<>(resources.size());
       int withheld = 0;
+      int unjudged = 0;
       for (Object item : resources) {
         JsonObject copy = graph.withheld(item) ? null : release((JsonObject) item, graph);
         if (copy != null) {
           released.add(copy);
-        } else if (!isUnwithheldList(item, graph)) {
+        } else if (!isList(item)) {
           withheld++;
+          unjudged += graph.unjudged(item) ? 1 : 0;
+        } else if (graph.withheld(item)) {
+          withheld++; // a List is never released, so it is never told as unjudged either
         }
       }
-      return new FilterResult(List.copyOf(released), withheld);
+      return new FilterResult(List.copyOf(released), withheld, unjudged);
     } catch (RuntimeException | StackOverflowError e) {
-      return new FilterResult(List.of(), resources.size());
+      // Our failure, not the source's: nothing of the batch was checked, and the viewer is told so.
+      return new FilterResult(List.of(), resources.size(), resources.size());
     }
   }
 
@@ -89,8 +96,8 @@ public final class RuleBasedPrivacyFilter implements PrivacyFilter {
     return copies.of(resource);
   }
 
-  private static boolean isUnwithheldList(Object item, LinkGraph graph) {
-    return item instanceof JsonObject json && "List".equals(json.getValue("resourceType")) && !graph.withheld(item);
+  private static boolean isList(Object item) {
+    return item instanceof JsonObject json && "List".equals(json.getValue("resourceType"));
   }
 
   private LinkGraph graph(List<JsonObject> resources, ResourceIndex context) {

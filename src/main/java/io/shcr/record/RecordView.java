@@ -269,7 +269,8 @@ public final class RecordView {
               "returned data about another patient: withheld"));
         } else if (ar.succeeded()) {
           SourceReport report = ar.result();
-          finish(new SourceResult(source.id(), verifiedStatus(report), latency(), String.join("; ", report.details())));
+          finish(new SourceResult(source.id(), verifiedStatus(report), latency(),
+              String.join("; ", pipeline.sourceDetails(report.details()))));
         } else {
           SourceFailure failure = SourceFailure.from(ar.cause());
           finish(new SourceResult(source.id(), failure.status(), latency(), failure.detail()));

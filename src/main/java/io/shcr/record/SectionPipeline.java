@@ -17,7 +17,8 @@ import java.util.function.BooleanSupplier;
  * One section of one source on its way to the client: only that section's resource types, only what
  * is provably about the patient ({@link PatientGuard}), the links the privacy filter needs resolved,
  * the filter itself, then the viewer's transform. Every step fails closed: what cannot be judged is
- * withheld.
+ * withheld. One pipeline serves one source's sections in one request, and remembers whether any of
+ * them held back an item that could not be checked, which the source's status then says.
  */
 final class SectionPipeline {
 
@@ -27,6 +28,7 @@ final class SectionPipeline {
   private final PrivacyFilter privacy;
   private final ResourceTransform transform;
   private final PatientGuard guard;
+  private boolean unjudged;
 
   SectionPipeline(PrivacyFilter privacy, ResourceTransform transform, PatientGuard guard) {
     this.privacy = privacy;
@@ -37,9 +39,23 @@ final class SectionPipeline {
   /**
    * @param released what may be sent
    * @param withheld how many were held back, for audit only
+   * @param unjudged how many of those could not be checked (a link never looked up), see {@link #sourceDetails}
    * @param mismatch whether any resource named another patient
    */
-  record Outcome(List<JsonObject> released, int withheld, boolean mismatch) {}
+  record Outcome(List<JsonObject> released, int withheld, int unjudged, boolean mismatch) {}
+
+  /**
+   * The details a source's status carries: the adapter's, then, when any of this source's sections held
+   * back an item that could not be checked, {@link PrivacyFilter#UNJUDGED_DETAIL} (once, never a count).
+   */
+  List<String> sourceDetails(List<String> adapterDetails) {
+    if (!unjudged) {
+      return adapterDetails;
+    }
+    List<String> details = new ArrayList<>(adapterDetails);
+    details.add(PrivacyFilter.UNJUDGED_DETAIL);
+    return details;
+  }
 
   /**
    * @param stillWanted false once the view or the source has ended, so no more links are fetched
@@ -54,7 +70,8 @@ final class SectionPipeline {
     boolean mismatch = verdict.mismatched() > 0;
     return resolveLinks(call, adapter, verdict.kept(), 1, Set.of(), stillWanted).map(v -> {
       Outcome filtered = filtered(verdict.kept(), call.index());
-      return new Outcome(filtered.released(), heldBack + filtered.withheld(), mismatch);
+      unjudged |= filtered.unjudged() > 0;
+      return new Outcome(filtered.released(), heldBack + filtered.withheld(), filtered.unjudged(), mismatch);
     });
   }
 
@@ -89,9 +106,9 @@ final class SectionPipeline {
       for (JsonObject resource : filtered.released()) {
         out.add(transform.apply(resource));
       }
-      return new Outcome(out, filtered.withheld(), false);
+      return new Outcome(out, filtered.withheld(), Math.min(filtered.unjudged(), filtered.withheld()), false);
     } catch (RuntimeException e) {
-      return new Outcome(List.of(), kept.size(), false);
+      return new Outcome(List.of(), kept.size(), kept.size(), false);
     }
   }
 }

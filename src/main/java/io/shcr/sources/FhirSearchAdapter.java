@@ -83,29 +83,40 @@ public final class FhirSearchAdapter implements SourceAdapter {
     });
   }
 
+  /**
+   * One {@code _id} search per type. A lookup that answers marks its references sought, so what it did not
+   * return counts as left out by the source ({@link io.shcr.fhir.ResourceIndex#leftOut}); one that fails
+   * marks nothing, so what needed it is reported as not checked. A reference no FHIR server could answer
+   * (not {@code Type/id} with a valid id) is the source's own doing and is marked sought without asking.
+   */
   @Override
   public Future<List<JsonObject>> resolve(SourceCall call, Set<String> references) {
     Map<String, List<String>> idsByType = new TreeMap<>();
+    List<String> unanswerable = new ArrayList<>();
     for (String reference : references) {
       if (call.index().isForeign(reference)) {
         continue;
       }
       String local = References.localPart(reference);
       String type = References.typeOf(local);
-      if (type != null && type.matches("[A-Z][A-Za-z]+")) {
-        String id = local.substring(type.length() + 1);
-        if (id.matches("[A-Za-z0-9\\-.]{1,64}")) {
-          idsByType.computeIfAbsent(type, t -> new ArrayList<>()).add(id);
-        }
+      String id = type == null ? null : local.substring(type.length() + 1);
+      if (type != null && type.matches("[A-Z][A-Za-z]+") && id.matches("[A-Za-z0-9\\-.]{1,64}")) {
+        idsByType.computeIfAbsent(type, t -> new ArrayList<>()).add(id);
+      } else {
+        unanswerable.add(reference);
       }
     }
+    call.index().markSought(unanswerable);
     List<Future<List<JsonObject>>> lookups = idsByType.entrySet().stream()
-        .map(e -> searchAll(call, e.getKey(), "_id=" + encode(String.join(",", e.getValue())), new java.util.HashSet<>()))
+        .map(e -> searchAll(call, e.getKey(), "_id=" + encode(String.join(",", e.getValue())), new java.util.HashSet<>())
+            .onSuccess(found -> call.index().markSought(e.getValue().stream().map(id -> e.getKey() + "/" + id).toList())))
         .toList();
-    return Future.all(lookups).map(all -> lookups.stream()
+    // join, not all: the lookups that answered count even when another failed.
+    return Future.join(lookups).transform(done -> Future.succeededFuture(lookups.stream()
+        .filter(Future::succeeded)
         .flatMap(f -> f.result().stream())
         .filter(r -> references.stream().anyMatch(ref -> References.localPart(ref).equals(Resources.localReference(r))))
-        .collect(Collectors.toList()));
+        .collect(Collectors.toList())));
   }
 
   /**

@@ -1,73 +1,95 @@
 package io.shcr.sources;
 
 import io.shcr.fhir.Bundles;
+import io.shcr.fhir.References;
 import io.shcr.fhir.Resources;
 import io.shcr.record.Section;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * GP Connect Access Record: Structured ({@code gp-connect}): one
- * {@code POST [base]/Patient/$gpc.getstructuredrecord} for the requested clinical areas. The
- * Bundle's resources are read back into sections by type; List warnings and OperationOutcome issues
- * (an area disabled at the practice) become readable source details.
+ * {@code POST [base]/Patient/$gpc.getstructuredrecord} for the requested clinical areas and the areas
+ * needed to judge them ({@link GpConnectArea#judgedWith()}). Only the requested areas' resources are
+ * handed over as sections; what was fetched to judge them goes into the source's index and nowhere else.
+ * A link the privacy filter still needs into an area not yet asked is fetched by asking that area too
+ * ({@link #resolve}). List warnings and OperationOutcome issues (an area disabled at the practice) of the
+ * requested areas become readable source details, in our own words only.
  */
 public final class GpConnectAdapter implements SourceAdapter {
 
   static final String OPERATION = "/Patient/$gpc.getstructuredrecord";
   static final String WARNING_EXTENSION = "ListWarningCode";
+  /** List warnings that say an area may be incomplete: shown to the viewer, and the area counts as not fully returned. */
   static final Set<String> REPORTED_WARNINGS = Set.of("data-in-transit", "data-awaiting-filing");
-
-  /** The Parameters part that asks for each section; demographics always comes back. */
-  static final Map<Section, String> PARAMETER = new EnumMap<>(Map.of(
-      Section.ALLERGIES, "includeAllergies",
-      Section.MEDICATIONS, "includeMedication",
-      Section.PROBLEMS, "includeProblems",
-      Section.ENCOUNTERS, "includeConsultations",
-      Section.IMMUNISATIONS, "includeImmunisations",
-      Section.RESULTS, "includeInvestigations",
-      Section.REFERRALS, "includeReferrals"));
+  /** Spine codes of an issue that may be echoed in a detail; any other code a source sends is dropped. */
+  static final Set<String> REPORTED_ISSUE_CODES = Set.of("NOT_IMPLEMENTED");
 
   /** Sections this protocol can supply. */
   public static final Set<Section> SUPPORTED;
 
   static {
-    var supported = java.util.EnumSet.copyOf(PARAMETER.keySet());
-    supported.add(Section.DEMOGRAPHICS);
-    SUPPORTED = java.util.Collections.unmodifiableSet(supported);
+    Set<Section> supported = EnumSet.of(Section.DEMOGRAPHICS);
+    for (GpConnectArea area : GpConnectArea.values()) {
+      supported.add(area.section());
+    }
+    SUPPORTED = Collections.unmodifiableSet(supported);
   }
 
   @Override
   public Future<SourceReport> fetch(SourceCall call, SectionListener listener) {
-    String url = call.source().baseUrl() + OPERATION;
-    return call.client()
-        .send(SourceHttpRequest.postJson(url, parameters(call).toBuffer()), call.deadline(), call.scope())
+    Set<GpConnectArea> shown = EnumSet.noneOf(GpConnectArea.class);
+    call.sections().forEach(section -> GpConnectArea.filling(section).ifPresent(shown::add));
+    Set<GpConnectArea> asked = EnumSet.noneOf(GpConnectArea.class);
+    asked.addAll(shown);
+    shown.forEach(area -> asked.addAll(area.judgedWith()));
+    Promise<Set<GpConnectArea>> returned = Promise.promise();
+    AskedAreas.of(call.index()).asking(asked, returned.future());
+    return post(call, asked)
         .compose(response -> {
           if (response.status() == 404) {
+            returned.tryComplete(Set.of());
             return Future.succeededFuture(SourceReport.of(false, List.of("patient not found at the practice" + FhirJson.outcomeCode(response))));
           }
-          JsonObject bundle = FhirJson.bundle(response);
-          return release(call, bundle, listener);
-        });
+          List<JsonObject> all = Bundles.resources(FhirJson.bundle(response));
+          call.index().addAll(all);
+          returned.tryComplete(returnedAreas(all, asked));
+          return release(call, all, shown, asked, listener);
+        })
+        .onFailure(returned::tryFail);
   }
 
-  private Future<SourceReport> release(SourceCall call, JsonObject bundle, SectionListener listener) {
-    List<JsonObject> all = Bundles.resources(bundle);
-    call.index().addAll(all);
+  private Future<SourceResponse> post(SourceCall call, Set<GpConnectArea> areas) {
+    JsonArray parameter = new JsonArray().add(new JsonObject()
+        .put("name", "patientNHSNumber")
+        .put("valueIdentifier", Resources.nhsIdentifier(call.nhsNumber())));
+    areas.forEach(area -> parameter.add(area.parameter()));
+    JsonObject body = new JsonObject().put("resourceType", "Parameters").put("parameter", parameter);
+    return call.client().send(SourceHttpRequest.postJson(call.source().baseUrl() + OPERATION, body.toBuffer()),
+        call.deadline(), call.scope());
+  }
+
+  private Future<SourceReport> release(SourceCall call, List<JsonObject> all, Set<GpConnectArea> shown,
+      Set<GpConnectArea> asked, SectionListener listener) {
     Map<Section, List<JsonObject>> bySection = new LinkedHashMap<>();
     for (Section section : call.sections()) {
       if (SUPPORTED.contains(section)) {
         bySection.put(section, new ArrayList<>());
       }
     }
-    List<String> details = new ArrayList<>();
+    Set<String> details = new LinkedHashSet<>();
     boolean patientKnown = false;
     for (JsonObject resource : all) {
       String type = Resources.type(resource);
@@ -75,100 +97,155 @@ public final class GpConnectAdapter implements SourceAdapter {
         patientKnown = true;
       }
       if ("List".equals(type)) {
-        details.addAll(listWarnings(resource));
+        details.addAll(listWarnings(resource, shown, asked));
       } else if ("OperationOutcome".equals(type)) {
-        details.addAll(outcomeWarnings(resource));
+        details.addAll(outcomeWarnings(resource, shown, asked));
       }
+      // Only the sections asked are filled: an area fetched to judge them is never released.
       Section.forResourceType(type).map(bySection::get).ifPresent(list -> list.add(resource));
     }
     List<Future<Void>> released = new ArrayList<>();
     bySection.forEach((section, resources) -> released.add(listener.onSection(section, resources)));
     boolean known = patientKnown;
-    return Future.join(released).map(v -> SourceReport.of(known, details));
-  }
-
-  private static JsonObject parameters(SourceCall call) {
-    JsonArray parameter = new JsonArray().add(new JsonObject()
-        .put("name", "patientNHSNumber")
-        .put("valueIdentifier", Resources.nhsIdentifier(call.nhsNumber())));
-    for (Section section : call.sections()) {
-      String name = PARAMETER.get(section);
-      if (name == null) {
-        continue;
-      }
-      JsonObject part = new JsonObject().put("name", name);
-      if (section == Section.ALLERGIES) {
-        part.put("part", new JsonArray().add(new JsonObject().put("name", "includeResolvedAllergies").put("valueBoolean", true)));
-      } else if (section == Section.MEDICATIONS) {
-        part.put("part", new JsonArray().add(new JsonObject().put("name", "includePrescriptionIssues").put("valueBoolean", false)));
-      }
-      parameter.add(part);
-    }
-    return new JsonObject().put("resourceType", "Parameters").put("parameter", parameter);
+    return Future.join(released).map(v -> SourceReport.of(known, new ArrayList<>(details)));
   }
 
   /**
-   * "problems: data-in-transit" for each warning a List carries. The area is named from what the
-   * List holds, never from the source's free text.
+   * The areas asked that came back whole: their primary List is in the answer, without a warning that it
+   * may be incomplete. What such an area does not hold, the practice left out (GP Connect leaves out what
+   * is confidential, and every link to it).
    */
-  private static List<String> listWarnings(JsonObject list) {
-    List<String> warnings = new ArrayList<>();
-    String title = areaOf(list);
+  static Set<GpConnectArea> returnedAreas(List<JsonObject> all, Set<GpConnectArea> asked) {
+    Set<GpConnectArea> whole = EnumSet.noneOf(GpConnectArea.class);
+    Set<GpConnectArea> partial = EnumSet.noneOf(GpConnectArea.class);
+    for (JsonObject resource : all) {
+      if ("List".equals(Resources.type(resource))) {
+        GpConnectArea.listedBy(resource).filter(asked::contains)
+            .ifPresent(area -> (warningCodes(resource).stream().anyMatch(REPORTED_WARNINGS::contains) ? partial : whole).add(area));
+      }
+    }
+    whole.removeAll(partial);
+    return whole;
+  }
+
+  /**
+   * Fetches links the privacy filter needs: a reference into an area not yet asked in this request makes
+   * that area asked now (into the index only, never released). Once the areas concerned have answered,
+   * every reference into an area that came back whole is marked sought (what it lacks, the practice left
+   * out), and so is a reference no area holds (an administrative or document resource) once every area
+   * asked came back whole. The rest (an area switched off at the practice, a request that failed) stay
+   * unlooked, and the items that needed them are reported as not checked.
+   */
+  @Override
+  public Future<List<JsonObject>> resolve(SourceCall call, Set<String> references) {
+    AskedAreas asked = AskedAreas.of(call.index());
+    Map<GpConnectArea, List<String>> byArea = new EnumMap<>(GpConnectArea.class);
+    List<String> unheld = new ArrayList<>();
+    for (String reference : references) {
+      if (call.index().isForeign(reference)) {
+        continue;
+      }
+      GpConnectArea.holding(References.typeOf(reference))
+          .ifPresentOrElse(area -> byArea.computeIfAbsent(area, a -> new ArrayList<>()).add(reference), () -> unheld.add(reference));
+    }
+    Set<GpConnectArea> toAsk = asked.notAsked(byArea.keySet());
+    Future<Void> fetched = toAsk.isEmpty() ? Future.succeededFuture() : askToJudge(call, toAsk, asked);
+    return fetched.compose(v -> {
+      List<Future<?>> settled = new ArrayList<>();
+      byArea.forEach((area, refs) -> settled.add(asked.returned(area).onSuccess(whole -> {
+        if (whole) {
+          call.index().markSought(refs);
+        }
+      })));
+      if (!unheld.isEmpty()) {
+        settled.add(asked.allReturned().onSuccess(whole -> {
+          if (whole) {
+            call.index().markSought(unheld);
+          }
+        }));
+      }
+      return Future.join(settled);
+    }).transform(done -> Future.succeededFuture(references.stream()
+        .map(call.index()::resolve).flatMap(Optional::stream).toList()));
+  }
+
+  /** Asks areas only to judge what was asked: into the index, never released; never fails. */
+  private Future<Void> askToJudge(SourceCall call, Set<GpConnectArea> areas, AskedAreas asked) {
+    Promise<Set<GpConnectArea>> returned = Promise.promise();
+    asked.asking(areas, returned.future());
+    post(call, areas).onComplete(ar -> {
+      try {
+        if (ar.failed() || ar.result().status() == 404) {
+          returned.tryComplete(Set.of());
+          return;
+        }
+        List<JsonObject> all = Bundles.resources(FhirJson.bundle(ar.result()));
+        call.index().addAll(all);
+        returned.tryComplete(returnedAreas(all, areas));
+      } catch (RuntimeException e) {
+        returned.tryComplete(Set.of());
+      }
+    });
+    return returned.future().mapEmpty();
+  }
+
+  /**
+   * "problems: data-in-transit" for each incompleteness warning on the List of an area the viewer asked
+   * for (an area fetched only to judge says nothing). The area is named from the List's code or entries,
+   * never from the source's free text; confidential-items maps to the standing statement every record
+   * carries, so it is no per-patient tell.
+   */
+  private static List<String> listWarnings(JsonObject list, Set<GpConnectArea> shown, Set<GpConnectArea> asked) {
+    Optional<GpConnectArea> area = GpConnectArea.listedBy(list);
+    if (area.isPresent() && !shown.contains(area.get()) && asked.contains(area.get())) {
+      return List.of();
+    }
+    String title = area.map(a -> a.section().wireName()).orElse("a clinical area");
+    return warningCodes(list).stream().filter(REPORTED_WARNINGS::contains).map(code -> title + ": " + code).toList();
+  }
+
+  private static List<String> warningCodes(JsonObject list) {
+    List<String> codes = new ArrayList<>();
     if (list.getValue("extension") instanceof JsonArray extensions) {
       for (Object e : extensions) {
         if (e instanceof JsonObject ext && ext.getValue("url") instanceof String u && u.contains(WARNING_EXTENSION)
             && ext.getValue("valueCode") instanceof String code) {
-          // confidential-items maps to the standing statement every record carries: no per-patient tell.
-          // Only the known codes are echoed; anything else a source sends is dropped, never shown.
-          if (REPORTED_WARNINGS.contains(code)) {
-            warnings.add(title + ": " + code);
-          }
+          codes.add(code);
         }
       }
     }
-    return warnings;
+    return codes;
   }
 
-  /** Areas the practice has switched off come back as OperationOutcome issues. */
-  private static List<String> outcomeWarnings(JsonObject outcome) {
+  /**
+   * Areas the practice has switched off come back as OperationOutcome issues. One that names an area
+   * fetched only to judge says nothing (what it leaves unjudged is reported as not checked).
+   */
+  private static List<String> outcomeWarnings(JsonObject outcome, Set<GpConnectArea> shown, Set<GpConnectArea> asked) {
     List<String> warnings = new ArrayList<>();
     if (outcome.getValue("issue") instanceof JsonArray issues) {
       for (Object i : issues) {
         if (i instanceof JsonObject issue) {
-          warnings.add("a clinical area is switched off at source" + spineCode(issue));
+          Optional<GpConnectArea> area = GpConnectArea.namedBy(issue);
+          if (area.isPresent() && !shown.contains(area.get()) && asked.contains(area.get())) {
+            continue;
+          }
+          warnings.add(area.map(a -> a.section().wireName() + ": switched off at source").orElse("a clinical area is switched off at source")
+              + spineCode(issue));
         }
       }
     }
     return warnings;
   }
 
-  private static String areaOf(JsonObject list) {
-    if (list.getValue("entry") instanceof JsonArray entries) {
-      for (Object e : entries) {
-        if (e instanceof JsonObject entry && entry.getValue("item") instanceof JsonObject item
-            && item.getValue("reference") instanceof String ref) {
-          var section = Section.forResourceType(io.shcr.fhir.References.typeOf(ref));
-          if (section.isPresent()) {
-            return section.get().wireName();
-          }
+  private static String spineCode(JsonObject issue) {
+    if (issue.getValue("details") instanceof JsonObject details && details.getValue("coding") instanceof JsonArray coding) {
+      for (Object c : coding) {
+        if (c instanceof JsonObject first && first.getValue("code") instanceof String code && REPORTED_ISSUE_CODES.contains(code)) {
+          return " (" + code + ")";
         }
       }
     }
-    return "a clinical area";
-  }
-
-  private static String spineCode(JsonObject issue) {
-    if (issue.getValue("details") instanceof JsonObject details && details.getValue("coding") instanceof JsonArray coding
-        && !coding.isEmpty() && coding.getValue(0) instanceof JsonObject first && first.getValue("code") instanceof String code
-        && code.matches("[A-Z_]{1,40}")) {
-      return " (" + code + ")";
-    }
     return "";
-  }
-
-  @Override
-  public Future<List<JsonObject>> resolve(SourceCall call, Set<String> references) {
-    // The structured record is one Bundle: what it did not include cannot be fetched separately.
-    return Future.succeededFuture(List.of());
   }
 }

@@ -36,6 +36,10 @@ class FhirSearchAdapterTest {
   private void answer(HttpServerRequest req, String nextHost) {
     String type = req.path().substring(req.path().lastIndexOf('/') + 1);
     hits.merge(type, 1, Integer::sum);
+    if (type.equals("Procedure")) {
+      req.response().setStatusCode(500).end();
+      return;
+    }
     int page = req.getParam("page") == null ? 1 : Integer.parseInt(req.getParam("page"));
     JsonArray entries = new JsonArray();
     JsonArray links = new JsonArray();
@@ -116,6 +120,24 @@ class FhirSearchAdapterTest {
     assertThat(index.resolve("http://127.0.0.1:8090/RXN/Condition/e1")).isPresent();
     assertThat(index.resolve("https://elsewhere.example/fhir/Condition/e1")).isEmpty();
     assertThat(index.isForeign("http://127.0.0.1:8090/RW5/Condition/e1")).isTrue();
+  }
+
+  @Test
+  void aLookupThatAnswersMarksWhatItLacksLeftOutAndOneThatFailsMarksNothing(Vertx vertx, VertxTestContext test) {
+    server(vertx, null).compose(server -> {
+      SourceCall call = call(vertx, server, 1);
+      return new FhirSearchAdapter().resolve(call, Set.of("Condition/c7", "Encounter/e1", "Procedure/p1", "Encounter/bad id!"))
+          .map(found -> {
+            assertThat(found).extracting(r -> r.getString("id")).containsExactly("c7");
+            return call.index();
+          });
+    }).onComplete(test.succeeding(index -> test.verify(() -> {
+      assertThat(index.leftOut("Condition/c7")).as("found, so not left out").isFalse();
+      assertThat(index.leftOut("Encounter/e1")).as("asked, answered without it").isTrue();
+      assertThat(index.leftOut("Procedure/p1")).as("the lookup failed: never looked up").isFalse();
+      assertThat(index.leftOut("Encounter/bad id!")).as("no server could answer it: the source's doing").isTrue();
+      test.completeNow();
+    })));
   }
 
   @Test
