@@ -22,7 +22,7 @@ public final class GroundTruth {
    * @param type the resource type
    * @param id the resource id
    * @param disclosure whether it may be shown, and why not
-   * @param resource the resource as served (a copy)
+   * @param resource the resource as served (written afresh for each call, as every answer is: not shared)
    */
   public record Item(String source, String type, String id, Disclosure disclosure, JsonObject resource) {
 
@@ -61,11 +61,11 @@ public final class GroundTruth {
   private List<Item> items(Organisation org, OrgRecord record) {
     Set<String> types = servedTypes(org);
     List<Item> items = new ArrayList<>();
-    items.add(new Item(org.ods(), "Patient", record.patient().getString("id"), Disclosure.ORDINARY, record.patient().copy()));
+    items.add(new Item(org.ods(), "Patient", record.patient().getString("id"), Disclosure.ORDINARY, record.patient()));
     for (JsonObject resource : record.resources()) {
       String type = resource.getString("resourceType");
       if (types.contains(type)) {
-        items.add(new Item(org.ods(), type, resource.getString("id"), record.disclosureOf(resource), resource.copy()));
+        items.add(new Item(org.ods(), type, resource.getString("id"), record.disclosureOf(resource), resource));
       }
     }
     return items;
