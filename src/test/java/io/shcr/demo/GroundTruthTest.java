@@ -176,8 +176,12 @@ class GroundTruthTest {
     boolean related = grants.contains(personaId + " " + patient.nhsNumber().value()) || truth.network().organisation(persona.org())
         .map(org -> !truth.servedBy(patient, org).isEmpty()).orElse(false);
     boolean opens = related && !patient.objected();
-    View json = json(personaId, patient);
-    View stream = sse(personaId, patient);
+    // Both views of the same record at once, as two clients would open them.
+    Future<View> jsonView = jsonView(personaId, patient);
+    Future<View> sseView = sseView(personaId, patient);
+    await(Future.all(jsonView, sseView));
+    View json = jsonView.result();
+    View stream = sseView.result();
     if (!opens) {
       assertThat(json.status).as("JSON: no relationship, or objected").isEqualTo(403);
       assertThat(stream.status).as("SSE: no relationship, or objected").isEqualTo(403);
@@ -200,7 +204,9 @@ class GroundTruthTest {
       if (source == null || org == null) {
         continue;
       }
-      for (Item item : truth.servedBy(patient, org)) {
+      List<Item> served = truth.servedBy(patient, org);
+      Set<String> notAsked = notAsked(served, roleSections);
+      for (Item item : served) {
         if (item.disclosure().mustBeWithheld()) {
           expected.withheld.add(item);
           continue;
@@ -208,7 +214,7 @@ class GroundTruthTest {
         Section section = Section.forResourceType(item.type()).orElse(null);
         boolean asked = section != null && source.live() && roleSections.contains(section) && source.supplies(section)
             && (!"gp-connect".equals(source.adapter()) || GpConnectAdapter.SUPPORTED.contains(section));
-        if (asked && judgeableInView(item, org, roleSections, patient)) {
+        if (asked && judgeableInView(item, org, notAsked)) {
           expected.shown.add(item);
         } else if (asked) {
           expected.unjudgeable.add(item);
@@ -229,20 +235,25 @@ class GroundTruthTest {
    * adapter fetches the linked areas, such items are not required to be present (they must still never be
    * sensitive). Everything else of a practice, and everything of every other source, is required.
    */
-  private static boolean judgeableInView(Item item, Organisation org, Set<Section> roleSections, SyntheticPatient patient) {
+  private static boolean judgeableInView(Item item, Organisation org, Set<String> notAsked) {
     if (!org.gpConnect()) {
       return true;
-    }
-    Set<String> notAsked = new HashSet<>();
-    for (Item other : truth.servedBy(patient, org)) {
-      Section section = Section.forResourceType(other.type()).orElse(null);
-      if (section == null || !roleSections.contains(section)) {
-        notAsked.add(other.reference());
-      }
     }
     List<String> references = new ArrayList<>();
     referencesIn(item.resource(), references);
     return references.stream().noneMatch(notAsked::contains);
+  }
+
+  /** The items of a source in sections the role does not see. */
+  private static Set<String> notAsked(List<Item> served, Set<Section> roleSections) {
+    Set<String> notAsked = new HashSet<>();
+    for (Item item : served) {
+      Section section = Section.forResourceType(item.type()).orElse(null);
+      if (section == null || !roleSections.contains(section)) {
+        notAsked.add(item.reference());
+      }
+    }
+    return notAsked;
   }
 
   private static void referencesIn(Object node, List<String> out) {
@@ -289,6 +300,14 @@ class GroundTruthTest {
         }
       }
       assertThat(missing).as(view.format + ": ordinary items missing (source statuses " + view.statuses + ")").isEmpty();
+      // Nor anything else: what a role does not see, or what the network never served, must not appear.
+      Set<String> allowed = new HashSet<>();
+      shown.forEach(item -> allowed.add(item.reference()));
+      unjudgeable.forEach(item -> allowed.add(item.reference()));
+      List<String> unexpected = new ArrayList<>();
+      view.items.forEach((source, refs) -> refs.stream().filter(ref -> !allowed.contains(ref))
+          .forEach(ref -> unexpected.add(source + " " + ref)));
+      assertThat(unexpected).as(view.format + ": items outside the role's sections or not served").isEmpty();
     }
   }
 
@@ -314,8 +333,16 @@ class GroundTruthTest {
   }
 
   private static View json(String persona, SyntheticPatient patient) {
-    HttpResponse<Buffer> response = await(client.get(demo.service.port(), "127.0.0.1", path(patient))
-        .putHeader("Accept", "application/json").putHeader("Authorization", "Bearer " + demo.token(persona)).send());
+    return await(jsonView(persona, patient));
+  }
+
+  private static Future<View> jsonView(String persona, SyntheticPatient patient) {
+    return client.get(demo.service.port(), "127.0.0.1", path(patient))
+        .putHeader("Accept", "application/json").putHeader("Authorization", "Bearer " + demo.token(persona)).send()
+        .map(GroundTruthTest::jsonView);
+  }
+
+  private static View jsonView(HttpResponse<Buffer> response) {
     View view = new View("JSON");
     view.status = response.statusCode();
     if (view.status == 200) {
@@ -327,9 +354,13 @@ class GroundTruthTest {
     return view;
   }
 
-  private static View sse(String persona, SyntheticPatient patient) {
-    SseClient.Stream stream = await(sse.open(demo.service.port(), path(patient),
-        Map.of("Authorization", "Bearer " + demo.token(persona)), e -> { }).compose(s -> s.ended.future()));
+  private static Future<View> sseView(String persona, SyntheticPatient patient) {
+    return sse.open(demo.service.port(), path(patient), Map.of("Authorization", "Bearer " + demo.token(persona)), e -> { })
+        .compose(s -> s.ended.future())
+        .map(GroundTruthTest::sseView);
+  }
+
+  private static View sseView(SseClient.Stream stream) {
     View view = new View("SSE");
     view.status = stream.response.statusCode();
     StringBuilder text = new StringBuilder();
