@@ -124,9 +124,29 @@ final class CodeRules {
     return rule;
   }
 
-  /** The rule for a system URI (any alias, any case, trailing slash ignored), or null when nothing is listed for it. */
+  /**
+   * The rule for a system URI (any alias, any case, trailing slash ignored), or null when nothing is listed
+   * for it. A URI below a configured one, segment by segment, is that system: SNOMED CT's edition and version
+   * URIs ({@code http://snomed.info/sct/83821000000107/version/20250101}) belong in {@code Coding.version}, but
+   * sources put them in {@code system}, and a code must not escape its lists for that.
+   */
   SystemRule rule(String system) {
-    return bySystem.get(SensitiveDataConfig.normalizeUri(system));
+    String normal = SensitiveDataConfig.normalizeUri(system);
+    SystemRule rule = bySystem.get(normal);
+    if (rule != null) {
+      return rule;
+    }
+    int scheme = normal.indexOf("://");
+    int cut = normal.lastIndexOf('/');
+    while (scheme > 0 && cut > scheme + 3) {
+      normal = normal.substring(0, cut);
+      rule = bySystem.get(normal);
+      if (rule != null) {
+        return rule;
+      }
+      cut = normal.lastIndexOf('/');
+    }
+    return null;
   }
 
   /** Every URI (normalized, aliases included) known in service codings, for the start-up log. */

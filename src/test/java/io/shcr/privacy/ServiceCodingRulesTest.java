@@ -221,6 +221,27 @@ class ServiceCodingRulesTest {
     assertThat(released(quantity)).as("a Quantity's number is not a code").isTrue();
   }
 
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+      "http://snomed.info/sct/83821000000107, 86406008, false",                   // UK edition URI as the system
+      "http://snomed.info/sct/83821000000107/version/20250101, 86406008, false",  // and with its version
+      "http://snomed.info/sct/83821000000107/version/20250101, 38341003, true",   // an ordinary code under it
+      "https://fhir.nhs.uk/CodeSystem/Specialty-1/, 360, false",                   // trailing slash
+      "http://snomed.info/sctx, 86406008, true",                                   // not a segment below SNOMED CT
+      "http://snomed.info, 86406008, true"                                         // nor above it
+  })
+  void aUriBelowAConfiguredSystemIsThatSystem(String system, String code, boolean expected) {
+    assertThat(released(observation("o1").put("code", concept(system, code, "x")))).isEqualTo(expected);
+  }
+
+  @Test
+  void aServiceCodingUnderASnomedEditionUriIsKnown() {
+    assertThat(released(encounter("e1").put("serviceType", concept("http://snomed.info/sct/83821000000107", "394579002", "Cardiology"))))
+        .isTrue();
+    assertThat(released(encounter("e2").put("serviceType", concept("http://snomed.info/sct/83821000000107", "893131000000100", "GUM"))))
+        .isFalse();
+  }
+
   @Test
   void startUpNamesTheGovernedFieldsAndTheKnownAndUnknownSystems() {
     List<String> summary = RuleBasedPrivacyFilter.load(java.nio.file.Path.of("conf")).serviceCodingSummary();
