@@ -128,13 +128,18 @@ final class CodeRules {
    * The rule for a system URI (any alias, any case, trailing slash ignored), or null when nothing is listed
    * for it. A URI below a configured one, segment by segment, is that system: SNOMED CT's edition and version
    * URIs ({@code http://snomed.info/sct/83821000000107/version/20250101}) belong in {@code Coding.version}, but
-   * sources put them in {@code system}, and a code must not escape its lists for that.
+   * sources put them in {@code system}, and a code must not escape its lists for that. A bare OID is its
+   * {@code urn:oid:} URI.
    */
   SystemRule rule(String system) {
     String normal = SensitiveDataConfig.normalizeUri(system);
     SystemRule rule = bySystem.get(normal);
     if (rule != null) {
       return rule;
+    }
+    if (!normal.isEmpty() && normal.charAt(0) >= '0' && normal.charAt(0) <= '2' && normal.indexOf(':') < 0) {
+      // A bare OID (2.16.840.1.113883.6.96) is the urn:oid: URI it stands for.
+      return bySystem.get("urn:oid:" + normal);
     }
     int scheme = normal.indexOf("://");
     int cut = normal.lastIndexOf('/');

@@ -228,7 +228,9 @@ class ServiceCodingRulesTest {
       "http://snomed.info/sct/83821000000107/version/20250101, 38341003, true",   // an ordinary code under it
       "https://fhir.nhs.uk/CodeSystem/Specialty-1/, 360, false",                   // trailing slash
       "http://snomed.info/sctx, 86406008, true",                                   // not a segment below SNOMED CT
-      "http://snomed.info, 86406008, true"                                         // nor above it
+      "http://snomed.info, 86406008, true",                                        // nor above it
+      "2.16.840.1.113883.6.96, 86406008, false",                                   // a bare OID, without urn:oid:
+      "2.16.840.1.113883.6.96.1, 86406008, true"                                   // another OID
   })
   void aUriBelowAConfiguredSystemIsThatSystem(String system, String code, boolean expected) {
     assertThat(released(observation("o1").put("code", concept(system, code, "x")))).isEqualTo(expected);
