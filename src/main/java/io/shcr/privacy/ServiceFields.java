@@ -13,12 +13,15 @@ import java.util.Set;
  * service extension), a Coding whose system is not known there. Such a resource names a clinic, service or
  * specialty we cannot recognise, and an unrecognised clinic may be a sexual health clinic: the caller
  * withholds it. A Coding is any object below the field with a {@code code}, or with a {@code system} and no
- * {@code value} (an Identifier); one without a system is unknown too. Immutable, shared by every thread.
+ * {@code value} (an Identifier); one without a system is unknown too, and so is a governed field that is
+ * not an object or a list (a bare {@code "serviceType": "360"} cannot be judged). Immutable, shared by every thread.
  */
 final class ServiceFields {
 
   /** Reported for a Coding that has no system at all. */
   static final String NO_SYSTEM = "(no system)";
+  /** Reported for a governed field that is neither an object nor a list (a bare string or number). */
+  static final String NOT_CODED = "(not a CodeableConcept or Coding)";
 
   private final CodeRules rules;
   private final Map<String, List<String[]>> pathsByType = new HashMap<>();
@@ -97,7 +100,7 @@ final class ServiceFields {
       return null;
     }
     if (depth == path.length) {
-      return unknownIn(node);
+      return node == null || asMap(node) != null ? unknownIn(node) : NOT_CODED;
     }
     Map<String, Object> map = asMap(node);
     return map == null ? null : follow(map.get(path[depth]), path, depth + 1);

@@ -44,7 +44,7 @@ final class UnknownSystemLog {
 
   /** The URI as it may be logged. */
   static String safe(String system) {
-    if (ServiceFields.NO_SYSTEM.equals(system)) {
+    if (ServiceFields.NO_SYSTEM.equals(system) || ServiceFields.NOT_CODED.equals(system)) {
       return system;
     }
     String text = system == null ? "" : system.strip();

@@ -90,6 +90,9 @@ class ServiceCodingRulesTest {
     assertThat(released(noSystem)).isFalse();
     assertThat(released(blankSystem)).isFalse();
     assertThat(released(secondCodingUnknown)).as("every coding of the field must be known").isFalse();
+    assertThat(released(encounter("e4").put("serviceType", "360"))).as("a bare string cannot be judged").isFalse();
+    assertThat(released(encounter("e5").put("serviceType", new JsonArray().add(360)))).isFalse();
+    assertThat(released(letter("d1").put("context", new JsonObject().put("practiceSetting", "GUM")))).isFalse();
   }
 
   @Test
