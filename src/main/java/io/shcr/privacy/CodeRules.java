@@ -24,6 +24,7 @@ final class CodeRules {
     private final Set<String> labels = new HashSet<>();
     private final Set<String> identifierValues = new HashSet<>();
     private int[] prefixLengths = new int[0];
+    private boolean knownForServices;
 
     private SystemRule(Match match) {
       this.match = match;
@@ -55,6 +56,11 @@ final class CodeRules {
     boolean sensitiveIdentifier(String value) {
       return !identifierValues.isEmpty() && identifierValues.contains(value.strip());
     }
+
+    /** True when the lists name every sensitive service code of this system (serviceCodings.knownSystems). */
+    boolean knownForServices() {
+      return knownForServices;
+    }
   }
 
   private final Map<String, SystemRule> bySystem = new HashMap<>();
@@ -76,6 +82,12 @@ final class CodeRules {
     }
     for (SecurityLabel label : config.securityLabels()) {
       forEachUri(label.system(), u -> ruleFor(u, Match.EXACT).labels.addAll(label.codes()));
+    }
+    for (String name : config.serviceCodings().knownSystems()) {
+      CodeSystem system = systems.get(name);
+      for (String uri : system.uris()) {
+        forEachUri(uri, u -> ruleFor(u, system.match()).knownForServices = true);
+      }
     }
     for (SystemRule rule : bySystem.values()) {
       if (rule.match == Match.CLASSIFICATION) {
@@ -107,13 +119,44 @@ final class CodeRules {
     rule.codes.addAll(existing.codes);
     rule.labels.addAll(existing.labels);
     rule.identifierValues.addAll(existing.identifierValues);
+    rule.knownForServices = existing.knownForServices;
     bySystem.put(uri, rule);
     return rule;
   }
 
-  /** The rule for a system URI (any alias, any case, trailing slash ignored), or null when nothing is listed for it. */
+  /**
+   * The rule for a system URI (any alias, any case, trailing slash ignored), or null when nothing is listed
+   * for it. A URI below a configured one, segment by segment, is that system: SNOMED CT's edition and version
+   * URIs ({@code http://snomed.info/sct/83821000000107/version/20250101}) belong in {@code Coding.version}, but
+   * sources put them in {@code system}, and a code must not escape its lists for that. A bare OID is its
+   * {@code urn:oid:} URI.
+   */
   SystemRule rule(String system) {
-    return bySystem.get(SensitiveDataConfig.normalizeUri(system));
+    String normal = SensitiveDataConfig.normalizeUri(system);
+    SystemRule rule = bySystem.get(normal);
+    if (rule != null) {
+      return rule;
+    }
+    if (!normal.isEmpty() && normal.charAt(0) >= '0' && normal.charAt(0) <= '2' && normal.indexOf(':') < 0) {
+      // A bare OID (2.16.840.1.113883.6.96) is the urn:oid: URI it stands for.
+      return bySystem.get("urn:oid:" + normal);
+    }
+    int scheme = normal.indexOf("://");
+    int cut = normal.lastIndexOf('/');
+    while (scheme > 0 && cut > scheme + 3) {
+      normal = normal.substring(0, cut);
+      rule = bySystem.get(normal);
+      if (rule != null) {
+        return rule;
+      }
+      cut = normal.lastIndexOf('/');
+    }
+    return null;
+  }
+
+  /** Every URI (normalized, aliases included) known in service codings, for the start-up log. */
+  java.util.List<String> serviceSystemUris() {
+    return bySystem.entrySet().stream().filter(e -> e.getValue().knownForServices).map(Map.Entry::getKey).sorted().toList();
   }
 
   /** A code as it is compared: Read v2 without its term suffix; classifications without dots or marks. */

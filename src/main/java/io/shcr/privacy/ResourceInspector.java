@@ -9,8 +9,10 @@ import java.util.Map;
 /**
  * Reads one resource (or part of one) in a single walk of its JSON tree, at any depth, contained
  * resources and extensions included: does any Coding carry a sensitive code or a withholding security
- * label, does any Identifier name a sensitive service, and which literal references does it hold.
- * It never throws: a tree it cannot read is reported as unreadable.
+ * label, does any Identifier name a sensitive service, does any service coding ({@link ServiceFields})
+ * use a system we do not know, and which literal references does it hold. A Coding or Identifier that
+ * cannot be judged (a {@code system} that is not text, a {@code code} or {@code value} beside a system
+ * that is not text) counts as sensitive. It never throws: a tree it cannot read is reported as unreadable.
  */
 final class ResourceInspector {
 
@@ -26,9 +28,13 @@ final class ResourceInspector {
   }
 
   private final CodeRules rules;
+  private final ServiceFields services;
+  private final UnknownSystemLog unknownSystems;
 
-  ResourceInspector(CodeRules rules) {
+  ResourceInspector(CodeRules rules, ServiceFields services, UnknownSystemLog unknownSystems) {
     this.rules = rules;
+    this.services = services;
+    this.unknownSystems = unknownSystems;
   }
 
   /**
@@ -87,11 +93,28 @@ final class ResourceInspector {
     }
 
     private void map(Map<String, Object> map) {
-      if (map.get("system") instanceof String system) {
+      Object systemValue = map.get("system");
+      if (systemValue instanceof String system) {
+        if (!judgeable(map)) {
+          sensitive = true;
+          return;
+        }
         CodeRules.SystemRule rule = rules.rule(system);
         if (rule != null) {
           judge(rule, map);
         }
+      } else if (systemValue != null) {
+        sensitive = true;
+        return;
+      }
+      if (map.get("resourceType") instanceof String type) {
+        unknownService(services.unknownSystem(type, map));
+      }
+      if (map.get("url") instanceof String url && services.isServiceExtension(url)) {
+        unknownService(services.unknownIn(map));
+      }
+      if (done()) {
+        return;
       }
       if (map.get("reference") instanceof String reference) {
         references.add(reference);
@@ -106,13 +129,32 @@ final class ResourceInspector {
       }
     }
 
+    private void unknownService(String system) {
+      if (system != null) {
+        sensitive = true;
+        unknownSystems.seen(system);
+      }
+    }
+
+    /** Beside a system, a code must be text to be compared, and a value text or a number (a Quantity's). */
+    private static boolean judgeable(Map<String, Object> map) {
+      Object code = map.get("code");
+      Object value = map.get("value");
+      return (code == null || code instanceof String) && (value == null || value instanceof String || value instanceof Number);
+    }
+
     private void judge(CodeRules.SystemRule rule, Map<String, Object> map) {
       if (map.get("code") instanceof String code) {
         labelled |= rule.label(code);
         sensitive |= rule.sensitiveCode(code);
       }
-      if (map.get("value") instanceof String value) {
-        sensitive |= rule.sensitiveIdentifier(value);
+      Object value = map.get("value");
+      if (value instanceof String text) {
+        sensitive |= rule.sensitiveIdentifier(text);
+      } else if (value instanceof Number number) {
+        // An identifier sent as a number (an all-digit ODS code) is compared as the text it stands for.
+        sensitive |= rule.sensitiveIdentifier(number instanceof Double || number instanceof Float
+            ? java.math.BigDecimal.valueOf(number.doubleValue()).stripTrailingZeros().toPlainString() : number.toString());
       }
     }
   }

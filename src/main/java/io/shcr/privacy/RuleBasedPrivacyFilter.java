@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The privacy filter driven by {@code sensitive-data.yaml}: every resource from every source passes it
@@ -15,6 +17,8 @@ import java.util.Set;
  *   <li>a resource with a listed code in any Coding anywhere in it (extensions and contained resources
  *       included), or an Identifier naming a listed sexual health or fertility service;</li>
  *   <li>a resource carrying a listed security label (confidentiality R or V, sensitivity HIV, STD, ...);</li>
+ *   <li>a resource whose service coding (the clinic, service, specialty or care setting: {@link ServiceCodings})
+ *       is in a code system not known there, or that has a Coding it cannot compare (fail closed);</li>
  *   <li>a resource that refers, at any distance, to a withheld one (a medicine for a withheld condition,
  *       the results and letters of a withheld encounter, an encounter at a withheld clinic);</li>
  *   <li>a resource with a link it needs that cannot be resolved, and anything it cannot read (fail closed).</li>
@@ -31,19 +35,34 @@ import java.util.Set;
  */
 public final class RuleBasedPrivacyFilter implements PrivacyFilter {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RuleBasedPrivacyFilter.class);
+
   private final ResourceInspector inspector;
   private final ReleasedCopy copies;
   private final Set<String> notFetched;
+  private final List<String> serviceCodingSummary;
 
   public RuleBasedPrivacyFilter(SensitiveDataConfig config) {
-    this.inspector = new ResourceInspector(new CodeRules(config));
+    CodeRules rules = new CodeRules(config);
+    this.inspector = new ResourceInspector(rules, new ServiceFields(config.serviceCodings(), rules), new UnknownSystemLog());
     this.copies = new ReleasedCopy(inspector);
     this.notFetched = Set.copyOf(config.notFetched());
+    this.serviceCodingSummary = ServiceCodingSummary.lines(config, rules);
   }
 
-  /** Reads and validates {@code sensitive-data.yaml} and its code lists; a bad file throws ConfigException. */
+  /**
+   * Reads and validates {@code sensitive-data.yaml} and its code lists; a bad file throws ConfigException.
+   * Logs (WARN) which fields are service codings and which systems are known or unknown there.
+   */
   public static RuleBasedPrivacyFilter load(Path configDir) {
-    return new RuleBasedPrivacyFilter(SensitiveDataConfig.load(configDir));
+    RuleBasedPrivacyFilter filter = new RuleBasedPrivacyFilter(SensitiveDataConfig.load(configDir));
+    filter.serviceCodingSummary.forEach(LOG::warn);
+    return filter;
+  }
+
+  /** What start-up logs about service codings (no clinical data: field names and system URIs). */
+  public List<String> serviceCodingSummary() {
+    return serviceCodingSummary;
   }
 
   @Override

@@ -23,13 +23,15 @@ import java.util.Set;
  * @param categories the sensitive categories with their codes and service identifiers
  * @param aliases groups of URIs that name the same code or identifier system (normalized: see
  *     {@link #normalizeUri}); whatever is listed under one URI of a group applies to all of them
+ * @param serviceCodings the fields that name a service, clinic or specialty, and the systems known there
  */
 public record SensitiveDataConfig(
     Map<String, CodeSystem> codeSystems,
     List<SecurityLabel> securityLabels,
     Set<String> notFetched,
     List<Category> categories,
-    List<Set<String>> aliases) {
+    List<Set<String>> aliases,
+    ServiceCodings serviceCodings) {
 
   public static final String FILE = "sensitive-data.yaml";
 
@@ -67,6 +69,7 @@ public record SensitiveDataConfig(
     Map<String, CodeSystem> systems = codeSystems(top, problems);
     List<SecurityLabel> labels = securityLabels(root.getValue("securityLabels"), problems);
     List<Set<String>> aliases = aliases(root.getValue("aliases"), problems);
+    ServiceCodings serviceCodings = ServiceCodings.read(root, systems, problems);
     List<String> notFetchedList = top.nested("links").stringList("notFetched", false);
     Set<String> notFetched = new LinkedHashSet<>(notFetchedList.isEmpty() ? DEFAULT_NOT_FETCHED : notFetchedList);
     List<Category> categories = new ArrayList<>();
@@ -91,7 +94,7 @@ public record SensitiveDataConfig(
     if (!problems.isEmpty()) {
       throw ConfigException.of(configDir.resolve(FILE).toString(), problems);
     }
-    return new SensitiveDataConfig(systems, labels, notFetched, categories, aliases);
+    return new SensitiveDataConfig(systems, labels, notFetched, categories, aliases, serviceCodings);
   }
 
   /**

@@ -3,14 +3,18 @@ package io.shcr.simulator;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
 /**
  * One organisation's chart of one patient while it is being written: hands out resource ids, links
  * each resource to the organisation's Patient and draws from a random stream seeded by the patient
- * and the organisation, so the same question always gets the same answer.
+ * and the organisation, so the same question always gets the same answer. Each resource is recorded
+ * with its {@link Disclosure} (ordinary unless written inside {@link #writing}), the ground truth
+ * kept beside the chart and never written into it.
  */
 final class Chart {
 
@@ -22,7 +26,15 @@ final class Chart {
   final Random random;
   final String patientId;
   private final List<JsonObject> resources = new ArrayList<>();
+  private final Map<String, Disclosure> disclosures = new LinkedHashMap<>();
+  private Disclosure writing = Disclosure.ORDINARY;
   private int next = 1;
+
+  /** The resources written until it is closed carry this disclosure. */
+  interface Scope extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   Chart(SyntheticPatient patient, Organisation org) {
     this.patient = patient;
@@ -36,7 +48,21 @@ final class Chart {
     JsonObject resource = Fhir.resource(type, patientId + "-" + next++);
     resource.put(PATIENT_FIELD.contains(type) ? "patient" : "subject", Fhir.ref("Patient", patientId));
     resources.add(resource);
+    disclosures.put(type + "/" + resource.getString("id"), writing);
     return resource;
+  }
+
+  /** Until the scope closes, what is added is recorded as {@code disclosure}. */
+  Scope writing(Disclosure disclosure) {
+    Disclosure before = writing;
+    writing = disclosure;
+    return () -> writing = before;
+  }
+
+  /** Marks a resource of this chart confidential at source ({@code meta.security} R) and records it so. */
+  JsonObject confidential(JsonObject resource) {
+    disclosures.put(resource.getString("resourceType") + "/" + resource.getString("id"), Disclosure.CONFIDENTIAL);
+    return Fhir.restricted(resource);
   }
 
   JsonObject ref(JsonObject resource) {
@@ -75,5 +101,10 @@ final class Chart {
 
   List<JsonObject> resources() {
     return resources;
+  }
+
+  /** Each resource's disclosure by {@code Type/id}. */
+  Map<String, Disclosure> disclosures() {
+    return disclosures;
   }
 }

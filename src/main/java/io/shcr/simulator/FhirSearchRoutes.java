@@ -80,7 +80,7 @@ final class FhirSearchRoutes {
       SyntheticPatient asked = patient.orElse(network.population().all().get(0));
       patient = Optional.of(network.population().someoneElse(asked, org.ods()));
     }
-    return patient.flatMap(p -> network.records().recordAt(p, org)).map(r -> r.ofType(type)).orElse(List.of());
+    return patient.flatMap(p -> network.records().servedAt(p, org)).map(r -> r.ofType(type)).orElse(List.of());
   }
 
   private List<JsonObject> byIds(Organisation org, String type, String ids) {

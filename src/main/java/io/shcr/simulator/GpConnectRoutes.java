@@ -80,17 +80,17 @@ final class GpConnectRoutes {
     if (nhs.isEmpty()) {
       return Reply.error(400, "invalid", "INVALID_NHS_NUMBER", "The NHS number is not valid");
     }
-    Optional<SyntheticPatient> patient = network.population().find(nhs.get().value())
-        .filter(p -> p.heldBy(practice.ods()) && !p.restricted());
+    Optional<SyntheticPatient> patient = network.population().find(nhs.get().value());
+    Optional<OrgRecord> record = patient.flatMap(p -> network.records().servedAt(p, practice));
     if (responder.faultsOf(practice.ods()).wrongPatient()) {
-      SyntheticPatient asked = patient.orElse(network.population().all().get(0));
+      SyntheticPatient asked = record.isPresent() ? patient.get() : network.population().all().get(0);
       patient = Optional.of(network.population().someoneElse(asked, practice.ods()));
+      record = Optional.of(network.records().write(patient.get(), practice));
     }
-    if (patient.isEmpty()) {
+    if (record.isEmpty()) {
       return Reply.error(404, "not-found", "PATIENT_NOT_FOUND", "No patient with that NHS number is registered here");
     }
-    OrgRecord record = network.records().write(patient.get(), practice);
-    return Reply.ok(StructuredRecord.bundle(base, practice, patient.get(), record, requested,
+    return Reply.ok(StructuredRecord.bundle(base, practice, patient.get(), record.get(), requested,
         config.disabledAreasOf(practice.ods())));
   }
 }

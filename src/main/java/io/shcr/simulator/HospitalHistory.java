@@ -33,7 +33,7 @@ final class HospitalHistory {
     if (chart.patient.confidentialAtSource()) {
       LocalDate date = chart.withinDays(700);
       JsonObject contact = Entries.encounter(chart, "AMB", Codes.CONSULTATION, Codes.OUTPATIENT_SERVICES.get(0), date, date);
-      Fhir.restricted(Entries.diagnosis(chart, Codes.MENTAL_HEALTH.get(4), date, contact));
+      chart.confidential(Entries.diagnosis(chart, Codes.MENTAL_HEALTH.get(4), date, contact));
     }
     SensitiveHistory.atHospital(chart);
   }

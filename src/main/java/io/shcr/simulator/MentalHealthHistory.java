@@ -36,7 +36,7 @@ final class MentalHealthHistory {
     Entries.letter(chart, Codes.CLINICAL_LETTER, "Community mental health team letter",
         "Reviewed by the community mental health team. Mood and risk reviewed; plan agreed.", referred.plusDays(40), last);
     if (p.confidentialAtSource()) {
-      Fhir.restricted(Entries.letter(chart, Codes.CLINICAL_LETTER, "Psychology assessment report",
+      chart.confidential(Entries.letter(chart, Codes.CLINICAL_LETTER, "Psychology assessment report",
           "Detailed psychological assessment. Shared only with the treating team.", referred.plusDays(90), last));
     }
     if (diagnosis.equals(Codes.MENTAL_HEALTH.get(0))) {

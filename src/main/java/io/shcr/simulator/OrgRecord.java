@@ -2,6 +2,7 @@ package io.shcr.simulator;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,8 +11,14 @@ import java.util.Optional;
  *
  * @param patient the organisation's Patient resource
  * @param resources the clinical resources, in the order they were written
+ * @param disclosures what the simulator knows about each clinical resource, by {@code Type/id}: the
+ *     ground truth, never served
  */
-public record OrgRecord(JsonObject patient, List<JsonObject> resources) {
+public record OrgRecord(JsonObject patient, List<JsonObject> resources, Map<String, Disclosure> disclosures) {
+
+  public OrgRecord {
+    disclosures = Map.copyOf(disclosures);
+  }
 
   public List<JsonObject> ofType(String type) {
     if ("Patient".equals(type)) {
@@ -22,5 +29,11 @@ public record OrgRecord(JsonObject patient, List<JsonObject> resources) {
 
   public Optional<JsonObject> find(String type, String id) {
     return ofType(type).stream().filter(r -> id.equals(r.getString("id"))).findFirst();
+  }
+
+  /** Whether a resource of this record may be shown, and why not (the Patient is ordinary). */
+  public Disclosure disclosureOf(JsonObject resource) {
+    String key = resource.getString("resourceType") + "/" + resource.getString("id");
+    return disclosures.getOrDefault(key, Disclosure.ORDINARY);
   }
 }

@@ -33,6 +33,17 @@ public final class RecordFactory {
     return Optional.of(write(patient, org));
   }
 
+  /**
+   * The record this organisation answers with when asked about the patient: GP practices, like GP
+   * Connect providers, answer nothing for an S-flagged (restricted) patient.
+   */
+  public Optional<OrgRecord> servedAt(SyntheticPatient patient, Organisation org) {
+    if (org.gpConnect() && patient.restricted()) {
+      return Optional.empty();
+    }
+    return recordAt(patient, org);
+  }
+
   /** The record as this organisation would hold it, whether or not it really knows the patient. */
   public OrgRecord write(SyntheticPatient patient, Organisation org) {
     Chart chart = new Chart(patient, org);
@@ -42,7 +53,7 @@ public final class RecordFactory {
       case MENTAL_HEALTH, COMMUNITY -> MentalHealthHistory.write(chart);
       default -> CommunityHistory.write(chart);
     }
-    return new OrgRecord(patientResource(chart), chart.resources());
+    return new OrgRecord(patientResource(chart), chart.resources(), chart.disclosures());
   }
 
   /** The record holding a resource id, when the id is one of this organisation's. */

@@ -66,6 +66,11 @@ public final class SimulatorServer {
     return network;
   }
 
+  /** What this network serves and which of it must never be shown, for tests (never served). */
+  public GroundTruth groundTruth() {
+    return new GroundTruth(network, config);
+  }
+
   public String baseUrl() {
     return "http://" + config.host() + ":" + port();
   }

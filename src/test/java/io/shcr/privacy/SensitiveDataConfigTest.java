@@ -124,4 +124,53 @@ class SensitiveDataConfigTest {
     assertThatThrownBy(() -> SensitiveDataConfig.load(dir)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("categories[0]").hasMessageContaining("at least one");
   }
+
+  @Test
+  void serviceCodingsNameTheirSystemsAndFieldsOrStopStartUp() throws IOException {
+    write("sensitive-data.yaml", SYSTEMS + """
+        serviceCodings:
+          fields:
+            Encounter: [serviceType, ".bad"]
+            encounter: [type]
+            Location: []
+          knownSystems: [snomed, nosuch]
+          notKnown:
+            - {uri: "HTTP://SNOMED.INFO/SCT/", why: clash}
+            - {uri: http://example.org/x}
+        categories:
+          - {name: x, codes: {snomed: ["1"]}}
+        """);
+    assertThatThrownBy(() -> SensitiveDataConfig.load(dir)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("serviceCodings.fields.Encounter: bad field path '.bad'")
+        .hasMessageContaining("serviceCodings.fields.encounter: expected a FHIR resource type")
+        .hasMessageContaining("serviceCodings.fields.Location: no fields listed")
+        .hasMessageContaining("serviceCodings.knownSystems: unknown code system nosuch")
+        .hasMessageContaining("notKnown[0].uri: HTTP://SNOMED.INFO/SCT/ is also a known system")
+        .hasMessageContaining("notKnown[1].why: required text is missing");
+  }
+
+  @Test
+  void withoutServiceCodingsEveryServiceCodingIsWithheld() throws IOException {
+    write("sensitive-data.yaml", SYSTEMS + """
+        categories:
+          - {name: x, codes: {snomed: ["1"]}}
+        """);
+    SensitiveDataConfig config = SensitiveDataConfig.load(dir);
+    assertThat(config.serviceCodings()).isEqualTo(ServiceCodings.DEFAULT);
+    RuleBasedPrivacyFilter filter = new RuleBasedPrivacyFilter(config);
+    var ordinaryClinic = new io.vertx.core.json.JsonObject().put("resourceType", "Encounter").put("id", "e").put("status", "finished")
+        .put("serviceType", SampleRecord.concept("http://snomed.info/sct", "394579002", "Cardiology"));
+    assertThat(filter.filter(java.util.List.of(ordinaryClinic), new io.shcr.fhir.ResourceIndex()).released()).isEmpty();
+    assertThat(filter.serviceCodingSummary().get(1)).contains("NO code system is known");
+
+    write("sensitive-data.yaml", SYSTEMS + """
+        serviceCodings:
+          fields: {Encounter: [serviceType]}
+          knownSystems: [snomed]
+        categories:
+          - {name: x, codes: {snomed: ["1"]}}
+        """);
+    RuleBasedPrivacyFilter known = RuleBasedPrivacyFilter.load(dir);
+    assertThat(known.filter(java.util.List.of(ordinaryClinic), new io.shcr.fhir.ResourceIndex()).released()).hasSize(1);
+  }
 }

@@ -38,6 +38,19 @@ public final class DemoNetwork {
 
   /** Starts everything; {@code quiet} switches the simulator's faults and delays off. */
   public static Future<DemoNetwork> start(Vertx vertx, boolean quiet) {
+    return start(vertx, quiet, false);
+  }
+
+  /**
+   * Starts a quiet network whose every deadline (each source's, Spine's, the record's) is raised to 30 s, for
+   * tests about what a view contains: on a loaded machine a slow first answer must not become a missing one
+   * (or trip a breaker). Everything else is as shipped.
+   */
+  public static Future<DemoNetwork> startUnhurried(Vertx vertx) {
+    return start(vertx, true, true);
+  }
+
+  private static Future<DemoNetwork> start(Vertx vertx, boolean quiet, boolean unhurried) {
     Path dir;
     int simulatorPort;
     try {
@@ -48,6 +61,11 @@ public final class DemoNetwork {
       replace(dir.resolve("access-policy.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
       replace(dir.resolve("service.yaml"), "port: 8080", "port: 0");
       replace(dir.resolve("audit.yaml"), "dataDir: data/audit", "dataDir: " + dir.resolve("audit"));
+      if (unhurried) {
+        for (String file : new String[] {"sources.yaml", "access-policy.yaml", "service.yaml"}) {
+          replaceAll(dir.resolve(file), "deadlineMs: \\d+", "deadlineMs: 30000");
+        }
+      }
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -83,6 +101,15 @@ public final class DemoNetwork {
       throw new IllegalStateException(file + " no longer contains '" + from + "': update DemoNetwork");
     }
     Files.writeString(file, text.replace(from, to));
+  }
+
+  private static void replaceAll(Path file, String regex, String to) throws IOException {
+    String text = Files.readString(file);
+    String replaced = text.replaceAll(regex, to);
+    if (replaced.equals(text)) {
+      throw new IllegalStateException(file + " no longer matches '" + regex + "': update DemoNetwork");
+    }
+    Files.writeString(file, replaced);
   }
 
   private static void copy(Path from, Path to) throws IOException {
