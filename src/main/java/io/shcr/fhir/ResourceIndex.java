@@ -1,19 +1,33 @@
 package io.shcr.fhir;
 
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The resources known for one source within one request, keyed by their local reference
  * ({@code Type/id}). It lives only as long as the request: nothing here outlives the response.
+ *
+ * <p>An id a source used for two different resources is <em>ambiguous</em>: it resolves to nothing,
+ * so whatever relies on it cannot be checked (and is dropped or withheld), and both resources stay
+ * known (through {@link #all()}) so that what either of them says can still count against release.
+ * The same resource met twice (a second page, an {@code _id} look-up) is not a duplicate.
+ *
+ * <p>Safe to read from any thread; one source's resources are added by one task at a time.
  */
 public final class ResourceIndex {
 
-  private final Map<String, JsonObject> byReference = new HashMap<>();
-  private final Map<String, Object> memos = new HashMap<>();
+  /** Two or more different resources under one id. */
+  private record Ambiguous(List<JsonObject> versions) {}
+
+  private final Map<String, Object> byReference = new HashMap<>();
+  private final Map<String, Object> memos = new ConcurrentHashMap<>();
   private final String baseUrl;
 
   /** An index that cannot tell this source's absolute references from other servers' (tests, tools). */
@@ -35,10 +49,23 @@ public final class ResourceIndex {
     return index;
   }
 
-  public void add(JsonObject resource) {
-    String key = Resources.localReference(resource);
-    if (key != null) {
+  public synchronized void add(JsonObject resource) {
+    String key = resource == null ? null : Resources.localReference(resource);
+    if (key == null) {
+      return;
+    }
+    Object known = byReference.get(key);
+    if (known == null) {
       byReference.put(key, resource);
+    } else if (known instanceof JsonObject existing) {
+      if (existing != resource && !existing.equals(resource)) {
+        byReference.put(key, new Ambiguous(new ArrayList<>(List.of(existing, resource))));
+      }
+    } else {
+      List<JsonObject> versions = ((Ambiguous) known).versions();
+      if (versions.stream().noneMatch(v -> v == resource || v.equals(resource))) {
+        versions.add(resource);
+      }
     }
   }
 
@@ -46,12 +73,23 @@ public final class ResourceIndex {
     resources.forEach(this::add);
   }
 
-  /** Looks up a reference such as {@code Condition/123} or an absolute URL ending in one. */
-  public Optional<JsonObject> resolve(String reference) {
+  /** Looks up a reference such as {@code Condition/123} or an absolute URL ending in one; never an ambiguous id. */
+  public synchronized Optional<JsonObject> resolve(String reference) {
     if (reference == null || isForeign(reference)) {
       return Optional.empty();
     }
-    return Optional.ofNullable(byReference.get(References.localPart(reference)));
+    return byReference.get(References.localPart(reference)) instanceof JsonObject found ? Optional.of(found) : Optional.empty();
+  }
+
+  /** True when the source used this reference's id for two or more different resources. */
+  public synchronized boolean isAmbiguous(String reference) {
+    return reference != null && !isForeign(reference) && byReference.get(References.localPart(reference)) instanceof Ambiguous;
+  }
+
+  /** True when the resource's own id is one the source used for another resource too. */
+  public boolean isAmbiguous(JsonObject resource) {
+    String key = resource == null ? null : Resources.localReference(resource);
+    return key != null && isAmbiguous(key);
   }
 
   /** True for an absolute reference to a server other than this source. */
@@ -68,15 +106,25 @@ public final class ResourceIndex {
    * inspection of each resource, so a resource reached from several sections is judged once).
    */
   @SuppressWarnings("unchecked")
-  public <T> T memo(String key, java.util.function.Supplier<T> create) {
+  public <T> T memo(String key, Supplier<T> create) {
     return (T) memos.computeIfAbsent(key, k -> create.get());
   }
 
-  public Collection<JsonObject> all() {
-    return byReference.values();
+  /** Every resource known, each version of an ambiguous id included; a snapshot. */
+  public synchronized List<JsonObject> all() {
+    List<JsonObject> out = new ArrayList<>(byReference.size());
+    for (Object known : byReference.values()) {
+      if (known instanceof JsonObject resource) {
+        out.add(resource);
+      } else {
+        out.addAll(((Ambiguous) known).versions());
+      }
+    }
+    return out;
   }
 
-  public int size() {
+  /** How many ids are known. */
+  public synchronized int size() {
     return byReference.size();
   }
 }
