@@ -1,6 +1,5 @@
 package io.shcr.sources;
 
-import io.shcr.fhir.Bundles;
 import io.shcr.fhir.Resources;
 import io.shcr.record.Section;
 import io.vertx.core.Future;
@@ -48,19 +47,16 @@ public final class GpConnectAdapter implements SourceAdapter {
   public Future<SourceReport> fetch(SourceCall call, SectionListener listener) {
     String url = call.source().baseUrl() + OPERATION;
     return call.client()
-        .send(SourceHttpRequest.postJson(url, parameters(call).toBuffer()), call.deadline(), call.scope())
-        .compose(response -> {
-          if (response.status() == 404) {
-            return Future.succeededFuture(SourceReport.of(false, List.of("patient not found at the practice" + FhirJson.outcomeCode(response))));
-          }
-          JsonObject bundle = FhirJson.bundle(response);
-          return release(call, bundle, listener);
-        });
+        .send(SourceHttpRequest.postJson(url, parameters(call).toBuffer()), call.deadline(), call.scope(), response -> {
+          FhirJson.Answer answer = FhirJson.bundle(response, call);
+          call.index().addAll(answer.resources());
+          return answer;
+        })
+        .compose(answer -> answer.patientNotFound() ? Future.succeededFuture(SourceReport.of(false, List.of()))
+            : release(call, answer.resources(), listener));
   }
 
-  private Future<SourceReport> release(SourceCall call, JsonObject bundle, SectionListener listener) {
-    List<JsonObject> all = Bundles.resources(bundle);
-    call.index().addAll(all);
+  private Future<SourceReport> release(SourceCall call, List<JsonObject> all, SectionListener listener) {
     Map<Section, List<JsonObject>> bySection = new LinkedHashMap<>();
     for (Section section : call.sections()) {
       if (SUPPORTED.contains(section)) {
@@ -157,13 +153,10 @@ public final class GpConnectAdapter implements SourceAdapter {
     return "a clinical area";
   }
 
+  /** Only a Spine code we ship is echoed; whatever else a source writes there is never shown. */
   private static String spineCode(JsonObject issue) {
-    if (issue.getValue("details") instanceof JsonObject details && details.getValue("coding") instanceof JsonArray coding
-        && !coding.isEmpty() && coding.getValue(0) instanceof JsonObject first && first.getValue("code") instanceof String code
-        && code.matches("[A-Z_]{1,40}")) {
-      return " (" + code + ")";
-    }
-    return "";
+    String code = SpineCodes.ofIssue(issue);
+    return code == null ? "" : " (" + code + ")";
   }
 
   @Override
