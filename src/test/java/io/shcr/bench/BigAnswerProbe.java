@@ -45,7 +45,12 @@ public final class BigAnswerProbe {
     int perAnswer = args.length > 0 ? Integer.parseInt(args[0]) : -1;
     int perRequest = args.length > 1 ? Integer.parseInt(args[1]) : -1;
     Vertx sourceSide = Vertx.vertx();
-    Vertx service = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    // With -Dprobe.blocked=50, Vert.x logs (with a stack) any event-loop task of the service running over 50 ms.
+    long blockedMs = Long.getLong("probe.blocked", 2_000);
+    Vertx service = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1)
+        .setMaxEventLoopExecuteTime(blockedMs).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+        .setWarningExceptionTime(blockedMs).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)
+        .setBlockedThreadCheckInterval(Math.min(1_000, blockedMs / 2)).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS));
     Buffer conditions = bundle("Condition");
     Buffer encounters = bundle("Encounter");
     HttpServer fake = await(sourceSide.createHttpServer().requestHandler(req -> {
@@ -68,28 +73,32 @@ public final class BigAnswerProbe {
     ShcrServer server = await(ShcrServer.start(service, new ServiceConfig(Path.of("conf"), "127.0.0.1", 0, 10_000, 60_000),
         components));
     HttpClient client = sourceSide.createHttpClient();
+    HttpClient healthClient = sourceSide.createHttpClient();
     System.out.printf("answers: 2 x %.1f MB, %d resources in all%n", conditions.length() / 1e6, 2 * ENTRIES);
     for (int run = 1; run <= 3; run++) {
       System.gc();
       long rssBefore = rssKb();
+      long gcBefore = gcMillis();
+      // One /health/live at a time on a client of its own, so the probe never queues behind itself.
       AtomicLong worstProbeMs = new AtomicLong();
-      long probe = sourceSide.setPeriodic(5, id -> {
-        long sent = System.nanoTime();
-        client.request(HttpMethod.GET, server.port(), "127.0.0.1", "/health/live").compose(r -> r.send())
-            .compose(r -> r.body()).onSuccess(b -> worstProbeMs.accumulateAndGet((System.nanoTime() - sent) / 1_000_000L, Math::max));
-      });
+      java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean(true);
+      probeLive(sourceSide, healthClient, server.port(), worstProbeMs, probing);
+      LoopPauses pauses = LoopPauses.on(service);
       long started = System.nanoTime();
       Buffer view = await(client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1")
           .setPort(server.port()).setURI("/api/v1/patients/" + FakeSources.NHS + "/record").putHeader("Accept", "application/json"))
           .compose(r -> r.send()).compose(r -> r.body()));
       long viewMs = (System.nanoTime() - started) / 1_000_000L;
       Thread.sleep(200);
-      sourceSide.cancelTimer(probe);
+      probing.set(false);
+      pauses.stop();
       long rssAfter = rssKb();
+      long gcMs = gcMillis() - gcBefore;
       JsonObject doc = new JsonObject(view);
-      System.out.printf("run %d: view %d ms, %.1f MB sent, sources %s, worst /health/live %d ms, RSS %d -> %d MB%n", run,
-          viewMs, view.length() / 1e6, doc.getJsonArray("sources").encode(), worstProbeMs.get(), rssBefore / 1024,
-          rssAfter / 1024);
+      System.out.printf("run %d: view %d ms, %.1f MB sent, sources %s%n  longest event-loop task %d ms CPU"
+              + " (timer late by up to %d ms wall), worst /health/live %d ms, GC %d ms, RSS %d -> %d MB%n", run,
+          viewMs, view.length() / 1e6, doc.getJsonArray("sources").encode(), pauses.longestCpuMs(), pauses.latestWallMs(),
+          worstProbeMs.get(), gcMs, rssBefore / 1024, rssAfter / 1024);
     }
     await(server.close());
     await(fake.close());
@@ -100,7 +109,56 @@ public final class BigAnswerProbe {
   private static SourceConfig source(String id, String baseUrl, Set<Section> sections, long deadlineMs, long maxBytes,
       int perAnswer, int perRequest) {
     return new SourceConfig(id, "Big answers", SourceKind.ACUTE, baseUrl, "fhir-r4", sections, true, deadlineMs, 5, 50,
-        maxBytes, 1, new SourceConfig.BreakerConfig(50, 30_000));
+        maxBytes, 1, new SourceConfig.BreakerConfig(50, 30_000),
+        perAnswer > 0 ? perAnswer : SourceConfig.DEFAULT_MAX_RESOURCES_PER_ANSWER,
+        perRequest > 0 ? perRequest : SourceConfig.DEFAULT_MAX_RESOURCES_PER_REQUEST);
+  }
+
+  /**
+   * A 1 ms periodic timer on the service's only event loop. Between two ticks the loop ran other
+   * tasks; the CPU time the loop thread used in between is the longest stretch it could not serve
+   * anyone, measured in CPU time so that a busy machine (other processes taking the cores) does not
+   * count as our pause. The wall-clock lateness of the timer is reported too.
+   */
+  private static final class LoopPauses {
+    private final Vertx vertx;
+    private final AtomicLong longestCpuNanos = new AtomicLong();
+    private final AtomicLong latestWallNanos = new AtomicLong();
+    private long timer;
+    private long lastCpu = -1;
+    private long lastWall;
+
+    private LoopPauses(Vertx vertx) {
+      this.vertx = vertx;
+    }
+
+    static LoopPauses on(Vertx vertx) {
+      LoopPauses pauses = new LoopPauses(vertx);
+      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      pauses.timer = vertx.setPeriodic(1, id -> {
+        long cpu = threads.getCurrentThreadCpuTime();
+        long wall = System.nanoTime();
+        if (pauses.lastCpu >= 0) {
+          pauses.longestCpuNanos.accumulateAndGet(cpu - pauses.lastCpu, Math::max);
+          pauses.latestWallNanos.accumulateAndGet(wall - pauses.lastWall - 1_000_000L, Math::max);
+        }
+        pauses.lastCpu = cpu;
+        pauses.lastWall = wall;
+      });
+      return pauses;
+    }
+
+    void stop() {
+      vertx.cancelTimer(timer);
+    }
+
+    long longestCpuMs() {
+      return longestCpuNanos.get() / 1_000_000L;
+    }
+
+    long latestWallMs() {
+      return latestWallNanos.get() / 1_000_000L;
+    }
   }
 
   private static Buffer bundle(String type) {
@@ -113,6 +171,24 @@ public final class BigAnswerProbe {
           .append("\",\"subject\":{\"reference\":\"Patient/p\"}},\"search\":{\"mode\":\"match\"}}");
     }
     return Buffer.buffer(json.append("]}").toString());
+  }
+
+  private static void probeLive(Vertx vertx, HttpClient client, int port, AtomicLong worst,
+      java.util.concurrent.atomic.AtomicBoolean probing) {
+    if (!probing.get()) {
+      return;
+    }
+    long sent = System.nanoTime();
+    client.request(HttpMethod.GET, port, "127.0.0.1", "/health/live").compose(r -> r.send()).compose(r -> r.body())
+        .onComplete(done -> {
+          worst.accumulateAndGet((System.nanoTime() - sent) / 1_000_000L, Math::max);
+          vertx.setTimer(5, t -> probeLive(vertx, client, port, worst, probing));
+        });
+  }
+
+  private static long gcMillis() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
   }
 
   private static long rssKb() throws Exception {
