@@ -65,7 +65,11 @@ public final class TrustBed {
   }
 
   public TrustBed startService(List<SourceConfig> configs, AccessGate gate, long deadlineMs) {
-    Components components = new Components(new SourceRegistry(configs), shippedFilter(), gate,
+    return startService(configs, gate, shippedFilter(), deadlineMs);
+  }
+
+  public TrustBed startService(List<SourceConfig> configs, AccessGate gate, PrivacyFilter filter, long deadlineMs) {
+    Components components = new Components(new SourceRegistry(configs), filter, gate,
         ctx -> Future.succeededFuture(TestComponents.DOCTOR), audit, List.of(), Future::succeededFuture);
     server = await(ShcrServer.start(vertx, new ServiceConfig(Path.of("conf"), "127.0.0.1", 0, deadlineMs, 60_000), components));
     client = WebClient.create(vertx);
