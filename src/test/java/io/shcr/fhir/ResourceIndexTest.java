@@ -1,0 +1,41 @@
+package io.shcr.fhir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/** An id a source used for two different resources resolves to nothing; the same resource twice is just known. */
+class ResourceIndexTest {
+
+  private static JsonObject condition(String id, String code) {
+    return new JsonObject().put("resourceType", "Condition").put("id", id).put("code", code);
+  }
+
+  @Test
+  void twoDifferentResourcesUnderOneIdAreAmbiguousAndBothStayKnown() {
+    ResourceIndex index = new ResourceIndex();
+    JsonObject first = condition("c1", "hiv");
+    JsonObject second = condition("c1", "benign");
+    index.add(first);
+    index.add(second);
+    assertThat(index.resolve("Condition/c1")).isEmpty();
+    assertThat(index.isAmbiguous("Condition/c1")).isTrue();
+    assertThat(index.isAmbiguous(second)).isTrue();
+    assertThat(index.all()).containsExactlyInAnyOrder(first, second);
+    index.add(condition("c1", "benign"));
+    assertThat(index.all()).hasSize(2);
+    assertThat(index.size()).isEqualTo(1);
+  }
+
+  @Test
+  void theSameResourceMetTwiceIsNotADuplicate() {
+    ResourceIndex index = new ResourceIndex();
+    index.add(condition("c1", "benign"));
+    index.add(condition("c1", "benign"));
+    assertThat(index.isAmbiguous("Condition/c1")).isFalse();
+    assertThat(index.resolve("Condition/c1")).isPresent();
+    assertThat(index.resolve("Condition/c1/_history/2")).isPresent();
+    assertThat(index.all()).hasSize(1);
+  }
+}
