@@ -324,14 +324,21 @@ public final class RecordView {
       }
       fetched.onComplete(ar -> {
         if (mismatch || scope.sawAnotherPatientsData()) {
+          client.recordFailure(); // its last word, after any answer of it that looked fine
           finish(mismatched());
         } else if (ar.succeeded()) {
           SourceReport report = ar.result();
           SourceStatus status = verifiedStatus(report);
+          if (status == SourceStatus.PATIENT_MISMATCH) {
+            client.recordFailure();
+          }
           finish(status == SourceStatus.PATIENT_MISMATCH ? mismatched()
               : new SourceResult(source.id(), status, latency(), String.join("; ", report.details())));
         } else {
           SourceFailure failure = SourceFailure.from(ar.cause());
+          if (failure.sourcesFault()) {
+            client.recordFailedRequest();
+          }
           finish(new SourceResult(source.id(), failure.status(), latency(), failure.detail()));
         }
       });
@@ -409,11 +416,8 @@ public final class RecordView {
       settleRelationshipEarly();
       return pipeline.run(section, resources, call, adapter, this::stillWanted).map(outcome -> {
         withheld += outcome.withheld();
-        if (outcome.mismatch() && !mismatch) {
-          // Another patient named only through a resource's links (no answer named them): count it too.
-          mismatch = true;
-          client.recordFailure();
-        }
+        // Another patient named only through a resource's links (no answer named them): counted at the end.
+        mismatch |= outcome.mismatch();
         if (stillWanted()) {
           send(section, outcome.released().size(), outcome.encoded());
         }

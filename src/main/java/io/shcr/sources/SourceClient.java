@@ -129,6 +129,10 @@ public final class SourceClient {
                   .onComplete(ar -> {
                     if (scope.cancelled()) {
                       promise.complete(Read.ofCancelled()); // not the source's fault: the breaker does not count it
+                    } else if (ar.succeeded() && scope.sawAnotherPatientsData()) {
+                      // Once a source has sent another patient's data, none of its answers in this request is
+                      // good: each counts against it, so a liar's empty answers cannot keep its breaker closed.
+                      promise.fail(SourceFailure.anotherPatient());
                     } else {
                       promise.handle(ar);
                     }
@@ -151,6 +155,14 @@ public final class SourceClient {
   public void recordFailure() {
     health.recordFailure();
     breaker.<Void>execute(promise -> promise.fail(SourceFailure.anotherPatient())).onFailure(ignored -> { });
+  }
+
+  /**
+   * A request's part of this source ended in the source's failure: the health figures say so, even
+   * if some of its calls (an empty search, say) were answered well after the one that failed.
+   */
+  public void recordFailedRequest() {
+    health.recordFailure();
   }
 
   private <T> Future<Read<T>> read(SourceResponse response, CallScope scope, AnswerReader<T> reader) {

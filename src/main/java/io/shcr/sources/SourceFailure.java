@@ -13,10 +13,21 @@ import io.shcr.fhir.BoundedJson;
 public final class SourceFailure extends RuntimeException {
 
   private final SourceStatus status;
+  private final boolean sourcesFault;
 
   SourceFailure(SourceStatus status, String detail) {
+    this(status, detail, true);
+  }
+
+  private SourceFailure(SourceStatus status, String detail, boolean sourcesFault) {
     super(detail, null, false, false);
     this.status = status;
+    this.sourcesFault = sourcesFault;
+  }
+
+  /** False for failures on our side (our queue, our deadline, a cancellation, our open breaker). */
+  public boolean sourcesFault() {
+    return sourcesFault;
   }
 
   public SourceStatus status() {
@@ -52,23 +63,23 @@ public final class SourceFailure extends RuntimeException {
   // Our side: queueing, deadlines, cancellation, the breaker.
 
   public static SourceFailure cancelled() {
-    return new SourceFailure(SourceStatus.ERROR, "cancelled");
+    return new SourceFailure(SourceStatus.ERROR, "cancelled", false);
   }
 
   public static SourceFailure circuitOpen() {
-    return new SourceFailure(SourceStatus.CIRCUIT_OPEN, "circuit breaker open after repeated failures");
+    return new SourceFailure(SourceStatus.CIRCUIT_OPEN, "circuit breaker open after repeated failures", false);
   }
 
   public static SourceFailure queueFull() {
-    return new SourceFailure(SourceStatus.ERROR, "too many calls waiting for this source");
+    return new SourceFailure(SourceStatus.ERROR, "too many calls waiting for this source", false);
   }
 
   public static SourceFailure noTimeLeft() {
-    return new SourceFailure(SourceStatus.TIMEOUT, "no time left before the deadline");
+    return new SourceFailure(SourceStatus.TIMEOUT, "no time left before the deadline", false);
   }
 
   public static SourceFailure noConnectionFree() {
-    return new SourceFailure(SourceStatus.TIMEOUT, "no connection to the source became free before the deadline");
+    return new SourceFailure(SourceStatus.TIMEOUT, "no connection to the source became free before the deadline", false);
   }
 
   public static SourceFailure timedOut(long ms) {
@@ -145,6 +156,6 @@ public final class SourceFailure extends RuntimeException {
   }
 
   public static SourceFailure unprocessable() {
-    return new SourceFailure(SourceStatus.ERROR, "the answer could not be processed");
+    return new SourceFailure(SourceStatus.ERROR, "the answer could not be processed", false);
   }
 }
