@@ -33,6 +33,7 @@ public final class JsonRecordSink implements RecordSink {
   public void meta(JsonObject meta) {
     document.mergeIn(meta.copy());
     document.remove("sources");
+    document.remove("sections"); // the document's sections are the released ones, appended at the end
   }
 
   @Override

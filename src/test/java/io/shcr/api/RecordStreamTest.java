@@ -278,6 +278,8 @@ class RecordStreamTest {
         .putHeader("Accept", "application/json").send()
         .onComplete(test.succeeding(response -> test.verify(() -> {
           assertThat(response.statusCode()).isEqualTo(200);
+          // One "sections" key only: strict readers refuse duplicate keys.
+          assertThat(response.bodyAsString().split("\"sections\":", -1)).hasSize(2);
           JsonObject doc = response.bodyAsJsonObject();
           assertThat(doc.getString("standingStatement")).isNotBlank();
           Map<String, JsonObject> sources = doc.getJsonArray("sources").stream().map(JsonObject.class::cast)
