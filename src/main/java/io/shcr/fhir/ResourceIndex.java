@@ -27,6 +27,7 @@ public final class ResourceIndex {
   private record Ambiguous(List<JsonObject> versions) {}
 
   private final Map<String, Object> byReference = new HashMap<>();
+  private final List<JsonObject> patients = new ArrayList<>();
   private final Map<String, Object> memos = new ConcurrentHashMap<>();
   private final String baseUrl;
 
@@ -55,17 +56,23 @@ public final class ResourceIndex {
       return;
     }
     Object known = byReference.get(key);
+    boolean added = true;
     if (known == null) {
       byReference.put(key, resource);
     } else if (known instanceof JsonObject existing) {
-      if (existing != resource && !existing.equals(resource)) {
+      added = existing != resource && !existing.equals(resource);
+      if (added) {
         byReference.put(key, new Ambiguous(new ArrayList<>(List.of(existing, resource))));
       }
     } else {
       List<JsonObject> versions = ((Ambiguous) known).versions();
-      if (versions.stream().noneMatch(v -> v == resource || v.equals(resource))) {
+      added = versions.stream().noneMatch(v -> v == resource || v.equals(resource));
+      if (added) {
         versions.add(resource);
       }
+    }
+    if (added && "Patient".equals(resource.getValue("resourceType"))) {
+      patients.add(resource);
     }
   }
 
@@ -121,6 +128,11 @@ public final class ResourceIndex {
       }
     }
     return out;
+  }
+
+  /** Every Patient known, each version of an ambiguous id included; a snapshot, cheap however large the index. */
+  public synchronized List<JsonObject> patients() {
+    return List.copyOf(patients);
   }
 
   /** How many ids are known. */

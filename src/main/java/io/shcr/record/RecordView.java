@@ -3,7 +3,6 @@ package io.shcr.record;
 import io.shcr.access.AccessDecision;
 import io.shcr.api.ApiError;
 import io.shcr.fhir.ResourceIndex;
-import io.shcr.fhir.Resources;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.sources.CallScope;
 import io.shcr.sources.SourceAdapter;
@@ -385,7 +384,7 @@ public final class RecordView {
     }
 
     private List<JsonObject> patients() {
-      return index.all().stream().filter(r -> "Patient".equals(Resources.type(r))).toList();
+      return index.patients();
     }
 
     /**

@@ -38,4 +38,16 @@ class ResourceIndexTest {
     assertThat(index.resolve("Condition/c1/_history/2")).isPresent();
     assertThat(index.all()).hasSize(1);
   }
+
+  @Test
+  void everyPatientIsKnownWithoutWalkingTheIndex() {
+    ResourceIndex index = new ResourceIndex();
+    JsonObject ours = new JsonObject().put("resourceType", "Patient").put("id", "p").put("birthDate", "1950-01-01");
+    JsonObject other = ours.copy().put("birthDate", "1990-01-01");
+    index.add(ours);
+    index.add(ours.copy());
+    index.add(other);
+    index.add(condition("c1", "x"));
+    assertThat(index.patients()).containsExactly(ours, other);
+  }
 }
