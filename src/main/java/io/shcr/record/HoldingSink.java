@@ -61,7 +61,21 @@ public final class HoldingSink implements RecordSink {
   }
 
   @Override
-  public void section(JsonObject section) {
+  public void fail(ApiError error) {
+    refused = true;
+    if (held != null) {
+      held.clear();
+    }
+    delegate.fail(error);
+  }
+
+  @Override
+  public int delivered() {
+    return delegate.delivered();
+  }
+
+  @Override
+  public void section(SectionEvent section) {
     pass(sink -> sink.section(section));
   }
 

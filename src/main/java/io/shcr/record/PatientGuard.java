@@ -1,19 +1,35 @@
 package io.shcr.record;
 
+import io.shcr.fhir.References;
 import io.shcr.fhir.ResourceIndex;
 import io.shcr.fhir.Resources;
 import io.shcr.nhs.NhsNumber;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Never trust a source: keeps only resources provably about the requested patient. A Patient must
- * carry the requested NHS number; any other resource must point (subject or patient) at such a
- * Patient, by a literal reference the source also returned or by an NHS number identifier. What
- * names another patient is a mismatch; what cannot be tied to the patient at all is dropped too.
+ * Never trust a source: the one place that decides whether a resource is about the requested
+ * patient. Every way a resource can name a patient must agree, wherever it sits (top level,
+ * {@code contained}, extensions, backbone elements): {@code subject}, {@code patient},
+ * {@code beneficiary}, {@code for}, {@code focus}, a {@code performer} or {@code asserter} that is a
+ * Patient, any Reference carrying an NHS number, and every contained Patient. A reference to another
+ * resource of the source counts too: if that resource names another patient, or a patient that cannot
+ * be checked, so does this one. A resource is kept only when at least one of these proves the
+ * requested NHS number and none names another patient or one that cannot be checked.
+ *
+ * <p>A Patient proves the number only when every NHS number it carries is the requested one. A
+ * resource whose id the source used twice, or that relies on such an id, is never kept: which of the
+ * two the source meant cannot be known.
  */
 public final class PatientGuard {
+
+  private static final String DIRECT_MEMO = "guard.direct";
 
   private final NhsNumber nhsNumber;
 
@@ -24,10 +40,11 @@ public final class PatientGuard {
   /**
    * @param kept resources that are about the patient
    * @param mismatched how many named another patient
-   * @param unverifiable how many could not be tied to any patient
+   * @param unverifiable how many could not be tied to the patient, or relied on an ambiguous id
    */
   public record Verdict(List<JsonObject> kept, int mismatched, int unverifiable) {}
 
+  /** Judges each resource; uses the index's per-request memo, so call it from one task at a time. */
   public Verdict check(List<JsonObject> resources, ResourceIndex index) {
     List<JsonObject> kept = new ArrayList<>();
     int mismatched = 0;
@@ -42,45 +59,176 @@ public final class PatientGuard {
     return new Verdict(kept, mismatched, unverifiable);
   }
 
+  /** True when this Patient carries exactly the requested NHS number and its id is not ambiguous. */
+  public boolean proves(JsonObject patient, ResourceIndex index) {
+    return aboutPatient(patient) == Judgement.MATCH && !index.isAmbiguous(patient);
+  }
+
+  /** True when this Patient carries an NHS number other than the requested one. */
+  public boolean namesAnotherPatient(JsonObject patient) {
+    return aboutPatient(patient) == Judgement.OTHER_PATIENT;
+  }
+
+  /**
+   * True when anything anywhere in a source's answer names another NHS number: a Patient (an entry
+   * or contained) or a Reference's identifier. Such a source is reported {@code patient-mismatch}
+   * and nothing of that answer is used.
+   */
+  public boolean anotherPatientIn(JsonObject answer) {
+    Deque<Object> toVisit = new ArrayDeque<>();
+    toVisit.push(answer);
+    while (!toVisit.isEmpty()) {
+      Object node = toVisit.pop();
+      if (node instanceof JsonObject object) {
+        if ("Patient".equals(object.getValue("resourceType")) && namesAnotherPatient(object)) {
+          return true;
+        }
+        if (object.getValue("identifier") instanceof JsonObject identifier && NhsNumber.SYSTEM.equals(identifier.getValue("system"))
+            && !(identifier.getValue("value") instanceof String v && nhsNumber.value().equals(v.replace(" ", "")))) {
+          return true;
+        }
+        for (Map.Entry<String, Object> field : object) {
+          if (field.getValue() instanceof JsonObject || field.getValue() instanceof JsonArray) {
+            toVisit.push(field.getValue());
+          }
+        }
+      } else if (node instanceof JsonArray array) {
+        for (Object item : array) {
+          if (item instanceof JsonObject || item instanceof JsonArray) {
+            toVisit.push(item);
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   private enum Judgement { MATCH, OTHER_PATIENT, UNKNOWN }
 
+  /** What one resource says about whose it is. */
+  private static final class Claims {
+    int match;
+    int other;
+    int unknown;
+
+    void add(Judgement judgement) {
+      switch (judgement) {
+        case MATCH -> match++;
+        case OTHER_PATIENT -> other++;
+        case UNKNOWN -> unknown++;
+      }
+    }
+
+    boolean namesAPatient() {
+      return match + other + unknown > 0;
+    }
+
+    Judgement verdict() {
+      if (other > 0) {
+        return Judgement.OTHER_PATIENT;
+      }
+      return unknown == 0 && match > 0 ? Judgement.MATCH : Judgement.UNKNOWN;
+    }
+  }
+
   private Judgement judge(JsonObject resource, ResourceIndex index) {
-    if (resource == null) {
+    if (resource == null || index.isAmbiguous(resource)) {
       return Judgement.UNKNOWN;
     }
+    Claims claims = claims(resource, index, true);
+    return claims.verdict();
+  }
+
+  /**
+   * Every claim the resource makes about its patient. With {@code followOthers}, a reference to
+   * another resource of the source adds what that resource claims (one level: its own claims are
+   * read without following it further).
+   */
+  private Claims claims(JsonObject resource, ResourceIndex index, boolean followOthers) {
+    Claims claims = new Claims();
     if ("Patient".equals(Resources.type(resource))) {
-      return aboutPatient(resource);
+      claims.add(aboutPatient(resource));
     }
-    Object pointer = resource.getValue("subject");
-    if (pointer == null) {
-      pointer = resource.getValue("patient");
+    Deque<Object> toVisit = new ArrayDeque<>();
+    toVisit.push(resource);
+    while (!toVisit.isEmpty()) {
+      Object node = toVisit.pop();
+      if (node instanceof JsonObject object) {
+        if (object != resource && "Patient".equals(object.getValue("resourceType"))) {
+          claims.add(aboutPatient(object)); // a contained Patient
+        }
+        reference(object, resource, index, followOthers, claims);
+        for (Map.Entry<String, Object> field : object) {
+          if (field.getValue() instanceof JsonObject || field.getValue() instanceof JsonArray) {
+            toVisit.push(field.getValue());
+          }
+        }
+      } else if (node instanceof JsonArray array) {
+        for (Object item : array) {
+          if (item instanceof JsonObject || item instanceof JsonArray) {
+            toVisit.push(item);
+          }
+        }
+      }
     }
-    if (!(pointer instanceof JsonObject reference)) {
-      return Judgement.UNKNOWN;
+    return claims;
+  }
+
+  /** What one Reference-shaped object (a {@code reference} string or an {@code identifier}) claims. */
+  private void reference(JsonObject object, JsonObject resource, ResourceIndex index, boolean followOthers, Claims claims) {
+    if (object.getValue("identifier") instanceof JsonObject identifier && NhsNumber.SYSTEM.equals(identifier.getValue("system"))) {
+      claims.add(identifier.getValue("value") instanceof String v && nhsNumber.value().equals(v.replace(" ", ""))
+          ? Judgement.MATCH : Judgement.OTHER_PATIENT);
     }
-    Judgement byIdentifier = Judgement.UNKNOWN;
-    if (reference.getValue("identifier") instanceof JsonObject identifier && NhsNumber.SYSTEM.equals(identifier.getValue("system"))) {
-      Object value = identifier.getValue("value");
-      byIdentifier = value instanceof String v && nhsNumber.value().equals(v.replace(" ", "")) ? Judgement.MATCH : Judgement.OTHER_PATIENT;
+    if (!(object.getValue("reference") instanceof String literal)) {
+      return;
     }
-    Judgement byReference = Judgement.UNKNOWN;
-    if (reference.getValue("reference") instanceof String literal) {
-      byReference = index.resolve(literal).map(this::aboutPatient).orElse(Judgement.UNKNOWN);
+    boolean toPatient = "Patient".equals(References.typeOf(literal)) || "Patient".equals(object.getValue("type"));
+    if (literal.startsWith("#")) {
+      return; // contained resources are walked as part of this one
     }
-    // Both present: both must agree; a resource that contradicts itself is not about our patient.
-    if (byIdentifier == Judgement.OTHER_PATIENT || byReference == Judgement.OTHER_PATIENT) {
-      return Judgement.OTHER_PATIENT;
+    if (index.isForeign(literal)) {
+      if (toPatient) {
+        claims.add(Judgement.UNKNOWN);
+      }
+      return;
     }
-    if (reference.getValue("reference") instanceof String && byReference == Judgement.UNKNOWN) {
-      return Judgement.UNKNOWN;
+    if (index.isAmbiguous(literal)) {
+      claims.add(Judgement.UNKNOWN);
+      return;
     }
-    return byIdentifier == Judgement.MATCH || byReference == Judgement.MATCH ? Judgement.MATCH : Judgement.UNKNOWN;
+    JsonObject target = index.resolve(literal).orElse(null);
+    if (target == null) {
+      if (toPatient) {
+        claims.add(Judgement.UNKNOWN);
+      }
+    } else if ("Patient".equals(Resources.type(target))) {
+      claims.add(aboutPatient(target));
+    } else if (followOthers && target != resource) {
+      Claims theirs = direct(target, index);
+      if (theirs.other > 0) {
+        claims.add(Judgement.OTHER_PATIENT);
+      } else if (theirs.unknown > 0) {
+        claims.add(Judgement.UNKNOWN);
+      }
+    }
+  }
+
+  /** A referenced resource's own claims, judged once per request. */
+  private Claims direct(JsonObject target, ResourceIndex index) {
+    Map<JsonObject, Claims> memo = index.memo(DIRECT_MEMO + nhsNumber.value(), IdentityHashMap::new);
+    Claims known = memo.get(target);
+    if (known == null) {
+      known = claims(target, index, false);
+      if (!known.namesAPatient()) {
+        known = new Claims();
+      }
+      memo.put(target, known);
+    }
+    return known;
   }
 
   private Judgement aboutPatient(JsonObject patient) {
-    if (!"Patient".equals(Resources.type(patient))) {
-      return Judgement.OTHER_PATIENT;
-    }
     List<String> numbers = Resources.nhsNumbers(patient);
     if (numbers.isEmpty()) {
       return Judgement.UNKNOWN;

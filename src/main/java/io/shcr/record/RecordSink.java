@@ -6,13 +6,14 @@ import io.vertx.core.json.JsonObject;
 /**
  * Where a view's events go: an SSE stream, a JSON document, or a holding pen while the relationship
  * is being settled. Events arrive in order: meta, then sections and source statuses as they happen,
- * then complete; or a refusal before anything was sent.
+ * then complete; or a refusal before anything was sent; or a failure at any point. A sink may throw
+ * while writing: the view then fails it (see {@link #fail}) and audits the failure.
  */
 public interface RecordSink {
 
   void meta(JsonObject meta);
 
-  void section(JsonObject section);
+  void section(SectionEvent section);
 
   void source(JsonObject source);
 
@@ -20,4 +21,14 @@ public interface RecordSink {
 
   /** The view was refused after it began (no relationship); nothing has reached the client yet. */
   void refuse(ApiError error);
+
+  /**
+   * The view cannot be finished (a write failed, or it ran past its deadline): end the response now
+   * with this error, as an error document if nothing was sent yet, in-stream if the stream had begun,
+   * or by breaking the connection off if neither is possible. Never throws.
+   */
+  void fail(ApiError error);
+
+  /** How many resources have actually been written to the client so far (for audit). */
+  int delivered();
 }

@@ -3,7 +3,6 @@ package io.shcr.record;
 import io.shcr.access.AccessDecision;
 import io.shcr.api.ApiError;
 import io.shcr.fhir.ResourceIndex;
-import io.shcr.fhir.Resources;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.sources.CallScope;
 import io.shcr.sources.SourceAdapter;
@@ -13,12 +12,12 @@ import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceDirectory;
 import io.shcr.sources.SourceRegistry;
 import io.shcr.sources.SourceFailure;
-import io.shcr.sources.SourceKind;
 import io.shcr.sources.SourceReport;
 import io.shcr.sources.SourceStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -41,6 +40,14 @@ public final class RecordView {
   /** One source may send, in all, this many of its maximum responses within one request. */
   private static final int BYTE_BUDGET_RESPONSES = 4;
 
+  /** How long past the request's deadline a view may take to end before it is ended as failed. */
+  static final long WATCHDOG_GRACE_MS = 1_000;
+
+  /** How long after a source's own deadline its calls still in flight are cancelled (their timeouts count first). */
+  private static final long CANCEL_GRACE_MS = 250;
+
+  private static final Buffer EMPTY = Buffer.buffer("[]");
+
   private final Vertx vertx;
   private final SourceDirectory directory;
   private final PrivacyFilter privacy;
@@ -51,10 +58,10 @@ public final class RecordView {
   private final HoldingSink holding;
   private final long startedNanos = System.nanoTime();
   private final Map<String, SourceRun> runs = new LinkedHashMap<>();
-  private final Map<String, String> shownIds = new java.util.HashMap<>();
   private final Promise<ViewSummary> done = Promise.promise();
+  private SourceAliases aliases;
   private long deadlineTimer = -1;
-  private int delivered;
+  private long watchdogTimer = -1;
   private int withheld;
   private boolean finished;
 
@@ -72,16 +79,24 @@ public final class RecordView {
 
   /** Starts the fan-out; the Future completes with the summary audit records. */
   public Future<ViewSummary> start() {
-    for (SourceConfig source : sourcesInScope()) {
+    aliases = new SourceAliases(scope(directory.registry(), request, decision), decision.transform().hidesWhereThePatientIs());
+    for (SourceConfig source : aliases.inOrder()) {
       runs.put(source.id(), new SourceRun(source));
-      shownIds.put(source.id(), hidden(source) ? "withheld-" + (shownIds.size() + 1) : source.id());
     }
     if (holding != null && !runs.containsKey(decision.relationshipVia())) {
       refuseRelationship("your organisation holds no record service in this region that could confirm it");
       return done.future();
     }
-    sink.meta(meta());
-    deadlineTimer = vertx.setTimer(Math.max(1, deadline.remainingMs()), id -> timeOutRemaining());
+    long remaining = Math.max(1, deadline.remainingMs());
+    if (!deliver(() -> sink.meta(meta()))) {
+      return done.future();
+    }
+    deadlineTimer = vertx.setTimer(remaining, id -> timeOutRemaining());
+    // Whatever happens (a sink that cannot write, a step that never completes), no view outlives this.
+    watchdogTimer = vertx.setTimer(remaining + WATCHDOG_GRACE_MS, id -> {
+      watchdogTimer = -1;
+      fail("it could not be completed in time");
+    });
     runs.values().forEach(SourceRun::start);
     checkComplete();
     return done.future();
@@ -94,22 +109,6 @@ public final class RecordView {
     }
     runs.values().forEach(run -> run.scope.cancel());
     finish("client-gone");
-  }
-
-  private static final Set<SourceKind> LOCATING_KINDS =
-      EnumSet.of(SourceKind.GP, SourceKind.CARE_HOME, SourceKind.HOSPICE, SourceKind.SOCIAL_CARE);
-  private static final String HIDDEN_NAME = "An organisation not named for this patient (restricted record)";
-
-  /**
-   * For a restricted (S-flagged) patient, the organisations whose names say where the patient lives
-   * or is registered are shown under a per-request alias; audit still records the real ones.
-   */
-  private boolean hidden(SourceConfig source) {
-    return decision.transform().hidesWhereThePatientIs() && LOCATING_KINDS.contains(source.kind());
-  }
-
-  private List<SourceConfig> sourcesInScope() {
-    return scope(directory.registry(), request, decision);
   }
 
   /**
@@ -129,13 +128,49 @@ public final class RecordView {
     return scope;
   }
 
+  /**
+   * Hands an event to the sink; if writing fails, the view fails (the response ends with an error and
+   * the audit says so). False when the view has ended.
+   */
+  private boolean deliver(Runnable event) {
+    if (finished) {
+      return false;
+    }
+    try {
+      event.run();
+      return true;
+    } catch (RuntimeException | StackOverflowError e) {
+      fail("it could not be written");
+      return false;
+    }
+  }
+
+  /** Ends the view as failed: every call stopped, the response ended with an error, audited as {@code error}. */
+  private void fail(String why) {
+    if (finished) {
+      return;
+    }
+    runs.values().forEach(run -> run.scope.cancel());
+    try {
+      sink.fail(new ApiError(500, "INTERNAL_SERVER_ERROR", "The record could not be shown in full, because " + why
+          + "; anything shown before this may be incomplete. Try again."));
+    } catch (RuntimeException | StackOverflowError e) {
+      // A sink promises not to throw here; the view ends regardless.
+    }
+    finish("error");
+  }
+
   private JsonObject meta() {
     JsonArray sources = new JsonArray();
-    runs.values().forEach(run -> sources.add(new JsonObject()
-        .put("id", shownIds.get(run.source.id()))
-        .put("name", hidden(run.source) ? HIDDEN_NAME : run.source.name())
-        .put("kind", run.source.kind().wireName())
-        .put("status", run.source.live() ? SourceStatus.PENDING.wireName() : SourceStatus.NOT_LIVE.wireName())));
+    for (SourceRun run : runs.values()) {
+      JsonObject shown = new JsonObject().put("id", aliases.shownId(run.source));
+      if (aliases.hidden(run.source)) {
+        shown.put("name", SourceAliases.HIDDEN_NAME);
+      } else {
+        shown.put("name", run.source.name()).put("kind", run.source.kind().wireName());
+      }
+      sources.add(shown.put("status", run.source.live() ? SourceStatus.PENDING.wireName() : SourceStatus.NOT_LIVE.wireName()));
+    }
     return new JsonObject()
         .put("requestId", request.requestId())
         .put("nhsNumber", request.nhsNumber().value())
@@ -161,7 +196,9 @@ public final class RecordView {
     // Once released (the relationship was proven), the own organisation's source is just another source.
     if (holding != null && !holding.released() && run.source.id().equals(decision.relationshipVia())) {
       if (run.result.status() == SourceStatus.OK) {
-        holding.release();
+        if (!deliver(holding::release)) {
+          return;
+        }
       } else {
         if (run.result.status() == SourceStatus.NOT_FOUND || run.result.status() == SourceStatus.PATIENT_MISMATCH) {
           refuseRelationship("your organisation's record system does not hold this patient");
@@ -186,8 +223,9 @@ public final class RecordView {
   /** Refuses after the fan-out began (only ever while events are held, so nothing has been sent). */
   private void refuse(ApiError error, String outcome) {
     runs.values().forEach(run -> run.scope.cancel());
-    sink.refuse(error);
-    finish(outcome);
+    if (deliver(() -> sink.refuse(error))) {
+      finish(outcome);
+    }
   }
 
   private void checkComplete() {
@@ -195,12 +233,14 @@ public final class RecordView {
       return;
     }
     JsonArray statuses = new JsonArray();
-    runs.values().forEach(run -> statuses.add(run.result.toJson().put("source", shownIds.get(run.source.id()))));
-    sink.complete(new JsonObject()
+    runs.values().forEach(run -> statuses.add(run.shownResult()));
+    JsonObject complete = new JsonObject()
         .put("requestId", request.requestId())
         .put("sources", statuses)
-        .put("elapsedMs", elapsedMs()));
-    finish("complete");
+        .put("elapsedMs", elapsedMs());
+    if (deliver(() -> sink.complete(complete))) {
+      finish("complete");
+    }
   }
 
   private void finish(String outcome) {
@@ -211,10 +251,23 @@ public final class RecordView {
     if (deadlineTimer >= 0) {
       vertx.cancelTimer(deadlineTimer);
     }
+    if (watchdogTimer >= 0) {
+      vertx.cancelTimer(watchdogTimer);
+    }
+    runs.values().forEach(SourceRun::stopTimer);
     Map<String, String> statuses = new LinkedHashMap<>();
     runs.values().forEach(run -> statuses.put(run.source.id(),
         run.result == null ? "cancelled" : run.result.status().wireName()));
-    done.complete(new ViewSummary(outcome, statuses, delivered, withheld, elapsedMs()));
+    // Delivered means what reached the client: a JSON document never sent delivered nothing.
+    done.complete(new ViewSummary(outcome, statuses, delivered(), withheld, elapsedMs()));
+  }
+
+  private int delivered() {
+    try {
+      return sink.delivered();
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   private long elapsedMs() {
@@ -229,13 +282,17 @@ public final class RecordView {
     private final PatientGuard guard = new PatientGuard(request.nhsNumber());
     private final SectionPipeline pipeline = new SectionPipeline(privacy, decision.transform(), guard);
     private final long startedNanos = System.nanoTime();
+    private final Set<Section> sent = EnumSet.noneOf(Section.class);
+    private SourceClient client;
     private SourceResult result;
     private boolean mismatch;
+    private long sourceTimer = -1;
 
     SourceRun(SourceConfig source) {
       this.source = source;
       this.index = new ResourceIndex(source.baseUrl());
-      this.scope = new CallScope(source.maxResponseBytes() * BYTE_BUDGET_RESPONSES);
+      this.scope = new CallScope(directory.newLane(), source.maxResponseBytes() * BYTE_BUDGET_RESPONSES,
+          source.maxResourcesPerRequest());
     }
 
     void start() {
@@ -243,20 +300,21 @@ public final class RecordView {
         finish(new SourceResult(source.id(), SourceStatus.NOT_LIVE, 0, "not yet live under the information sharing agreement"));
         return;
       }
-      SourceClient client = directory.client(source.id()).orElse(null);
+      client = directory.client(source.id()).orElse(null);
       SourceAdapter adapter = directory.adapter(source);
       if (client == null || adapter == null) {
         finish(new SourceResult(source.id(), SourceStatus.ERROR, 0, "source is not configured for calls"));
         return;
       }
       if (client.circuitOpen()) {
-        finish(new SourceResult(source.id(), SourceStatus.CIRCUIT_OPEN, 0, "circuit breaker open after repeated failures"));
+        finish(new SourceResult(source.id(), SourceStatus.CIRCUIT_OPEN, 0, SourceFailure.circuitOpen().detail()));
         return;
       }
       Set<Section> sections = EnumSet.noneOf(Section.class);
       source.sections().stream().filter(decision.sections()::contains).forEach(sections::add);
-      SourceCall call = new SourceCall(client, request.nhsNumber(), sections,
-          deadline.cappedAt(source.deadlineMs()), scope, index);
+      Deadline sourceDeadline = deadline.cappedAt(source.deadlineMs());
+      SourceCall call = new SourceCall(client, request.nhsNumber(), sections, sourceDeadline, scope, index);
+      startTimer(sourceDeadline);
       Future<SourceReport> fetched;
       try {
         fetched = adapter.fetch(call, (section, resources) -> release(call, adapter, section, resources));
@@ -264,18 +322,50 @@ public final class RecordView {
         fetched = Future.failedFuture(SourceFailure.from(e));
       }
       fetched.onComplete(ar -> {
-        if (mismatch) {
-          finish(new SourceResult(source.id(), SourceStatus.PATIENT_MISMATCH, latency(),
-              "returned data about another patient: withheld"));
+        if (mismatch || scope.sawAnotherPatientsData()) {
+          client.recordFailure(); // its last word, after any answer of it that looked fine
+          finish(mismatched());
         } else if (ar.succeeded()) {
           SourceReport report = ar.result();
-          finish(new SourceResult(source.id(), verifiedStatus(report), latency(),
-              String.join("; ", pipeline.sourceDetails(report.details()))));
+          SourceStatus status = verifiedStatus(report);
+          if (status == SourceStatus.PATIENT_MISMATCH) {
+            client.recordFailure();
+          }
+          finish(status == SourceStatus.PATIENT_MISMATCH ? mismatched()
+              : new SourceResult(source.id(), status, latency(), String.join("; ", pipeline.sourceDetails(report.details()))));
         } else {
           SourceFailure failure = SourceFailure.from(ar.cause());
+          if (failure.sourcesFault()) {
+            client.recordFailedRequest();
+          }
           finish(new SourceResult(source.id(), failure.status(), latency(), failure.detail()));
         }
       });
+    }
+
+    /** Reading, checking and encoding count inside the source's deadline, not only its answers. */
+    private void startTimer(Deadline sourceDeadline) {
+      long budget = Math.max(1, sourceDeadline.remainingMs());
+      sourceTimer = vertx.setTimer(budget, id -> {
+        sourceTimer = -1;
+        if (result == null && !finished) {
+          finish(new SourceResult(source.id(), SourceStatus.TIMEOUT, latency(),
+              "no complete answer within the source's deadline (" + budget + " ms)"));
+          // Calls still in flight time out on their own now (and count against the source); then stop the rest.
+          vertx.setTimer(CANCEL_GRACE_MS, t -> scope.cancel());
+        }
+      });
+    }
+
+    void stopTimer() {
+      if (sourceTimer >= 0) {
+        vertx.cancelTimer(sourceTimer);
+        sourceTimer = -1;
+      }
+    }
+
+    private SourceResult mismatched() {
+      return new SourceResult(source.id(), SourceStatus.PATIENT_MISMATCH, latency(), SourceFailure.anotherPatient().detail());
     }
 
     /**
@@ -286,17 +376,15 @@ public final class RecordView {
       if (report.status() != SourceStatus.OK) {
         return report.status();
       }
-      PatientGuard.Verdict verdict = patientVerdict();
-      if (verdict.mismatched() > 0 && verdict.kept().isEmpty()) {
-        mismatch = true;
+      List<JsonObject> patients = patients();
+      if (patients.stream().anyMatch(guard::namesAnotherPatient)) {
         return SourceStatus.PATIENT_MISMATCH;
       }
-      return verdict.kept().isEmpty() ? SourceStatus.NOT_FOUND : SourceStatus.OK;
+      return patients.stream().anyMatch(p -> guard.proves(p, index)) ? SourceStatus.OK : SourceStatus.NOT_FOUND;
     }
 
-    private PatientGuard.Verdict patientVerdict() {
-      List<JsonObject> patients = index.all().stream().filter(r -> "Patient".equals(Resources.type(r))).toList();
-      return guard.check(patients, index);
+    private List<JsonObject> patients() {
+      return index.patients();
     }
 
     /**
@@ -308,34 +396,57 @@ public final class RecordView {
       if (holding == null || holding.released() || !source.id().equals(decision.relationshipVia())) {
         return;
       }
-      PatientGuard.Verdict verdict = patientVerdict();
-      if (!verdict.kept().isEmpty() && verdict.mismatched() == 0) {
-        holding.release();
+      List<JsonObject> patients = patients();
+      if (patients.stream().anyMatch(p -> guard.proves(p, index)) && patients.stream().noneMatch(guard::namesAnotherPatient)) {
+        deliver(holding::release);
       }
+    }
+
+    /** False once the view or this source has ended, or the source was caught sending another patient's data. */
+    private boolean stillWanted() {
+      return result == null && !finished && !mismatch && !scope.sawAnotherPatientsData();
     }
 
     /** One section of this source through the pipeline, then out, unless the view or source has ended. */
     private Future<Void> release(SourceCall call, SourceAdapter adapter, Section section, List<JsonObject> resources) {
-      if (result != null || finished) {
+      if (!stillWanted()) {
         return Future.succeededFuture();
       }
       settleRelationshipEarly();
-      return pipeline.run(section, resources, call, adapter, () -> result == null && !finished).map(outcome -> {
+      return pipeline.run(section, resources, call, adapter, this::stillWanted).map(outcome -> {
         withheld += outcome.withheld();
+        // Another patient named only through a resource's links (no answer named them): counted at the end.
         mismatch |= outcome.mismatch();
-        if (result == null && !finished) {
-          send(section, outcome.released());
+        if (stillWanted()) {
+          send(section, outcome.released().size(), outcome.encoded());
         }
         return null;
       });
     }
 
-    private void send(Section section, List<JsonObject> resources) {
-      delivered += resources.size();
-      sink.section(new JsonObject()
-          .put("source", shownIds.get(source.id()))
-          .put("section", section.wireName())
-          .put("resources", new JsonArray(new ArrayList<>(resources))));
+    private void send(Section section, int count, Buffer encoded) {
+      if (sent.add(section)) {
+        deliver(() -> sink.section(new SectionEvent(aliases.shownId(source), section.wireName(), count, encoded)));
+      }
+    }
+
+    /** A hidden source that answered reports every section any hidden source holds, so its set says nothing. */
+    private void padHiddenSections() {
+      if (!aliases.hidden(source) || (result.status() != SourceStatus.OK && result.status() != SourceStatus.NOT_FOUND)) {
+        return;
+      }
+      for (Section section : aliases.hiddenSections(decision.sections())) {
+        send(section, 0, EMPTY);
+      }
+    }
+
+    /** The result as the client sees it: the shown id, and for a hidden source a neutral detail. */
+    JsonObject shownResult() {
+      JsonObject json = result.toJson().put("source", aliases.shownId(source));
+      if (aliases.hidden(source) && json.getValue("detail") instanceof String detail) {
+        json.put("detail", SourceAliases.neutralDetail(detail));
+      }
+      return json;
     }
 
     void finish(SourceResult sourceResult) {
@@ -343,8 +454,13 @@ public final class RecordView {
         return;
       }
       result = sourceResult;
-      sink.source(sourceResult.toJson().put("source", shownIds.get(source.id())));
-      onSourceFinished(this);
+      // Calls still in flight are left to end on their own (or at the deadline): each one's outcome
+      // counts for the source's breaker; nothing more of this source is released.
+      stopTimer();
+      padHiddenSections();
+      if (deliver(() -> sink.source(shownResult()))) {
+        onSourceFinished(this);
+      }
     }
 
     private long latency() {

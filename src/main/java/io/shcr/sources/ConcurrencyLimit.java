@@ -30,7 +30,7 @@ public final class ConcurrencyLimit {
       return Future.succeededFuture();
     }
     if (waiting.size() >= maxWaiting) {
-      return Future.failedFuture(new SourceFailure(SourceStatus.ERROR, "too many calls waiting for this source"));
+      return Future.failedFuture(SourceFailure.queueFull());
     }
     Promise<Void> promise = Promise.promise();
     waiting.add(promise);

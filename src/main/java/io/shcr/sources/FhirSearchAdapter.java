@@ -28,7 +28,8 @@ public final class FhirSearchAdapter implements SourceAdapter {
   @Override
   public Future<SourceReport> fetch(SourceCall call, SectionListener listener) {
     Set<String> truncated = new java.util.LinkedHashSet<>();
-    Future<List<JsonObject>> patients = searchAll(call, "Patient", "identifier=" + encode(call.nhsNumber().searchToken()), truncated);
+    Search patientSearch = new Search("Patient", truncated);
+    Future<List<JsonObject>> patients = searchAll(call, patientSearch, "identifier=" + encode(call.nhsNumber().searchToken()));
     List<Future<Integer>> sections = new ArrayList<>();
     for (Section section : call.sections()) {
       Future<List<JsonObject>> resources = section == Section.DEMOGRAPHICS ? patients : searchSection(call, section, truncated);
@@ -37,50 +38,111 @@ public final class FhirSearchAdapter implements SourceAdapter {
           .compose(both -> listener.onSection(section, resources.result()).map(v -> resources.result().size())));
     }
     // join, not all: a failed section must not let the source finish while others are still streaming.
-    return Future.join(sections).map(done -> {
-      boolean known = !patients.result().isEmpty() || sections.stream().anyMatch(f -> f.result() > 0);
+    return Future.join(sections).transform(done -> {
+      if (done.failed()) {
+        return Future.failedFuture(worstFailure(sections));
+      }
+      // A 404 PATIENT_NOT_FOUND to the Patient search is the source saying it does not hold the patient.
+      boolean known = !patientSearch.notFound
+          && (!patients.result().isEmpty() || sections.stream().anyMatch(f -> f.result() > 0));
       // A clinician must know when a list is incomplete: say which searches hit the page limit.
       List<String> details = truncated.stream().map(type -> type + ": more results than shown (page limit)").toList();
-      return SourceReport.of(known, details);
+      return Future.succeededFuture(SourceReport.of(known, details));
     });
+  }
+
+  private static SourceFailure worstFailure(List<? extends Future<?>> futures) {
+    SourceFailure worst = null;
+    for (Future<?> future : futures) {
+      if (future.failed()) {
+        worst = SourceFailure.worse(worst, SourceFailure.from(future.cause()));
+      }
+    }
+    return worst == null ? SourceFailure.unprocessable() : worst;
   }
 
   private Future<List<JsonObject>> searchSection(SourceCall call, Section section, Set<String> truncated) {
     String query = "patient.identifier=" + encode(call.nhsNumber().searchToken()) + "&_count=" + PAGE_SIZE;
     List<Future<List<JsonObject>>> searches = section.resourceTypes().stream()
-        .map(type -> searchAll(call, type, query, truncated))
+        .map(type -> searchAll(call, new Search(type, truncated), query))
         .toList();
     return Future.all(searches).map(all -> searches.stream()
         .flatMap(f -> f.result().stream())
         .collect(Collectors.toList()));
   }
 
-  /** One search, following next links on the same source up to the page cap; adds all to the index. */
-  private Future<List<JsonObject>> searchAll(SourceCall call, String type, String query, Set<String> truncated) {
-    List<JsonObject> collected = new ArrayList<>();
-    return page(call, type, call.source().baseUrl() + "/" + type + "?" + query, 1, collected, truncated);
+  /**
+   * One search's state across its pages: what it has collected, the pages it has asked for, and
+   * whether the source said it does not know the patient. Read and written by one step at a time.
+   */
+  private static final class Search {
+    final String type;
+    final Set<String> truncated;
+    final List<JsonObject> collected = new ArrayList<>();
+    final Set<String> seenIds = new java.util.HashSet<>();
+    final Set<String> seenUrls = new java.util.HashSet<>();
+    boolean notFound;
+
+    Search(String type, Set<String> truncated) {
+      this.type = type;
+      this.truncated = truncated;
+    }
   }
 
-  private Future<List<JsonObject>> page(SourceCall call, String type, String url, int pageNumber, List<JsonObject> collected,
-      Set<String> truncated) {
-    return call.client().send(SourceHttpRequest.get(url), call.deadline(), call.scope()).compose(response -> {
-      JsonObject bundle = FhirJson.bundle(response);
-      List<JsonObject> matches = Bundles.resources(bundle, "match");
-      collected.addAll(matches);
-      call.index().addAll(Bundles.resources(bundle));
-      var next = Bundles.nextLink(bundle);
-      if (next.isEmpty()) {
-        return Future.succeededFuture(collected);
+  /** What one page gave: its next link, if another page is to be asked for. */
+  private record Page(String next) {}
+
+  /** One search, following next links on the same source up to the page cap; adds all to the index. */
+  private Future<List<JsonObject>> searchAll(SourceCall call, Search search, String query) {
+    return page(call, search, call.source().baseUrl() + "/" + search.type + "?" + query, 1);
+  }
+
+  private Future<List<JsonObject>> page(SourceCall call, Search search, String url, int pageNumber) {
+    search.seenUrls.add(url);
+    return call.client().send(SourceHttpRequest.get(url), call.deadline(), call.scope(),
+            response -> readPage(call, search, response, pageNumber))
+        .compose(page -> page.next() == null ? Future.succeededFuture(search.collected)
+            : page(call, search, page.next(), pageNumber + 1));
+  }
+
+  /**
+   * Reads one page on the source's lane. A source whose pages do not end (a next link it already
+   * gave, a page with nothing new, more than the total it declared) fails: that is the source failing,
+   * not a long record. A next link off the source fails too.
+   */
+  private static Page readPage(SourceCall call, Search search, SourceResponse response, int pageNumber) {
+    FhirJson.Answer answer = FhirJson.bundle(response, call);
+    if (answer.patientNotFound()) {
+      search.notFound = true;
+      return new Page(null);
+    }
+    call.index().addAll(answer.resources());
+    int before = search.seenIds.size();
+    int fresh = 0;
+    for (JsonObject match : Bundles.resources(answer.bundle(), "match")) {
+      search.collected.add(match);
+      String id = Resources.localReference(match);
+      if (id == null || search.seenIds.add(id)) {
+        fresh++;
       }
-      if (pageNumber >= call.source().pageCap()) {
-        truncated.add(type);
-        return Future.succeededFuture(collected);
-      }
-      if (!withinSource(call.source().baseUrl(), next.get())) {
-        return Future.failedFuture(new SourceFailure(SourceStatus.ERROR, "next page link points outside the source"));
-      }
-      return page(call, type, next.get(), pageNumber + 1, collected, truncated);
-    });
+    }
+    var next = Bundles.nextLink(answer.bundle());
+    if (next.isEmpty()) {
+      return new Page(null);
+    }
+    Object total = answer.bundle().getValue("total");
+    if (fresh == 0 || search.seenUrls.contains(next.get())
+        || (total instanceof Integer declared && before + fresh >= declared)) {
+      throw SourceFailure.endlessPages();
+    }
+    if (!withinSource(call.source().baseUrl(), next.get())) {
+      throw SourceFailure.nextOutsideSource();
+    }
+    if (pageNumber >= call.source().pageCap()) {
+      search.truncated.add(search.type);
+      return new Page(null);
+    }
+    return new Page(next.get());
   }
 
   /**
@@ -94,7 +156,8 @@ public final class FhirSearchAdapter implements SourceAdapter {
     Map<String, List<String>> idsByType = new TreeMap<>();
     List<String> unanswerable = new ArrayList<>();
     for (String reference : references) {
-      if (call.index().isForeign(reference)) {
+      // An id the source used twice cannot be settled by asking for it again.
+      if (call.index().isForeign(reference) || call.index().isAmbiguous(reference)) {
         continue;
       }
       String local = References.localPart(reference);
@@ -108,7 +171,7 @@ public final class FhirSearchAdapter implements SourceAdapter {
     }
     call.index().markSought(unanswerable);
     List<Future<List<JsonObject>>> lookups = idsByType.entrySet().stream()
-        .map(e -> searchAll(call, e.getKey(), "_id=" + encode(String.join(",", e.getValue())), new java.util.HashSet<>())
+        .map(e -> searchAll(call, new Search(e.getKey(), new java.util.HashSet<>()), "_id=" + encode(String.join(",", e.getValue())))
             .onSuccess(found -> call.index().markSought(e.getValue().stream().map(id -> e.getKey() + "/" + id).toList())))
         .toList();
     // join, not all: the lookups that answered count even when another failed.

@@ -1,6 +1,5 @@
 package io.shcr.sources;
 
-import io.shcr.fhir.Bundles;
 import io.shcr.fhir.References;
 import io.shcr.fhir.Resources;
 import io.shcr.record.Section;
@@ -58,27 +57,30 @@ public final class GpConnectAdapter implements SourceAdapter {
     Promise<Set<GpConnectArea>> returned = Promise.promise();
     AskedAreas.of(call.index()).asking(asked, returned.future());
     return post(call, asked)
-        .compose(response -> {
-          if (response.status() == 404) {
+        .compose(answer -> {
+          if (answer.patientNotFound()) {
             returned.tryComplete(Set.of());
-            return Future.succeededFuture(SourceReport.of(false, List.of("patient not found at the practice" + FhirJson.outcomeCode(response))));
+            return Future.succeededFuture(SourceReport.of(false, List.of()));
           }
-          List<JsonObject> all = Bundles.resources(FhirJson.bundle(response));
-          call.index().addAll(all);
-          returned.tryComplete(returnedAreas(all, asked));
-          return release(call, all, shown, asked, listener);
+          returned.tryComplete(returnedAreas(answer.resources(), asked));
+          return release(call, answer.resources(), shown, asked, listener);
         })
         .onFailure(returned::tryFail);
   }
 
-  private Future<SourceResponse> post(SourceCall call, Set<GpConnectArea> areas) {
+  /** One structured-record request, read on the source's lane; what it returns goes into the index. */
+  private Future<FhirJson.Answer> post(SourceCall call, Set<GpConnectArea> areas) {
     JsonArray parameter = new JsonArray().add(new JsonObject()
         .put("name", "patientNHSNumber")
         .put("valueIdentifier", Resources.nhsIdentifier(call.nhsNumber())));
     areas.forEach(area -> parameter.add(area.parameter()));
     JsonObject body = new JsonObject().put("resourceType", "Parameters").put("parameter", parameter);
     return call.client().send(SourceHttpRequest.postJson(call.source().baseUrl() + OPERATION, body.toBuffer()),
-        call.deadline(), call.scope());
+        call.deadline(), call.scope(), response -> {
+          FhirJson.Answer answer = FhirJson.bundle(response, call);
+          call.index().addAll(answer.resources());
+          return answer;
+        });
   }
 
   private Future<SourceReport> release(SourceCall call, List<JsonObject> all, Set<GpConnectArea> shown,
@@ -175,13 +177,11 @@ public final class GpConnectAdapter implements SourceAdapter {
     asked.asking(areas, returned.future());
     post(call, areas).onComplete(ar -> {
       try {
-        if (ar.failed() || ar.result().status() == 404) {
+        if (ar.failed() || ar.result().patientNotFound()) {
           returned.tryComplete(Set.of());
           return;
         }
-        List<JsonObject> all = Bundles.resources(FhirJson.bundle(ar.result()));
-        call.index().addAll(all);
-        returned.tryComplete(returnedAreas(all, areas));
+        returned.tryComplete(returnedAreas(ar.result().resources(), areas));
       } catch (RuntimeException e) {
         returned.tryComplete(Set.of());
       }
@@ -238,14 +238,9 @@ public final class GpConnectAdapter implements SourceAdapter {
     return warnings;
   }
 
+  /** Only the Spine codes listed here are echoed; whatever else a source writes there is never shown. */
   private static String spineCode(JsonObject issue) {
-    if (issue.getValue("details") instanceof JsonObject details && details.getValue("coding") instanceof JsonArray coding) {
-      for (Object c : coding) {
-        if (c instanceof JsonObject first && first.getValue("code") instanceof String code && REPORTED_ISSUE_CODES.contains(code)) {
-          return " (" + code + ")";
-        }
-      }
-    }
-    return "";
+    String code = SpineCodes.ofIssue(issue);
+    return code != null && REPORTED_ISSUE_CODES.contains(code) ? " (" + code + ")" : "";
   }
 }

@@ -16,6 +16,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that talks to a source over HTTP. It owns what adapters must never touch: the real
@@ -27,6 +29,8 @@ import io.vertx.core.http.RequestOptions;
  * request in hand to reset and the body readable chunk by chunk.
  */
 public final class SourceClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SourceClient.class);
 
   private final Vertx vertx;
   private final SourceConfig config;
@@ -75,16 +79,33 @@ public final class SourceClient {
     return breaker.state().name().toLowerCase().replace('_', '-');
   }
 
-  /**
-   * Makes one call within the deadline. Answers with a 5xx status, transport errors, timeouts and
-   * oversize bodies count against the breaker; a cancelled call does not (it is not the source's fault).
-   */
+  /** Reads a source's answer into what the adapter needs; throws a {@link SourceFailure} for any answer it cannot use. */
+  @FunctionalInterface
+  public interface AnswerReader<T> {
+    T read(SourceResponse response);
+  }
+
+  /** Answers below this size are read on the event loop when the source's lane is idle. */
+  static final int SMALL_ANSWER_BYTES = 32 * 1024;
+
+  /** Makes one call within the deadline and hands back the raw answer (tools and tests; adapters read theirs). */
   public Future<SourceResponse> send(SourceHttpRequest request, Deadline deadline, CallScope scope) {
+    return send(request, deadline, scope, response -> response);
+  }
+
+  /**
+   * Makes one call within the deadline and reads its answer on the scope's lane. The breaker and the
+   * source's health see one outcome per call, the answer's reading included: a 5xx, a transport error,
+   * a timeout, an oversize body, and every answer the reader refuses (not FHIR, wrong content type, a
+   * redirect, another patient, over a cap, pages without end) count against the source. A cancelled
+   * call counts neither way (it is not the source's doing).
+   */
+  public <T> Future<T> send(SourceHttpRequest request, Deadline deadline, CallScope scope, AnswerReader<T> reader) {
     if (scope.cancelled()) {
-      return Future.failedFuture(new SourceFailure(SourceStatus.ERROR, "cancelled"));
+      return Future.failedFuture(SourceFailure.cancelled());
     }
     if (circuitOpen()) {
-      return Future.failedFuture(new SourceFailure(SourceStatus.CIRCUIT_OPEN, "circuit breaker open after repeated failures"));
+      return Future.failedFuture(SourceFailure.circuitOpen());
     }
     long started = System.nanoTime();
     // The permit is taken outside the breaker: our own queue being full is not the source failing.
@@ -92,22 +113,90 @@ public final class SourceClient {
           // Waiting was our own queueing: a call cancelled or out of time by then never reaches the breaker.
           if (scope.cancelled() || deadline.remainingMs() <= 0) {
             limit.release();
-            return Future.failedFuture(scope.cancelled() ? new SourceFailure(SourceStatus.ERROR, "cancelled")
-                : new SourceFailure(SourceStatus.TIMEOUT, "no time left before the deadline"));
+            return Future.failedFuture(scope.cancelled() ? SourceFailure.cancelled() : SourceFailure.noTimeLeft());
           }
-          return breaker.<SourceResponse>execute(promise -> exchange(request, deadline, scope, promise))
-              .andThen(done -> limit.release())
+          // The permit is given back once the exchange ends (reading the answer needs no connection),
+          // or once the breaker refused to make it.
+          java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean(true);
+          Runnable release = () -> {
+            if (held.compareAndSet(true, false)) {
+              limit.release();
+            }
+          };
+          return breaker.<Read<T>>execute(promise -> exchange(request, deadline, scope)
+                  .andThen(exchanged -> release.run())
+                  .compose(response -> read(response, scope, reader))
+                  .onComplete(ar -> {
+                    if (scope.cancelled()) {
+                      promise.complete(Read.ofCancelled()); // not the source's fault: the breaker does not count it
+                    } else if (ar.succeeded() && scope.sawAnotherPatientsData()) {
+                      // Once a source has sent another patient's data, none of its answers in this request is
+                      // good: each counts against it, so a liar's empty answers cannot keep its breaker closed.
+                      promise.fail(SourceFailure.anotherPatient());
+                    } else {
+                      promise.handle(ar);
+                    }
+                  }))
+              .andThen(done -> release.run())
               .recover(t -> Future.failedFuture(translateBreakerFailure(t)));
         })
-        .compose(response -> scope.cancelled()
-            ? Future.failedFuture(new SourceFailure(SourceStatus.ERROR, "cancelled"))
-            : Future.succeededFuture(response))
         .andThen(done -> {
           if (!scope.cancelled()) {
             health.record((System.nanoTime() - started) / 1_000_000L, done.succeeded());
           }
-        });
+        })
+        .compose(read -> read.cancelled() ? Future.failedFuture(SourceFailure.cancelled()) : Future.succeededFuture(read.value()));
   }
+
+  /**
+   * Counts a failure that no single call showed (a source whose resources name another patient)
+   * against the breaker and the health figures.
+   */
+  public void recordFailure() {
+    health.recordFailure();
+    breaker.<Void>execute(promise -> promise.fail(SourceFailure.anotherPatient())).onFailure(ignored -> { });
+  }
+
+  /**
+   * A request's part of this source ended in the source's failure: the health figures say so, even
+   * if some of its calls (an empty search, say) were answered well after the one that failed.
+   */
+  public void recordFailedRequest() {
+    health.recordFailure();
+  }
+
+  private <T> Future<Read<T>> read(SourceResponse response, CallScope scope, AnswerReader<T> reader) {
+    if (response == CANCELLED) {
+      return Future.succeededFuture(Read.ofCancelled());
+    }
+    return scope.lane().run(() -> {
+      if (scope.cancelled()) {
+        return Read.<T>ofCancelled();
+      }
+      try {
+        return Read.of(reader.read(response));
+      } catch (SourceFailure failure) {
+        throw failure;
+      } catch (RuntimeException | StackOverflowError e) {
+        LOG.warn("source {}: an answer could not be processed ({})", config.id(), e.getClass().getSimpleName());
+        throw SourceFailure.unprocessable();
+      }
+    }, response.body().length() < SMALL_ANSWER_BYTES);
+  }
+
+  /** An answer read, or a call cancelled while in flight. */
+  private record Read<T>(T value, boolean cancelled) {
+    static <T> Read<T> of(T value) {
+      return new Read<>(value, false);
+    }
+
+    static <T> Read<T> ofCancelled() {
+      return new Read<>(null, true);
+    }
+  }
+
+  /** What a call cancelled in flight completes with, so the breaker never sees it as the source failing. */
+  private static final SourceResponse CANCELLED = new SourceResponse(499, null, Buffer.buffer());
 
   /** One of this node's permits for the source, waited for no longer than the deadline. */
   private Future<Void> permit(Deadline deadline) {
@@ -121,7 +210,7 @@ public final class SourceClient {
     Promise<Void> granted = Promise.promise();
     long waitTimer = vertx.setTimer(Math.max(1, deadline.remainingMs()), id -> {
       if (limit.abandon(permit)) {
-        granted.tryFail(new SourceFailure(SourceStatus.TIMEOUT, "no connection to the source became free before the deadline"));
+        granted.tryFail(SourceFailure.noConnectionFree());
       }
     });
     permit.onSuccess(v -> caller.runOnContext(back -> {
@@ -133,39 +222,42 @@ public final class SourceClient {
 
   private static SourceFailure translateBreakerFailure(Throwable t) {
     if (t instanceof io.vertx.circuitbreaker.OpenCircuitException) {
-      return new SourceFailure(SourceStatus.CIRCUIT_OPEN, "circuit breaker open after repeated failures");
+      return SourceFailure.circuitOpen();
     }
     return SourceFailure.from(t);
   }
 
-  private void exchange(SourceHttpRequest request, Deadline deadline, CallScope scope, Promise<SourceResponse> promise) {
+  private Future<SourceResponse> exchange(SourceHttpRequest request, Deadline deadline, CallScope scope) {
+    Promise<SourceResponse> promise = Promise.promise();
     long budget = Math.max(1, deadline.remainingMs());
     Exchange exchange = new Exchange(promise, scope);
-    exchange.timer = vertx.setTimer(budget, id -> exchange.fail(new SourceFailure(SourceStatus.TIMEOUT,
-        "no complete answer within " + budget + " ms")));
+    exchange.timer = vertx.setTimer(budget, id -> exchange.fail(SourceFailure.timedOut(budget)));
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())
         .setAbsoluteURI(request.url())
-        .putHeader(HttpHeaders.ACCEPT, "application/fhir+json, application/json;q=0.9");
+        .setFollowRedirects(false)
+        .putHeader(HttpHeaders.ACCEPT, "application/fhir+json, application/json;q=0.9")
+        // We never ask for a compressed answer, and never decompress one (no gzip bombs).
+        .putHeader(HttpHeaders.ACCEPT_ENCODING, "identity");
     if (request.contentType() != null) {
       options.putHeader(HttpHeaders.CONTENT_TYPE, request.contentType());
     }
     http.request(options).onComplete(ar -> {
       if (ar.failed()) {
-        exchange.fail(new SourceFailure(SourceStatus.ERROR, "could not connect: " + ar.cause().getClass().getSimpleName()));
+        exchange.fail(SourceFailure.couldNotConnect());
         return;
       }
       HttpClientRequest httpRequest = ar.result();
       if (exchange.finished || !scope.register(httpRequest)) {
         httpRequest.reset();
-        exchange.fail(new SourceFailure(SourceStatus.ERROR, "cancelled"));
+        exchange.fail(SourceFailure.cancelled());
         return;
       }
       exchange.request = httpRequest;
       Future<HttpClientResponse> sent = request.body() == null ? httpRequest.send() : httpRequest.send(request.body());
-      sent.onSuccess(exchange::read).onFailure(t -> exchange.fail(exchange.finished ? null
-          : new SourceFailure(SourceStatus.ERROR, "connection failed: " + t.getClass().getSimpleName())));
+      sent.onSuccess(exchange::read).onFailure(t -> exchange.fail(exchange.finished ? null : SourceFailure.connectionFailed()));
     });
+    return promise.future();
   }
 
   /** One call's state: settles once, whichever of answer, timeout, cap or error comes first. */
@@ -183,7 +275,7 @@ public final class SourceClient {
     }
 
     void read(HttpClientResponse response) {
-      response.exceptionHandler(t -> fail(new SourceFailure(SourceStatus.ERROR, "answer broken off: " + t.getClass().getSimpleName())));
+      response.exceptionHandler(t -> fail(SourceFailure.brokenOff()));
       if (finished) {
         return;
       }
@@ -200,7 +292,7 @@ public final class SourceClient {
         if (body.length() + chunk.length() > config.maxResponseBytes()) {
           fail(tooLarge());
         } else if (!scope.charge(chunk.length())) {
-          fail(new SourceFailure(SourceStatus.ERROR, "answers larger in all than this source's budget for one record"));
+          fail(SourceFailure.overByteBudget());
         } else {
           body.appendBuffer(chunk);
         }
@@ -209,7 +301,7 @@ public final class SourceClient {
     }
 
     private SourceFailure tooLarge() {
-      return new SourceFailure(SourceStatus.ERROR, "answer larger than the " + config.maxResponseBytes() + " byte limit");
+      return SourceFailure.tooLarge(config.maxResponseBytes());
     }
 
     void succeed(SourceResponse response) {
@@ -218,7 +310,7 @@ public final class SourceClient {
       }
       finish();
       if (response.status() >= 500) {
-        promise.fail(new SourceFailure(SourceStatus.ERROR, "source answered HTTP " + response.status()));
+        promise.fail(SourceFailure.httpStatus(response.status(), null));
       } else {
         promise.complete(response);
       }
@@ -235,9 +327,9 @@ public final class SourceClient {
       }
       if (scope.cancelled()) {
         // Not the source's fault: do not count it against the breaker.
-        promise.complete(new SourceResponse(499, null, Buffer.buffer()));
+        promise.complete(CANCELLED);
       } else {
-        promise.fail(failure == null ? new SourceFailure(SourceStatus.ERROR, "failed") : failure);
+        promise.fail(failure == null ? SourceFailure.connectionFailed() : failure);
       }
     }
 

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param maxResponseBytes the largest response body accepted
  * @param pageCap the most search pages followed per section
  * @param breaker the circuit breaker's settings
+ * @param maxResourcesPerAnswer the most resources one answer may hold; a larger answer is refused unread
+ * @param maxResourcesPerRequest the most resources all of the source's answers within one request may hold
  */
 public record SourceConfig(
     String id,
@@ -33,7 +35,22 @@ public record SourceConfig(
     int maxWaitQueue,
     long maxResponseBytes,
     int pageCap,
-    BreakerConfig breaker) {
+    BreakerConfig breaker,
+    int maxResourcesPerAnswer,
+    int maxResourcesPerRequest) {
+
+  /** Default: more than any GP practice's whole structured record we have seen (a few thousand). */
+  public static final int DEFAULT_MAX_RESOURCES_PER_ANSWER = 10_000;
+  /** Default: a trust's ~14 searches at the default page cap and page size stay well below it. */
+  public static final int DEFAULT_MAX_RESOURCES_PER_REQUEST = 25_000;
+
+  /** A source with the default resource caps. */
+  public SourceConfig(String id, String name, SourceKind kind, String baseUrl, String adapter, Set<Section> sections,
+      boolean live, long deadlineMs, int maxConnections, int maxWaitQueue, long maxResponseBytes, int pageCap,
+      BreakerConfig breaker) {
+    this(id, name, kind, baseUrl, adapter, sections, live, deadlineMs, maxConnections, maxWaitQueue, maxResponseBytes,
+        pageCap, breaker, DEFAULT_MAX_RESOURCES_PER_ANSWER, DEFAULT_MAX_RESOURCES_PER_REQUEST);
+  }
 
   /**
    * @param failureThreshold consecutive failures that open the breaker

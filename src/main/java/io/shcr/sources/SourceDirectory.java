@@ -2,6 +2,7 @@ package io.shcr.sources;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -19,11 +20,16 @@ public final class SourceDirectory {
       "fhir-r4", new FhirSearchAdapter(),
       "gp-connect", new GpConnectAdapter());
 
+  /** Workers that read answers and check sections off the event loops; one per core is enough. */
+  static final int WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
   private final SourceRegistry registry;
   private final Map<String, SourceClient> clients;
+  private final WorkerExecutor workers;
 
   public SourceDirectory(Vertx vertx, SourceRegistry registry) {
     this.registry = registry;
+    this.workers = vertx.createSharedWorkerExecutor("shcr-source-work", WORKERS);
     this.clients = registry.all().stream()
         .filter(SourceConfig::live)
         .collect(Collectors.toUnmodifiableMap(SourceConfig::id, s -> new SourceClient(vertx, s)));
@@ -35,6 +41,11 @@ public final class SourceDirectory {
 
   public Optional<SourceClient> client(String sourceId) {
     return Optional.ofNullable(clients.get(sourceId));
+  }
+
+  /** A new lane for one source's work within one request (see {@link WorkLane}). */
+  public WorkLane newLane() {
+    return WorkLane.on(workers);
   }
 
   public SourceAdapter adapter(SourceConfig source) {
@@ -73,6 +84,6 @@ public final class SourceDirectory {
 
   public Future<Void> close() {
     List<Future<Void>> closing = clients.values().stream().map(SourceClient::close).toList();
-    return Future.join(closing).mapEmpty();
+    return Future.join(closing).<Void>mapEmpty().eventually(workers::close);
   }
 }

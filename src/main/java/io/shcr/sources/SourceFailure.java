@@ -1,16 +1,33 @@
 package io.shcr.sources;
 
+import io.shcr.fhir.BoundedJson;
+
 /**
  * Why a source call did not produce data, as a status value the stream reports (timeout, error,
  * circuit-open, ...). It travels as a failed Future; it carries no stack trace and no clinical content.
+ *
+ * <p>Its detail is our own fixed wording: each kind of failure has one factory here, filled in only
+ * with our own figures (a limit, a deadline, an HTTP status) and Spine codes from the list we ship
+ * ({@link SpineCodes}). Nothing a source writes, and no class name, ever reaches a client.
  */
 public final class SourceFailure extends RuntimeException {
 
   private final SourceStatus status;
+  private final boolean sourcesFault;
 
-  public SourceFailure(SourceStatus status, String detail) {
+  SourceFailure(SourceStatus status, String detail) {
+    this(status, detail, true);
+  }
+
+  private SourceFailure(SourceStatus status, String detail, boolean sourcesFault) {
     super(detail, null, false, false);
     this.status = status;
+    this.sourcesFault = sourcesFault;
+  }
+
+  /** False for failures on our side (our queue, our deadline, a cancellation, our open breaker). */
+  public boolean sourcesFault() {
+    return sourcesFault;
   }
 
   public SourceStatus status() {
@@ -21,11 +38,124 @@ public final class SourceFailure extends RuntimeException {
     return getMessage();
   }
 
-  /** The status for any throwable: a SourceFailure keeps its own, anything else is an error. */
+  /** The status for any throwable: a SourceFailure keeps its own; anything else is a fixed error. */
   public static SourceFailure from(Throwable t) {
-    if (t instanceof SourceFailure failure) {
-      return failure;
+    return t instanceof SourceFailure failure ? failure : unprocessable();
+  }
+
+  /** The more telling of two failures: another patient's data first, then anything but our own breaker or cancellation. */
+  public static SourceFailure worse(SourceFailure a, SourceFailure b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
     }
-    return new SourceFailure(SourceStatus.ERROR, t == null ? "unknown error" : t.getClass().getSimpleName());
+    return rank(b) > rank(a) ? b : a;
+  }
+
+  private static int rank(SourceFailure failure) {
+    return switch (failure.status) {
+      case PATIENT_MISMATCH -> 3;
+      case ERROR -> "cancelled".equals(failure.detail()) ? 0 : 2;
+      case TIMEOUT -> 2;
+      default -> 1;
+    };
+  }
+
+  // Our side: queueing, deadlines, cancellation, the breaker.
+
+  public static SourceFailure cancelled() {
+    return new SourceFailure(SourceStatus.ERROR, "cancelled", false);
+  }
+
+  public static SourceFailure circuitOpen() {
+    return new SourceFailure(SourceStatus.CIRCUIT_OPEN, "circuit breaker open after repeated failures", false);
+  }
+
+  public static SourceFailure queueFull() {
+    return new SourceFailure(SourceStatus.ERROR, "too many calls waiting for this source", false);
+  }
+
+  public static SourceFailure noTimeLeft() {
+    return new SourceFailure(SourceStatus.TIMEOUT, "no time left before the deadline", false);
+  }
+
+  public static SourceFailure noConnectionFree() {
+    return new SourceFailure(SourceStatus.TIMEOUT, "no connection to the source became free before the deadline", false);
+  }
+
+  public static SourceFailure timedOut(long ms) {
+    return new SourceFailure(SourceStatus.TIMEOUT, "no complete answer within " + ms + " ms");
+  }
+
+  // The transport.
+
+  public static SourceFailure couldNotConnect() {
+    return new SourceFailure(SourceStatus.ERROR, "could not connect to the source");
+  }
+
+  public static SourceFailure connectionFailed() {
+    return new SourceFailure(SourceStatus.ERROR, "the connection to the source failed");
+  }
+
+  public static SourceFailure brokenOff() {
+    return new SourceFailure(SourceStatus.ERROR, "the answer was broken off");
+  }
+
+  public static SourceFailure tooLarge(long maxBytes) {
+    return new SourceFailure(SourceStatus.ERROR, "answer larger than the " + maxBytes + " byte limit");
+  }
+
+  public static SourceFailure overByteBudget() {
+    return new SourceFailure(SourceStatus.ERROR, "answers larger in all than this source's budget for one record");
+  }
+
+  // What the source answered.
+
+  /** An HTTP error status, with the answer's Spine code only when it is one we ship. */
+  public static SourceFailure httpStatus(int status, String spineCode) {
+    String code = SpineCodes.known(spineCode);
+    return new SourceFailure(SourceStatus.ERROR, "source answered HTTP " + status + (code == null ? "" : " (" + code + ")"));
+  }
+
+  public static SourceFailure redirected(int status) {
+    return new SourceFailure(SourceStatus.ERROR, "source answered with a redirect (HTTP " + status + "), which is not followed");
+  }
+
+  public static SourceFailure wrongContentType() {
+    return new SourceFailure(SourceStatus.ERROR, "answer was not declared as FHIR JSON");
+  }
+
+  public static SourceFailure unreadable(BoundedJson.Problem problem, int maxResources) {
+    return switch (problem) {
+      case NOT_JSON -> new SourceFailure(SourceStatus.ERROR, "answer was not valid FHIR JSON");
+      case TOO_DEEP -> new SourceFailure(SourceStatus.ERROR, "answer nested deeper than " + BoundedJson.MAX_DEPTH + " levels");
+      case TOO_MANY_ENTRIES -> new SourceFailure(SourceStatus.ERROR,
+          "answer held more than " + maxResources + " resources (this source's limit for one answer)");
+      case OUT_OF_RANGE -> new SourceFailure(SourceStatus.ERROR, "answer held a number or text out of range");
+    };
+  }
+
+  public static SourceFailure notABundle() {
+    return new SourceFailure(SourceStatus.ERROR, "answer was not a FHIR Bundle");
+  }
+
+  public static SourceFailure overResourceBudget(long maxResources) {
+    return new SourceFailure(SourceStatus.ERROR,
+        "answers held more than " + maxResources + " resources in all (this source's limit for one record)");
+  }
+
+  public static SourceFailure nextOutsideSource() {
+    return new SourceFailure(SourceStatus.ERROR, "next page link points outside the source");
+  }
+
+  public static SourceFailure endlessPages() {
+    return new SourceFailure(SourceStatus.ERROR, "the source's search pages did not end");
+  }
+
+  public static SourceFailure anotherPatient() {
+    return new SourceFailure(SourceStatus.PATIENT_MISMATCH, "returned data about another patient: withheld");
+  }
+
+  public static SourceFailure unprocessable() {
+    return new SourceFailure(SourceStatus.ERROR, "the answer could not be processed", false);
   }
 }

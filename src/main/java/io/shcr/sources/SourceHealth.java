@@ -20,6 +20,12 @@ public final class SourceHealth {
     lastCallEpochMs = System.currentTimeMillis();
   }
 
+  /** The source failed in a way no single call showed (another patient's data, pages without end). */
+  void recordFailure() {
+    lastSucceeded = false;
+    lastCallEpochMs = System.currentTimeMillis();
+  }
+
   public JsonObject toJson() {
     JsonObject json = new JsonObject().put("lastCallSucceeded", lastSucceeded);
     if (latencyMs >= 0) {

@@ -112,12 +112,18 @@ public final class SourceRegistry {
     int maxWaitQueue = (int) f.number("maxWaitQueue", 500L, 0, 100_000);
     long maxBytes = f.number("maxResponseBytes", 5L * 1024 * 1024, 1_024, 1024L * 1024 * 1024);
     int pageCap = (int) f.number("pageCap", 10L, 1, 1_000);
+    int perAnswer = (int) f.number("maxResourcesPerAnswer", (long) SourceConfig.DEFAULT_MAX_RESOURCES_PER_ANSWER, 1, 1_000_000);
+    int perRequest = (int) f.number("maxResourcesPerRequest", (long) SourceConfig.DEFAULT_MAX_RESOURCES_PER_REQUEST, 1,
+        10_000_000);
+    if (perRequest < perAnswer) {
+      f.problem("maxResourcesPerRequest", "must be at least maxResourcesPerAnswer (" + perAnswer + ")");
+    }
     Fields breaker = f.nested("breaker");
     SourceConfig.BreakerConfig breakerConfig = new SourceConfig.BreakerConfig(
         (int) breaker.number("failureThreshold", 5L, 1, 1_000),
         breaker.number("resetMs", 30_000L, 100, 3_600_000));
     return new SourceConfig(id, name, kind, baseUrl, adapter, Set.copyOf(sections), live, deadline,
-        maxConnections, maxWaitQueue, maxBytes, pageCap, breakerConfig);
+        maxConnections, maxWaitQueue, maxBytes, pageCap, breakerConfig, perAnswer, perRequest);
   }
 
   public List<SourceConfig> all() {

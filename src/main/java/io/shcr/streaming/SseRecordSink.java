@@ -2,7 +2,9 @@ package io.shcr.streaming;
 
 import io.shcr.api.ApiError;
 import io.shcr.record.RecordSink;
+import io.shcr.record.SectionEvent;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +24,7 @@ public final class SseRecordSink implements RecordSink {
   private long nextId = 1;
   private long heartbeatTimer = -1;
   private boolean ended;
+  private int delivered;
 
   public SseRecordSink(Vertx vertx, HttpServerResponse response, long heartbeatMs, String requestId) {
     this.vertx = vertx;
@@ -41,24 +44,53 @@ public final class SseRecordSink implements RecordSink {
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .putHeader("X-Accel-Buffering", "no")
         .putHeader("X-Request-Id", requestId);
-    write("meta", meta);
+    write("meta", meta.toBuffer());
     heartbeatTimer = vertx.setPeriodic(heartbeatMs, id -> heartbeat());
   }
 
   @Override
-  public void section(JsonObject section) {
-    write("section", section);
+  public void section(SectionEvent section) {
+    if (write("section", section.toBuffer())) {
+      delivered += section.resourceCount();
+    }
   }
 
   @Override
   public void source(JsonObject source) {
-    write("source", source);
+    write("source", source.toBuffer());
   }
 
   @Override
   public void complete(JsonObject complete) {
-    write("complete", complete);
+    write("complete", complete.toBuffer());
     end();
+  }
+
+  @Override
+  public void fail(ApiError error) {
+    if (ended) {
+      return;
+    }
+    try {
+      if (response.headWritten()) {
+        // The client has seen part of the record: say in-stream that it is incomplete, then end.
+        write("error", error.toJson(requestId).toBuffer());
+        end();
+      } else {
+        ended = true;
+        cancelHeartbeat();
+        ErrorResponses.send(response, error, requestId);
+      }
+    } catch (RuntimeException e) {
+      ended = true;
+      cancelHeartbeat();
+      response.reset();
+    }
+  }
+
+  @Override
+  public int delivered() {
+    return delivered;
   }
 
   @Override
@@ -68,7 +100,7 @@ public final class SseRecordSink implements RecordSink {
     }
     if (response.headWritten()) {
       // Cannot happen through HoldingSink; if it did, say so in-stream rather than send partial data silently.
-      write("error", error.toJson(requestId));
+      write("error", error.toJson(requestId).toBuffer());
       end();
       return;
     }
@@ -88,15 +120,17 @@ public final class SseRecordSink implements RecordSink {
     }
   }
 
-  private void write(String event, JsonObject data) {
+  /** Writes one event (its JSON is one line: JSON encoding escapes every line break); false when not written. */
+  private boolean write(String event, Buffer data) {
     if (ended || response.closed()) {
-      return;
+      return false;
     }
-    StringBuilder frame = new StringBuilder(256)
-        .append("id: ").append(nextId++).append('\n')
-        .append("event: ").append(event).append('\n')
-        .append("data: ").append(data.encode()).append("\n\n");
-    response.write(frame.toString());
+    Buffer frame = Buffer.buffer(data.length() + 48)
+        .appendString("id: ").appendString(Long.toString(nextId++)).appendString("\n")
+        .appendString("event: ").appendString(event).appendString("\n")
+        .appendString("data: ").appendBuffer(data).appendString("\n\n");
+    response.write(frame);
+    return true;
   }
 
   private void end() {

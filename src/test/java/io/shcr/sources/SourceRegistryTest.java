@@ -56,6 +56,44 @@ class SourceRegistryTest {
   }
 
   @Test
+  void resourceCapsHaveDefaultsAndMustBeConsistent() {
+    SourceConfig defaults = SourceRegistry.fromJson(yaml("""
+        [{"id": "RXN", "name": "A", "kind": "acute", "baseUrl": "http://127.0.0.1:1/RXN", "adapter": "fhir-r4",
+          "sections": ["problems"], "live": true}]"""), "sources.yaml").find("RXN").orElseThrow();
+    assertThat(defaults.maxResourcesPerAnswer()).isEqualTo(SourceConfig.DEFAULT_MAX_RESOURCES_PER_ANSWER);
+    assertThat(defaults.maxResourcesPerRequest()).isEqualTo(SourceConfig.DEFAULT_MAX_RESOURCES_PER_REQUEST);
+    SourceConfig set = SourceRegistry.fromJson(yaml("""
+        [{"id": "RXN", "name": "A", "kind": "acute", "baseUrl": "http://127.0.0.1:1/RXN", "adapter": "fhir-r4",
+          "sections": ["problems"], "live": true, "maxResourcesPerAnswer": 500, "maxResourcesPerRequest": 2000}]"""),
+        "sources.yaml").find("RXN").orElseThrow();
+    assertThat(set.maxResourcesPerAnswer()).isEqualTo(500);
+    assertThat(set.maxResourcesPerRequest()).isEqualTo(2000);
+    assertThatThrownBy(() -> SourceRegistry.fromJson(yaml("""
+        [{"id": "RXN", "name": "A", "kind": "acute", "baseUrl": "http://127.0.0.1:1/RXN", "adapter": "fhir-r4",
+          "sections": ["problems"], "live": true, "maxResourcesPerAnswer": 500, "maxResourcesPerRequest": 100}]"""),
+        "sources.yaml")).hasMessageContaining("sources[0] (RXN).maxResourcesPerRequest: must be at least maxResourcesPerAnswer");
+  }
+
+  @Test
+  void onlyFhirJsonInUtf8IsAccepted() {
+    assertThat(FhirJson.declaredFhirJson("application/fhir+json")).isTrue();
+    assertThat(FhirJson.declaredFhirJson("application/fhir+json; charset=UTF-8")).isTrue();
+    assertThat(FhirJson.declaredFhirJson("application/json;charset=\"utf-8\"")).isTrue();
+    assertThat(FhirJson.declaredFhirJson("application/json+fhir")).isTrue();
+    assertThat(FhirJson.declaredFhirJson("application/fhir+json; charset=iso-8859-1")).isFalse();
+    assertThat(FhirJson.declaredFhirJson("text/html")).isFalse();
+    assertThat(FhirJson.declaredFhirJson("application/fhir+xml")).isFalse();
+    assertThat(FhirJson.declaredFhirJson(null)).isFalse();
+  }
+
+  @Test
+  void onlySpineCodesWeShipAreRepeated() {
+    assertThat(SourceFailure.httpStatus(404, "PATIENT_NOT_FOUND").detail()).isEqualTo("source answered HTTP 404 (PATIENT_NOT_FOUND)");
+    assertThat(SourceFailure.httpStatus(404, "HIV-POSITIVE-NHS-9990000107").detail()).isEqualTo("source answered HTTP 404");
+    assertThat(SourceFailure.from(new StackOverflowError()).detail()).isEqualTo("the answer could not be processed");
+  }
+
+  @Test
   void emptyFileIsRefused() {
     assertThatThrownBy(() -> SourceRegistry.fromJson(new JsonObject(), "sources.yaml")).hasMessageContaining("non-empty list");
   }
