@@ -3,6 +3,8 @@ package io.shcr.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import io.shcr.access.SharedState;
+import io.shcr.access.SharedValueSeal;
 import io.shcr.api.ApiRoutes;
 import io.shcr.sources.SourceDirectory;
 import io.vertx.core.Future;
@@ -92,6 +94,14 @@ public final class ClusterRuntime {
     memberListeners.add(listener);
     int now = members;
     vertx.runOnContext(v -> listener.accept(now));
+  }
+
+  /**
+   * How this node's access state is shared: values sealed under the cluster's shared {@code secret}
+   * (see {@link ClusterSecret}), changes watched through Hazelcast's entry events.
+   */
+  public SharedState sharedState(byte[] secret) {
+    return new SharedState(new SharedValueSeal(secret), new HazelcastMapWatch(vertx, hazelcast()), true);
   }
 
   /** {@code GET /cluster/members}: how many nodes share the load, for operators and load balancers. */

@@ -2,6 +2,9 @@ package io.shcr.bench;
 
 import io.shcr.access.AccessPolicy;
 import io.shcr.access.BreakGlassGrants;
+import io.shcr.access.IntegrityAlarm;
+import io.shcr.access.SharedValueSeal;
+import io.shcr.support.TestComponents;
 import io.shcr.access.KeyedHash;
 import io.shcr.access.PatientThrottle;
 import io.shcr.access.Principal;
@@ -55,13 +58,15 @@ public final class ClusterBenchmark {
       Counter counter = LoopbackCluster.await(node.vertx().sharedData().getCounter("bench.counter"), 10);
       measure("Counter.incrementAndGet", ops, i -> counter.incrementAndGet());
       KeyedHash hash = new KeyedHash("bench-secret".getBytes(StandardCharsets.UTF_8));
-      PatientThrottle throttle = new PatientThrottle(node.vertx(), hash, Clock.systemUTC(),
+      SharedValueSeal seal = new SharedValueSeal(LoopbackCluster.SECRET);
+      IntegrityAlarm alarm = new IntegrityAlarm(new TestComponents.MemoryAudit(), Clock.systemUTC());
+      PatientThrottle throttle = new PatientThrottle(node.vertx(), hash, seal, alarm, Clock.systemUTC(),
           new AccessPolicy.Throttle(3_600_000, 1_000_000, 1_000_000));
       List<NhsNumber> patients = patients(ops + WARM_UP);
       Principal user = new Principal("555000000001", "Bench", "555000000001-01", "R8000", "RXN", Set.of("B0370"), null);
       measure("PatientThrottle.admit (new patient)", ops, i -> throttle.admit(user, patients.get(i)));
       measure("PatientThrottle.admit (seen patient)", ops, i -> throttle.admit(user, patients.get(i)));
-      BreakGlassGrants grants = new BreakGlassGrants(node.vertx(), hash, Clock.systemUTC());
+      BreakGlassGrants grants = new BreakGlassGrants(node.vertx(), hash, seal, alarm, Clock.systemUTC());
       measure("BreakGlassGrants.find", ops, i -> grants.find(user, patients.get(i)));
       if (nodes > 1) {
         long killed = System.nanoTime();
