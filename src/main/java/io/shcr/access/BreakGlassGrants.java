@@ -81,7 +81,7 @@ public final class BreakGlassGrants {
 
   /** Alerts on grants changed behind the service's back: shcr writes only sealed grants and never removes one. */
   void watch(SharedMapWatch watch) {
-    watch.watchOwned(MAP_NAME, new SharedMapSentry(MAP_NAME, SUBJECT, seal, alarm, key -> false));
+    watch.watchOnce(MAP_NAME, new SharedMapSentry(MAP_NAME, SUBJECT, seal, alarm, key -> false));
   }
 
   private static Optional<JsonObject> parse(String payload) {

@@ -1,6 +1,7 @@
 package io.shcr.access;
 
 import io.shcr.audit.AccessAudit;
+import io.shcr.audit.AuditRecords;
 import io.shcr.audit.AuditTrail;
 import io.shcr.nhs.NhsNumber;
 import java.time.Clock;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IntegrityAlarm {
 
-  public static final String ACTION = "cluster-integrity";
+  public static final String ACTION = AuditRecords.CLUSTER_INTEGRITY;
   static final long REPEAT_WINDOW_MS = 600_000;
   static final int MAX_PER_MINUTE = 100;
   private static final int MAX_REMEMBERED = 10_000;

@@ -104,7 +104,13 @@ public final class PatientThrottle {
    */
   void watch(SharedMapWatch watch) {
     watch.watchAll(MAP_NAME, ledger);
-    watch.watchOwned(MAP_NAME, new SharedMapSentry(MAP_NAME, SUBJECT, seal, alarm, PatientThrottle::isSlotKey));
+    watch.watchOnce(MAP_NAME, new SharedMapSentry(MAP_NAME, SUBJECT, seal, alarm, PatientThrottle::isSlotKey));
+  }
+
+  /** How many distinct patients this node's ledger knows the user has opened in the current window. */
+  int countedForUser(Principal principal) {
+    long bucket = clock.millis() / settings.windowMs();
+    return ledger.count(bucket, hash.of("throttle-user", principal.userId(), Long.toString(bucket)));
   }
 
   private record Window(long bucket, long ttlMs) {}
@@ -125,14 +131,18 @@ public final class PatientThrottle {
     String seenKey = hash.of("throttle-seen", scope.id(), asker.patient().value());
     Hold counted = new Hold(scope, seenKey, true, null, -1, null);
     return map.get(seenKey).compose(stored -> {
+      if (stored != null && isSeen(seenKey, stored)) {
+        ledger.record(window.bucket(), scope.id(), seenKey);
+        return Future.succeededFuture(counted);
+      }
       if (stored != null) {
-        if (isSeen(seenKey, stored)) {
-          ledger.record(window.bucket(), scope.id(), seenKey);
-          return Future.succeededFuture(counted);
-        }
         alarm.raise(SUBJECT, IntegrityAlarm.Finding.FORGED, seenKey, asker.principal(), asker.patient());
-      } else if (ledger.knows(window.bucket(), scope.id(), seenKey)) {
-        alarm.raise(SUBJECT, IntegrityAlarm.Finding.MISSING, seenKey, asker.principal(), asker.patient());
+      }
+      if (ledger.knows(window.bucket(), scope.id(), seenKey)) {
+        // Counted before, and the map has lost or spoilt the entry: still counted, never counted twice.
+        if (stored == null) {
+          alarm.raise(SUBJECT, IntegrityAlarm.Finding.MISSING, seenKey, asker.principal(), asker.patient());
+        }
         return Future.succeededFuture(counted);
       }
       String token = UUID.randomUUID().toString();

@@ -5,7 +5,7 @@ import java.util.function.Predicate;
 /**
  * Watches one shared map for changes the service itself never makes, and raises an alert for each: a
  * value written that is not sealed for its key, an entry removed that shcr only ever lets expire, the
- * map cleared. Registered for the entries a node owns, so one node reports each change.
+ * map cleared. Registered with {@link SharedMapWatch#watchOnce}, so one node reports each change.
  */
 final class SharedMapSentry implements SharedMapWatch.Observer {
 
@@ -42,6 +42,6 @@ final class SharedMapSentry implements SharedMapWatch.Observer {
 
   @Override
   public void cleared(int entries) {
-    alarm.raise(subject, IntegrityAlarm.Finding.CLEARED, map, null, null);
+    alarm.raise(subject, IntegrityAlarm.Finding.CLEARED, entries < 0 ? map + " (destroyed)" : map, null, null);
   }
 }

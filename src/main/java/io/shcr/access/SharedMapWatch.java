@@ -13,10 +13,10 @@ public interface SharedMapWatch {
   void watchAll(String map, Observer observer);
 
   /**
-   * Changes to the entries this node holds (it owns their partition), so each change is reported by
-   * exactly one node: for alarms, which must be raised once, not once per node.
+   * Every change to the map, reported on one node of the cluster only (in Hazelcast, the oldest member,
+   * whichever member holds the entry): for alarms, which must be raised once, not once per node.
    */
-  void watchOwned(String map, Observer observer);
+  void watchOnce(String map, Observer observer);
 
   /** What happened to a shared map. Values are as stored: not yet checked, possibly not even strings. */
   interface Observer {
@@ -26,7 +26,10 @@ public interface SharedMapWatch {
     /** An entry was removed ({@code expired} false) or its time to live ran out ({@code expired} true). */
     default void removed(String key, Object oldValue, boolean expired) {}
 
-    /** Entries were dropped wholesale ({@code clear}, {@code evictAll}); {@code entries} says how many. */
+    /**
+     * Entries were dropped wholesale ({@code clear}, {@code evictAll}); {@code entries} says how many, -1
+     * when the whole map was destroyed.
+     */
     default void cleared(int entries) {}
   }
 
@@ -36,6 +39,6 @@ public interface SharedMapWatch {
     public void watchAll(String map, Observer observer) {}
 
     @Override
-    public void watchOwned(String map, Observer observer) {}
+    public void watchOnce(String map, Observer observer) {}
   };
 }

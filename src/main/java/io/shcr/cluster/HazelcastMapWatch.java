@@ -13,7 +13,6 @@ import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.map.listener.MapClearedListener;
 import com.hazelcast.map.listener.MapEvictedListener;
-import com.hazelcast.query.Predicates;
 import io.shcr.access.SharedMapWatch;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -23,12 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link SharedMapWatch} on Hazelcast entry events: {@code watchAll} is a cluster-wide listener (every
- * member's changes, values included) replaying the entries already present; {@code watchOwned} is a
- * local listener (changes to the partitions this member owns, so each change is reported once). An
+ * {@link SharedMapWatch} on Hazelcast entry events, from cluster-wide listeners (every member's changes,
+ * values included). {@code watchAll} first replays the entries already present; {@code watchOnce}
+ * passes events on only while this node is the oldest member, so each change is reported once, and
+ * by a member that was there before any later joiner (not by whichever member owns the entry, which
+ * could be an intruder that joined and took partitions). An
  * explicit eviction counts as a removal (no shared map has an eviction policy, so only a caller evicts);
  * expiry of a time to live is reported as such. A watched map that is destroyed loses its listeners:
- * they are registered again on the new map, and the oldest member reports the loss to the owned
+ * they are registered again on the new map, and the oldest member reports the loss to the once-only
  * observers as a clear. Registration is blocking, so it runs on a worker thread.
  */
 final class HazelcastMapWatch implements SharedMapWatch {
@@ -42,7 +43,7 @@ final class HazelcastMapWatch implements SharedMapWatch {
   private final List<Watch> watches = new CopyOnWriteArrayList<>();
   private boolean destructionWatched;
 
-  private record Watch(String map, Observer observer, boolean owned) {}
+  private record Watch(String map, Observer observer, boolean once) {}
 
   HazelcastMapWatch(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
@@ -55,7 +56,7 @@ final class HazelcastMapWatch implements SharedMapWatch {
   }
 
   @Override
-  public void watchOwned(String map, Observer observer) {
+  public void watchOnce(String map, Observer observer) {
     add(new Watch(map, observer, true), false);
   }
 
@@ -92,12 +93,8 @@ final class HazelcastMapWatch implements SharedMapWatch {
 
   private void register(Watch watch) {
     IMap<Object, Object> map = hazelcast.getMap(watch.map());
-    Events events = new Events(watch.observer());
-    if (watch.owned()) {
-      map.addLocalEntryListener(events, Predicates.alwaysTrue(), true);
-    } else {
-      map.addEntryListener(events, true);
-    }
+    Observer observer = watch.once() ? new OnOldest(watch.observer()) : watch.observer();
+    map.addEntryListener(new Events(observer), true);
   }
 
   private void destroyed(String name) {
@@ -105,16 +102,50 @@ final class HazelcastMapWatch implements SharedMapWatch {
     if (lost.isEmpty() || !hazelcast.getLifecycleService().isRunning()) {
       return;
     }
-    boolean oldest = hazelcast.getCluster().getMembers().iterator().next().localMember();
+    boolean oldest = oldest();
     vertx.executeBlocking(() -> {
       for (Watch watch : lost) {
         register(watch);
-        if (watch.owned() && oldest) {
+        if (watch.once() && oldest) {
           watch.observer().cleared(-1);
         }
       }
       return null;
     }).onFailure(e -> LOG.error("Could not watch shared map {} again after it was destroyed: {}", name, e.toString()));
+  }
+
+  private boolean oldest() {
+    return hazelcast.getLifecycleService().isRunning() && hazelcast.getCluster().getMembers().iterator().next().localMember();
+  }
+
+  /** Passes changes on only while this node is the oldest member. */
+  private final class OnOldest implements Observer {
+    private final Observer observer;
+
+    OnOldest(Observer observer) {
+      this.observer = observer;
+    }
+
+    @Override
+    public void written(String key, Object value) {
+      if (oldest()) {
+        observer.written(key, value);
+      }
+    }
+
+    @Override
+    public void removed(String key, Object oldValue, boolean expired) {
+      if (oldest()) {
+        observer.removed(key, oldValue, expired);
+      }
+    }
+
+    @Override
+    public void cleared(int entries) {
+      if (oldest()) {
+        observer.cleared(entries);
+      }
+    }
   }
 
   /** One Hazelcast listener feeding one observer. */
