@@ -1,6 +1,5 @@
 package io.shcr.access;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -32,12 +31,15 @@ public final class SharedValueSeal {
   private static final byte[] DOMAIN = "shcr-shared-state".getBytes(StandardCharsets.UTF_8);
 
   private final SecretKeySpec key;
+  /** One initialised MAC per thread (doFinal resets it): creating one per call costs more than the HMAC. */
+  private final ThreadLocal<Mac> macs;
 
   public SharedValueSeal(byte[] secret) {
     if (secret == null || secret.length < 16) {
       throw new IllegalArgumentException("the shared-state secret must be at least 16 bytes");
     }
     this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+    this.macs = ThreadLocal.withInitial(this::newMac);
   }
 
   /**
@@ -80,22 +82,31 @@ public final class SharedValueSeal {
   }
 
   private byte[] mac(String map, String key, String payload) {
+    Mac mac = macs.get();
+    part(mac, DOMAIN);
+    part(mac, VERSION.getBytes(StandardCharsets.UTF_8));
+    part(mac, map.getBytes(StandardCharsets.UTF_8));
+    part(mac, key.getBytes(StandardCharsets.UTF_8));
+    part(mac, payload.getBytes(StandardCharsets.UTF_8));
+    return mac.doFinal();
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(this.key);
-      part(mac, DOMAIN);
-      part(mac, VERSION.getBytes(StandardCharsets.UTF_8));
-      part(mac, map.getBytes(StandardCharsets.UTF_8));
-      part(mac, key.getBytes(StandardCharsets.UTF_8));
-      part(mac, payload.getBytes(StandardCharsets.UTF_8));
-      return mac.doFinal();
+      mac.init(key);
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }
   }
 
   private static void part(Mac mac, byte[] bytes) {
-    mac.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+    int n = bytes.length;
+    mac.update((byte) (n >>> 24));
+    mac.update((byte) (n >>> 16));
+    mac.update((byte) (n >>> 8));
+    mac.update((byte) n);
     mac.update(bytes);
   }
 }
