@@ -18,6 +18,7 @@ EXPOSE 8080
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75" \
     SHCR_HTTP_HOST=0.0.0.0
 # Configuration comes from /app/conf (mount your own: real signing keys or JWKS URL) and the environment:
-# SHCR_ACCESS_HASH_SECRET, SHCR_AUDIT_KEY, SHCR_AUDIT_DB_USER/PASSWORD (see docs/operations.md).
+# SHCR_ACCESS_HASH_SECRET, SHCR_AUDIT_KEY, SHCR_AUDIT_DB_USER/PASSWORD, and SHCR_CLUSTER_SECRET for a
+# clustered node (see docs/operations.md).
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/shcr.jar \"$@\"", "--"]
 CMD ["serve", "--config", "/app/conf"]

@@ -2,6 +2,7 @@ package io.shcr.access;
 
 import io.shcr.api.ApiRoutes;
 import io.shcr.audit.AuditTrail;
+import io.shcr.config.ConfigException;
 import io.shcr.sources.SourceRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
@@ -38,7 +39,13 @@ public final class AccessModule {
    * {@link DemoKeyTrust}).
    */
   public static AccessModule create(Vertx vertx, Path configDir, SourceRegistry sources, AuditTrail audit, boolean trustDemoKeys) {
-    return create(vertx, AccessPolicyLoader.load(configDir), sources, audit, Clock.systemUTC(), trustDemoKeys);
+    return create(vertx, configDir, sources, audit, trustDemoKeys, SharedState.processLocal());
+  }
+
+  /** As above, with the shared state of a cluster node ({@code ClusterRuntime.sharedState}) or of a single node. */
+  public static AccessModule create(Vertx vertx, Path configDir, SourceRegistry sources, AuditTrail audit, boolean trustDemoKeys,
+      SharedState shared) {
+    return create(vertx, AccessPolicyLoader.load(configDir), sources, audit, Clock.systemUTC(), trustDemoKeys, shared);
   }
 
   /** As {@link #create(Vertx, Path, SourceRegistry, AuditTrail, boolean)}, never trusting demo keys. */
@@ -48,6 +55,17 @@ public final class AccessModule {
 
   public static AccessModule create(Vertx vertx, AccessPolicy configured, SourceRegistry sources, AuditTrail audit, Clock clock,
       boolean trustDemoKeys) {
+    return create(vertx, configured, sources, audit, clock, trustDemoKeys, SharedState.processLocal());
+  }
+
+  public static AccessModule create(Vertx vertx, AccessPolicy configured, SourceRegistry sources, AuditTrail audit, Clock clock,
+      boolean trustDemoKeys, SharedState shared) {
+    if (vertx.isClustered() && !shared.clustered()) {
+      throw new IllegalStateException("a clustered node needs the cluster's shared-state seal (ClusterRuntime.sharedState)");
+    }
+    if (shared.seal().usesSecret(configured.hashSecret())) {
+      throw new ConfigException("cluster.yaml: the shared-state secret must not be the keyed-hash secret of access-policy.yaml");
+    }
     AccessPolicy policy = DemoKeyTrust.apply(configured, trustDemoKeys);
     WebClient client = WebClient.create(vertx,
         new WebClientOptions().setUserAgent("shcr-access").setKeepAlive(true),
@@ -58,9 +76,12 @@ public final class AccessModule {
     Cis2Authenticator authenticator = new Cis2Authenticator(new JwtVerifier(keys, policy.auth(), clock));
     KeyedHash hash = new KeyedHash(policy.hashSecret());
     RoleViews roleViews = new RoleViews(policy.roleViews());
-    BreakGlassGrants grants = new BreakGlassGrants(vertx, hash, clock);
-    PolicyGate gate = new PolicyGate(authenticator, new Participation(sources, policy.participants()), roleViews,
-        new PatientThrottle(vertx, hash, clock, policy.throttle()), grants, new SpineClient(client, policy.spine()), policy.breakGlass());
+    IntegrityAlarm alarm = new IntegrityAlarm(audit, clock);
+    BreakGlassGrants grants = new BreakGlassGrants(vertx, hash, shared.seal(), alarm, clock);
+    PatientThrottle throttle = new PatientThrottle(vertx, hash, shared.seal(), alarm, clock, policy.throttle());
+    grants.watch(shared.watch());
+    throttle.watch(shared.watch());
+    PolicyGate gate = new PolicyGate(authenticator, new Participation(sources, policy.participants()), roleViews, throttle, grants, new SpineClient(client, policy.spine()), policy.breakGlass());
     BreakGlassRoutes routes = new BreakGlassRoutes(authenticator, gate, roleViews, grants, audit, policy.breakGlass(), clock);
     return new AccessModule(configured, client, authenticator, gate, routes);
   }

@@ -90,6 +90,10 @@ public final class PolicyGate implements AccessGate {
     });
   }
 
+  PatientThrottle throttle() {
+    return throttle;
+  }
+
   /** Why this principal's organisation may not use the service, or null when it may. */
   ApiError participationRefusal(Principal principal) {
     if (participation.isLive(principal.organisation())) {

@@ -2,6 +2,7 @@ package io.shcr.api;
 
 import io.shcr.access.AccessModule;
 import io.shcr.access.Participation;
+import io.shcr.access.SharedState;
 import io.shcr.audit.AuditConfig;
 import io.shcr.audit.AuditModule;
 import io.shcr.config.ConfigException;
@@ -28,8 +29,20 @@ public final class Wiring {
    * How to wire beyond the configuration files.
    *
    * @param trustDemoKey trust the demo-only signing key and the inline hash secret (demo and trials only)
+   * @param shared how access state is shared: a cluster node's ({@code ClusterRuntime.sharedState}), or
+   *     null for a single node's own
    */
-  public record Options(boolean trustDemoKey) {
+  public record Options(boolean trustDemoKey, SharedState shared) {
+
+    public Options(boolean trustDemoKey) {
+      this(trustDemoKey, null);
+    }
+
+    /** These options for a cluster node. */
+    public Options clustered(SharedState clusterState) {
+      return new Options(trustDemoKey, clusterState);
+    }
+
     /** A real deployment: demo keys are never trusted. */
     public static final Options PRODUCTION = new Options(false);
     /** {@code demo}, {@code serve --trust-demo-key} and tests on the demo configuration. */
@@ -71,7 +84,8 @@ public final class Wiring {
     }
     return AuditModule.create(vertx, auditConfig).compose(audit -> {
       try {
-        AccessModule access = AccessModule.create(vertx, config.configDir(), sources, audit.trail(), options.trustDemoKey());
+        AccessModule access = AccessModule.create(vertx, config.configDir(), sources, audit.trail(), options.trustDemoKey(),
+            options.shared() != null ? options.shared() : SharedState.processLocal());
         Components components = new Components(sources, privacy, access.gate(), access.authenticator(), audit.trail(),
             List.of(access.routes(), audit.routes(access.authenticator(),
                 new Participation(sources, access.policy().participants())::isLive)),

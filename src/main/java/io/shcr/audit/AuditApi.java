@@ -181,7 +181,8 @@ final class AuditApi implements ApiRoutes {
   }
 
   private static JsonObject alertJson(AuditEntry access, AuditEntry outcome, AuditEntry ack) {
-    String kind = AuditRecords.BREAK_GLASS.equals(access.data().getString("action")) ? "break-glass" : "throttled";
+    String action = access.data().getString("action");
+    String kind = AuditRecords.BREAK_GLASS.equals(action) || AuditRecords.CLUSTER_INTEGRITY.equals(action) ? action : "throttled";
     return eventJson(access, outcome).put("alert", kind).put("acknowledged", ack != null)
         .put("acknowledgement", ack == null ? null : ackJson(ack));
   }

@@ -10,13 +10,16 @@ import java.util.TreeMap;
 /**
  * Turns what the service reports (an {@link AccessAudit}, a {@link ViewOutcome}, a privacy officer's
  * acknowledgement) into the facts an {@link AuditEntry} carries, and decides which are alerts: a
- * break-glass access and a throttling refusal are {@code high} severity, for the privacy officer.
+ * break-glass access, a throttling refusal and tampered cluster state ({@code cluster-integrity}) are
+ * {@code high} severity, for the privacy officer.
  * Every field is copied; nothing clinical is ever handed to audit, so nothing clinical can leave here.
  */
 public final class AuditRecords {
 
   public static final String BREAK_GLASS = "break-glass";
   public static final String THROTTLED = "THROTTLED";
+  /** The action of an alert about shared (cluster) state that failed its integrity check. */
+  public static final String CLUSTER_INTEGRITY = "cluster-integrity";
 
   private AuditRecords() {}
 
@@ -42,7 +45,7 @@ public final class AuditRecords {
   }
 
   public static boolean isAlert(String action, String refusalCode) {
-    return BREAK_GLASS.equals(action) || THROTTLED.equals(refusalCode);
+    return BREAK_GLASS.equals(action) || CLUSTER_INTEGRITY.equals(action) || THROTTLED.equals(refusalCode);
   }
 
   public static JsonObject outcome(AuditReceipt receipt, ViewOutcome outcome) {

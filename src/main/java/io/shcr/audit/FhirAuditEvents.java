@@ -39,10 +39,11 @@ final class FhirAuditEvents {
   static JsonObject event(AuditEntry access, AuditEntry outcome) {
     JsonObject data = access.data();
     boolean breakGlass = AuditRecords.BREAK_GLASS.equals(data.getString("action"));
+    boolean tampered = AuditRecords.CLUSTER_INTEGRITY.equals(data.getString("action"));
     JsonObject event = new JsonObject()
         .put("resourceType", "AuditEvent")
         .put("id", String.valueOf(access.sequence()))
-        .put("type", coding(DICOM, "110112", "Query"))
+        .put("type", tampered ? coding(DICOM, "110113", "Security Alert") : coding(DICOM, "110112", "Query"))
         .put("action", "E")
         .put("recorded", access.time().toString())
         .put("outcome", outcomeCode(data.getString("outcome"), outcome))
@@ -105,14 +106,15 @@ final class FhirAuditEvents {
   /**
    * 0 success; 4 minor failure: refused, or a view that ended without the record being shown because
    * no legitimate relationship was found or the client left; 8 serious failure: failed, or a view that
-   * errored or could not check the relationship (a service failure). An ending we do not know is not
+   * errored or could not check the relationship (a service failure), or tampered shared state that was
+ * ignored (a {@code cluster-integrity} alert). An ending we do not know is not
    * reported as success.
    */
   private static String outcomeCode(String decision, AuditEntry outcome) {
     if ("refused".equals(decision)) {
       return "4";
     }
-    if ("failed".equals(decision)) {
+    if ("failed".equals(decision) || "ignored".equals(decision)) {
       return "8";
     }
     String ended = outcome == null ? null : outcome.data().getString("outcome");

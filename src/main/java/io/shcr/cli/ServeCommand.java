@@ -6,6 +6,7 @@ import io.shcr.api.ShcrServer;
 import io.shcr.api.Wiring;
 import io.shcr.cluster.ClusterConfig;
 import io.shcr.cluster.ClusterRuntime;
+import io.shcr.cluster.ClusterSecret;
 import io.shcr.config.ServiceConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
   String clusterName;
 
   @Option(names = "--trust-demo-key", description = "TRIAL ONLY: trust the public demo signing key (anyone can mint tokens "
-      + "it accepts) and the inline hash secret of access-policy.yaml.")
+      + "it accepts), the inline hash secret of access-policy.yaml and the inline shared-state secret of cluster.yaml.")
   boolean trustDemoKey;
 
   @Override
@@ -58,7 +59,7 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("""
           ************************************************************************************
           WARNING: --trust-demo-key: tokens signed with the PUBLIC demo key are accepted, and the
-          inline demo hash secret is used. Anyone can mint a token for any role. TRIAL USE ONLY.
+          inline demo secrets are used. Anyone can mint a token for any role. TRIAL USE ONLY.
           ************************************************************************************""");
     }
     if (!clusterConfig.enabled()) {
@@ -70,9 +71,11 @@ public final class ServeCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> Startup.await(vertx.close())));
       return Startup.blockForever();
     }
+    byte[] sharedStateSecret = ClusterSecret.resolve(clusterConfig, System::getenv, trustDemoKey);
     ClusterRuntime node = Startup.await(ClusterRuntime.start(clusterConfig));
     ServiceConfig serviceConfig = config;
-    ShcrServer server = Startup.await(Wiring.fromConfig(node.vertx(), serviceConfig, options)
+    Wiring.Options clustered = options.clustered(node.sharedState(sharedStateSecret));
+    ShcrServer server = Startup.await(Wiring.fromConfig(node.vertx(), serviceConfig, clustered)
         .compose(components -> ShcrServer.start(node.vertx(), serviceConfig, withRoute(components, node.routes()))));
     node.shareSourcesWith(server.directory());
     System.out.println("shcr listening on http://" + config.host() + ":" + server.port() + " as node " + node.nodeId()

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param maxNoHeartbeatSeconds silence after which a member is declared gone and shares re-balance
  * @param eventBusHost the interface the clustered event bus binds to and advertises
  * @param eventBusPort the event bus port (0 picks a free one)
+ * @param secret where the shared-state secret comes from (see {@link ClusterSecret})
  */
 public record ClusterConfig(
     boolean enabled,
@@ -38,9 +39,21 @@ public record ClusterConfig(
     int heartbeatSeconds,
     int maxNoHeartbeatSeconds,
     String eventBusHost,
-    int eventBusPort) {
+    int eventBusPort,
+    Secret secret) {
 
   private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5})?");
+  private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+
+  /**
+   * Where the secret that seals every shared value comes from.
+   *
+   * @param env the environment variable holding it (production)
+   * @param demoSecret the inline demo fallback, used only by {@code demo} and {@code serve --trust-demo-key}
+   */
+  public record Secret(String env, String demoSecret) {
+    public static final Secret DEFAULT = new Secret("SHCR_CLUSTER_SECRET", null);
+  }
 
   public ClusterConfig {
     members = List.copyOf(members);
@@ -56,6 +69,7 @@ public record ClusterConfig(
     Fields top = new Fields(root, "cluster", problems);
     Fields hazelcast = top.nested("hazelcast");
     Fields eventBus = top.nested("eventBus");
+    Fields secret = top.nested("sharedStateSecret");
     ClusterConfig config = new ClusterConfig(
         top.bool("enabled", false),
         top.optionalString("name", "shcr"),
@@ -67,7 +81,11 @@ public record ClusterConfig(
         (int) hazelcast.number("heartbeatSeconds", 1L, 1, 60),
         (int) hazelcast.number("maxNoHeartbeatSeconds", 10L, 2, 600),
         eventBus.optionalString("host", "127.0.0.1"),
-        (int) eventBus.number("port", 0L, 0, 65_535));
+        (int) eventBus.number("port", 0L, 0, 65_535),
+        new Secret(secret.optionalString("env", Secret.DEFAULT.env()), secret.optionalString("demoSecret", null)));
+    if (config.host() == null || !IPV4.matcher(config.host()).matches() || config.host().equals("0.0.0.0")) {
+      hazelcast.problem("host", "the one interface to bind, as an IPv4 address (not 0.0.0.0: never every interface)");
+    }
     if (config.name() == null || config.name().isBlank()) {
       top.problem("name", "a cluster name is required");
     }
@@ -88,30 +106,36 @@ public record ClusterConfig(
   /** This configuration switched on, as {@code serve --cluster} asks. */
   public ClusterConfig enable() {
     return new ClusterConfig(true, name, host, port, portCount, members, backups, heartbeatSeconds,
-        maxNoHeartbeatSeconds, eventBusHost, eventBusPort);
+        maxNoHeartbeatSeconds, eventBusHost, eventBusPort, secret);
   }
 
   /** With another first Hazelcast port (command-line override). */
   public ClusterConfig withPort(int newPort) {
     return new ClusterConfig(enabled, name, host, newPort, portCount, members, backups, heartbeatSeconds,
-        maxNoHeartbeatSeconds, eventBusHost, eventBusPort);
+        maxNoHeartbeatSeconds, eventBusHost, eventBusPort, secret);
   }
 
   /** With another member list (command-line override). */
   public ClusterConfig withMembers(List<String> newMembers) {
     return new ClusterConfig(enabled, name, host, port, portCount, newMembers, backups, heartbeatSeconds,
-        maxNoHeartbeatSeconds, eventBusHost, eventBusPort);
+        maxNoHeartbeatSeconds, eventBusHost, eventBusPort, secret);
   }
 
   /** With another cluster name (command-line override; tests use a unique one each). */
   public ClusterConfig withName(String newName) {
     return new ClusterConfig(enabled, newName, host, port, portCount, members, backups, heartbeatSeconds,
-        maxNoHeartbeatSeconds, eventBusHost, eventBusPort);
+        maxNoHeartbeatSeconds, eventBusHost, eventBusPort, secret);
   }
 
   /** With other failure-detection timings (tests detect a killed node quickly). */
   public ClusterConfig withHeartbeat(int newHeartbeatSeconds, int newMaxNoHeartbeatSeconds) {
     return new ClusterConfig(enabled, name, host, port, portCount, members, backups, newHeartbeatSeconds,
-        newMaxNoHeartbeatSeconds, eventBusHost, eventBusPort);
+        newMaxNoHeartbeatSeconds, eventBusHost, eventBusPort, secret);
+  }
+
+  /** With the shared-state secret taken from another place (tests). */
+  public ClusterConfig withSecret(Secret newSecret) {
+    return new ClusterConfig(enabled, name, host, port, portCount, members, backups, heartbeatSeconds,
+        maxNoHeartbeatSeconds, eventBusHost, eventBusPort, newSecret);
   }
 }

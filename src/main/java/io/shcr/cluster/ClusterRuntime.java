@@ -1,8 +1,11 @@
 package io.shcr.cluster;
 
+import com.hazelcast.cluster.Address;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import io.shcr.access.SharedState;
+import io.shcr.access.SharedValueSeal;
 import io.shcr.api.ApiRoutes;
 import io.shcr.sources.SourceDirectory;
 import io.vertx.core.Future;
@@ -12,6 +15,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One node of a clustered service: a Vert.x instance on the Hazelcast cluster manager, so shared data
@@ -21,6 +26,8 @@ import java.util.function.IntConsumer;
  * keyed hashes, reason codes and expiry times (see {@link ClusterScan}).
  */
 public final class ClusterRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterRuntime.class);
 
   private final ClusterConfig config;
   private final Vertx vertx;
@@ -36,6 +43,10 @@ public final class ClusterRuntime {
     manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
+        if (!expected(event.getMember().getAddress())) {
+          LOG.error("A member at {} joined cluster {} but is not in cluster.yaml's member list: find out what it is "
+              + "(docs/operations.md, Isolating the cluster port)", event.getMember().getAddress(), config.name());
+        }
         membersChanged(event.getMembers().size());
       }
 
@@ -94,6 +105,14 @@ public final class ClusterRuntime {
     vertx.runOnContext(v -> listener.accept(now));
   }
 
+  /**
+   * How this node's access state is shared: values sealed under the cluster's shared {@code secret}
+   * (see {@link ClusterSecret}), changes watched through Hazelcast's entry events.
+   */
+  public SharedState sharedState(byte[] secret) {
+    return new SharedState(new SharedValueSeal(secret), new HazelcastMapWatch(vertx, hazelcast()), true);
+  }
+
   /** {@code GET /cluster/members}: how many nodes share the load, for operators and load balancers. */
   public ApiRoutes routes() {
     return new ClusterRoutes(this);
@@ -102,6 +121,23 @@ public final class ClusterRuntime {
   /** Leaves the cluster cleanly (backups are promoted before this member goes). */
   public Future<Void> close() {
     return vertx.close();
+  }
+
+  /** Whether an address is one the member list names (a bare host allows this node's port range). */
+  private boolean expected(Address address) {
+    String host = address.getHost();
+    int port = address.getPort();
+    for (String member : config.members()) {
+      int colon = member.lastIndexOf(':');
+      String memberHost = colon < 0 ? member : member.substring(0, colon);
+      boolean portMatches = colon < 0
+          ? port >= config.port() && port < config.port() + config.portCount()
+          : member.substring(colon + 1).equals(Integer.toString(port));
+      if (portMatches && memberHost.equalsIgnoreCase(host)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void membersChanged(int count) {

@@ -1,10 +1,12 @@
 package io.shcr.cluster;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 
 /**
  * The Hazelcast member configuration built in code from {@link ClusterConfig}, equivalent to
@@ -14,6 +16,15 @@ import com.hazelcast.config.NetworkConfig;
  * {@code "*"} pattern, which also covers Vert.x's {@code __vertx.map.lock} and
  * {@code __vertx.map.counter}) keeping synchronous backups, so grants and throttle state survive the
  * loss of any one member. Vert.x 5 keeps locks and counters in those maps, so no CP subsystem is needed.
+ *
+ * <p>Who can reach the state: Hazelcast's advanced network with a member endpoint only, bound to the
+ * one configured interface (never the wildcard address), so the port speaks the member protocol alone:
+ * a Hazelcast client, even one that knows the cluster name, is refused at the protocol handshake, and
+ * there is no REST or memcache endpoint. Open-source Hazelcast cannot authenticate members, so a
+ * process that reaches the port and knows the cluster name can still join as a member: the network
+ * must keep it out (docs/operations.md), and every shared value is sealed so what it writes is ignored.
+ * Java deserialisation is limited to JDK and Hazelcast classes, so a value planted in a map cannot
+ * name a gadget class from the classpath.
  */
 public final class HazelcastSettings {
 
@@ -31,16 +42,34 @@ public final class HazelcastSettings {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.socket.server.bind.any", "false");
+    config.setProperty("hazelcast.socket.client.bind.any", "false");
+    config.getSerializationConfig().setJavaSerializationFilterConfig(javaDeserialisation());
     config.getJetConfig().setEnabled(false);
-    network(config.getNetworkConfig(), cluster);
+    network(config.getAdvancedNetworkConfig(), cluster);
     maps(config, cluster.backups());
     return config;
   }
 
-  private static void network(NetworkConfig network, ClusterConfig cluster) {
-    network.setPort(cluster.port()).setPortCount(cluster.portCount()).setPortAutoIncrement(cluster.portCount() > 1);
-    network.getInterfaces().setEnabled(true).addInterface(cluster.host());
-    network.setPublicAddress(null);
+  /**
+   * Java deserialisation of JDK and Hazelcast classes (Hazelcast's default allow list, less its default
+   * deny list of known gadgets) and of Vert.x's cluster manager, whose counters and locks travel as
+   * serialised lambdas; nothing else on the classpath.
+   */
+  private static JavaSerializationFilterConfig javaDeserialisation() {
+    JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig();
+    filter.getWhitelist().addPackages("io.vertx.spi.cluster.hazelcast.impl");
+    return filter;
+  }
+
+  /** Members only: one member endpoint on the configured interface, no client, REST or memcache endpoint. */
+  private static void network(AdvancedNetworkConfig network, ClusterConfig cluster) {
+    network.setEnabled(true);
+    ServerSocketEndpointConfig members = new ServerSocketEndpointConfig();
+    members.setPort(cluster.port()).setPortCount(cluster.portCount()).setPortAutoIncrement(cluster.portCount() > 1);
+    members.getInterfaces().setEnabled(true).addInterface(cluster.host());
+    members.setPublicAddress(null);
+    network.setMemberEndpointConfig(members);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

@@ -67,9 +67,14 @@ final class AccessTestBed {
   }
 
   Future<AccessTestBed> start(Vertx vertx, int perUser, int perOrganisation) {
+    return start(vertx, perUser, perOrganisation, SharedState.processLocal());
+  }
+
+  /** As one node of a cluster: {@code shared} from {@code ClusterRuntime.sharedState}. */
+  Future<AccessTestBed> start(Vertx vertx, int perUser, int perOrganisation, SharedState shared) {
     return spine.start(vertx).compose(s -> {
       AccessPolicy policy = policy(spine.baseUrl(), perUser, perOrganisation);
-      module = AccessModule.create(vertx, policy, sources(), audit, clock, true);
+      module = AccessModule.create(vertx, policy, sources(), audit, clock, true, shared);
       tokens = new DemoTokens(policy, Pem.privateKey(policy.demo().privateKey()), clock);
       client = WebClient.create(vertx);
       Router router = Router.router(vertx);

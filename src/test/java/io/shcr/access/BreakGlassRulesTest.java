@@ -92,7 +92,7 @@ class BreakGlassRulesTest {
   void aGrantThatCannotBeStoredMarksItsAuditEntryAsAnError(Vertx vertx, VertxTestContext test) {
     AccessPolicy policy = bed.tokens.policy();
     BreakGlassGrants broken = new BreakGlassGrants(() -> Future.failedFuture("cluster map unavailable"),
-        new KeyedHash(policy.hashSecret()), bed.clock);
+        new KeyedHash(policy.hashSecret()), SharedValueSeal.processLocal(), new IntegrityAlarm(bed.audit, bed.clock), bed.clock);
     PolicyGate gate = (PolicyGate) bed.module.gate();
     BreakGlassRoutes routes = new BreakGlassRoutes(bed.module.authenticator(), gate, new RoleViews(policy.roleViews()), broken,
         bed.audit, policy.breakGlass(), bed.clock);

@@ -78,16 +78,17 @@ class ThrottleRaceTest {
 
   private static PatientThrottle throttle(Vertx vertx, long seed) {
     Random random = new Random(seed);
-    Supplier<Future<AsyncMap<String, String>>> maps = () -> vertx.sharedData().<String, String>getAsyncMap("race-" + seed)
+    Supplier<Future<AsyncMap<String, Object>>> maps = () -> vertx.sharedData().<String, Object>getAsyncMap("race-" + seed)
         .map(map -> delaying(vertx, map, random));
-    return new PatientThrottle(maps, new KeyedHash("a-test-secret-of-length".getBytes()), Clock.fixed(AccessTestBed.START, ZoneOffset.UTC),
-        new AccessPolicy.Throttle(3_600_000, LIMIT, 1_000));
+    Clock clock = Clock.fixed(AccessTestBed.START, ZoneOffset.UTC);
+    return new PatientThrottle(maps, new KeyedHash("a-test-secret-of-length".getBytes()), SharedValueSeal.processLocal(),
+        new IntegrityAlarm(new FakeAuditTrail(), clock), clock, new AccessPolicy.Throttle(3_600_000, LIMIT, 1_000));
   }
 
   /** The map, each of whose answers arrives 1 to 3 ms late, so concurrent requests interleave. */
   @SuppressWarnings("unchecked")
-  private static AsyncMap<String, String> delaying(Vertx vertx, AsyncMap<String, String> map, Random random) {
-    return (AsyncMap<String, String>) Proxy.newProxyInstance(AsyncMap.class.getClassLoader(), new Class<?>[] {AsyncMap.class},
+  private static AsyncMap<String, Object> delaying(Vertx vertx, AsyncMap<String, Object> map, Random random) {
+    return (AsyncMap<String, Object>) Proxy.newProxyInstance(AsyncMap.class.getClassLoader(), new Class<?>[] {AsyncMap.class},
         (proxy, method, args) -> {
           Object result = method.invoke(map, args);
           if (!(result instanceof Future<?> future)) {

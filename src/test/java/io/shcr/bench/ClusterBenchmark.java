@@ -2,6 +2,9 @@ package io.shcr.bench;
 
 import io.shcr.access.AccessPolicy;
 import io.shcr.access.BreakGlassGrants;
+import io.shcr.access.IntegrityAlarm;
+import io.shcr.access.SharedValueSeal;
+import io.shcr.support.TestComponents;
 import io.shcr.access.KeyedHash;
 import io.shcr.access.PatientThrottle;
 import io.shcr.access.Principal;
@@ -52,16 +55,26 @@ public final class ClusterBenchmark {
       JsonObject value = new JsonObject().put("reason", "emergency-treatment").put("expiresAt", System.currentTimeMillis());
       measure("AsyncMap.put with TTL", ops, i -> map.put("k" + i, value, 600_000));
       measure("AsyncMap.get", ops, i -> map.get("k" + i));
+      SharedValueSeal sealer = new SharedValueSeal(LoopbackCluster.SECRET);
+      String payload = value.encode();
+      AsyncMap<String, Object> sealedMap = LoopbackCluster.await(node.vertx().sharedData().getAsyncMap("bench.sealed"), 10);
+      measure("AsyncMap.put, sealed value", ops, i -> sealedMap.put("k" + i, sealer.seal("bench.sealed", "k" + i, payload), 600_000));
+      measure("AsyncMap.get, plain value (as above)", ops, i -> map.get("k" + i));
+      measure("AsyncMap.get + SharedValueSeal.open", ops, i -> sealedMap.get("k" + i)
+          .map(v -> sealer.open("bench.sealed", "k" + i, v).orElseThrow()));
+      sealCpu(sealer, payload);
       Counter counter = LoopbackCluster.await(node.vertx().sharedData().getCounter("bench.counter"), 10);
       measure("Counter.incrementAndGet", ops, i -> counter.incrementAndGet());
       KeyedHash hash = new KeyedHash("bench-secret".getBytes(StandardCharsets.UTF_8));
-      PatientThrottle throttle = new PatientThrottle(node.vertx(), hash, Clock.systemUTC(),
+      SharedValueSeal seal = new SharedValueSeal(LoopbackCluster.SECRET);
+      IntegrityAlarm alarm = new IntegrityAlarm(new TestComponents.MemoryAudit(), Clock.systemUTC());
+      PatientThrottle throttle = new PatientThrottle(node.vertx(), hash, seal, alarm, Clock.systemUTC(),
           new AccessPolicy.Throttle(3_600_000, 1_000_000, 1_000_000));
       List<NhsNumber> patients = patients(ops + WARM_UP);
       Principal user = new Principal("555000000001", "Bench", "555000000001-01", "R8000", "RXN", Set.of("B0370"), null);
       measure("PatientThrottle.admit (new patient)", ops, i -> throttle.admit(user, patients.get(i)));
       measure("PatientThrottle.admit (seen patient)", ops, i -> throttle.admit(user, patients.get(i)));
-      BreakGlassGrants grants = new BreakGlassGrants(node.vertx(), hash, Clock.systemUTC());
+      BreakGlassGrants grants = new BreakGlassGrants(node.vertx(), hash, seal, alarm, Clock.systemUTC());
       measure("BreakGlassGrants.find", ops, i -> grants.find(user, patients.get(i)));
       if (nodes > 1) {
         long killed = System.nanoTime();
@@ -73,6 +86,29 @@ public final class ClusterBenchmark {
       cluster.close();
     }
     System.exit(0);
+  }
+
+  /** The seal's own CPU cost, without the network: nanoseconds per seal and per open of a grant-sized value. */
+  private static void sealCpu(SharedValueSeal sealer, String payload) {
+    int rounds = 200_000;
+    String sealed = sealer.seal("bench.sealed", "k", payload);
+    long sink = 0;
+    for (int warm = 0; warm < 2; warm++) {
+      long t = System.nanoTime();
+      for (int i = 0; i < rounds; i++) {
+        sink += sealer.seal("bench.sealed", "k", payload).length();
+      }
+      long sealNs = (System.nanoTime() - t) / rounds;
+      t = System.nanoTime();
+      for (int i = 0; i < rounds; i++) {
+        sink += sealer.open("bench.sealed", "k", sealed).orElseThrow().length();
+      }
+      long openNs = (System.nanoTime() - t) / rounds;
+      if (warm == 1) {
+        System.out.printf(Locale.ROOT, "SharedValueSeal (CPU only, %d-char payload): seal %d ns, open %d ns (%d)%n",
+            payload.length(), sealNs, openNs, sink % 10);
+      }
+    }
   }
 
   private static void measure(String name, int ops, IntFunction<Future<?>> call) {

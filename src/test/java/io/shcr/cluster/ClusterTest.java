@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shcr.access.AccessPolicy;
 import io.shcr.access.BreakGlassGrants;
+import io.shcr.access.IntegrityAlarm;
+import io.shcr.access.SharedValueSeal;
 import io.shcr.access.KeyedHash;
 import io.shcr.access.PatientThrottle;
 import io.shcr.access.Principal;
@@ -52,6 +54,8 @@ class ClusterTest {
 
   private static final int CAP = 5;
   private static final KeyedHash HASH = new KeyedHash("cluster-test-secret".getBytes(StandardCharsets.UTF_8));
+  private static final SharedValueSeal SEAL = new SharedValueSeal(LoopbackCluster.SECRET);
+  private static final IntegrityAlarm ALARM = new IntegrityAlarm(new TestComponents.MemoryAudit(), Clock.systemUTC());
   private static final Principal DOCTOR = TestComponents.DOCTOR;
   private static final Principal NURSE = new Principal("555000000002", "Nurse Test", "555000000002-01", "R8001", "RXN",
       Set.of("B0370"), null);
@@ -235,11 +239,11 @@ class ClusterTest {
   }
 
   private static PatientThrottle throttle(ClusterRuntime node, int perUser) {
-    return new PatientThrottle(node.vertx(), HASH, Clock.systemUTC(), new AccessPolicy.Throttle(3_600_000, perUser, 1_000));
+    return new PatientThrottle(node.vertx(), HASH, SEAL, ALARM, Clock.systemUTC(), new AccessPolicy.Throttle(3_600_000, perUser, 1_000));
   }
 
   private static BreakGlassGrants grants(ClusterRuntime node) {
-    return new BreakGlassGrants(node.vertx(), HASH, Clock.systemUTC());
+    return new BreakGlassGrants(node.vertx(), HASH, SEAL, ALARM, Clock.systemUTC());
   }
 
   private static void assertClean(List<ClusterRuntime> nodes) {

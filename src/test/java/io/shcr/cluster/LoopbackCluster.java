@@ -17,6 +17,9 @@ import java.util.function.BooleanSupplier;
  */
 public final class LoopbackCluster implements AutoCloseable {
 
+  /** The shared-state secret every node of a test cluster uses. */
+  public static final byte[] SECRET = "loopback-cluster-shared-state-secret-0123".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   private final ClusterConfig base;
   private final List<Integer> ports;
   private final List<ClusterRuntime> nodes = new ArrayList<>();
@@ -31,7 +34,7 @@ public final class LoopbackCluster implements AutoCloseable {
     List<Integer> ports = freePorts(size + spare);
     List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
     ClusterConfig base = new ClusterConfig(true, "shcr-test-" + UUID.randomUUID(), "127.0.0.1", ports.get(0), 1,
-        members, 1, 1, 4, "127.0.0.1", 0);
+        members, 1, 1, 4, "127.0.0.1", 0, ClusterConfig.Secret.DEFAULT);
     LoopbackCluster cluster = new LoopbackCluster(base, ports);
     for (int i = 0; i < size; i++) {
       cluster.add();
@@ -45,6 +48,11 @@ public final class LoopbackCluster implements AutoCloseable {
     ClusterRuntime node = await(ClusterRuntime.start(base.withPort(ports.get(nodes.size()))), 60);
     nodes.add(node);
     return node;
+  }
+
+  /** The config every member starts from (its first port is the first member's). */
+  public ClusterConfig config() {
+    return base;
   }
 
   public ClusterRuntime node(int index) {
