@@ -42,6 +42,11 @@ public final class HttpRefusals {
         + "UTF-8 byte such as %20.");
   }
 
+  /** What the audit records when the client closed the connection before its request was complete. */
+  public static ApiError connectionClosed() {
+    return new ApiError(400, "CONNECTION_CLOSED", "The connection closed before the request was complete.");
+  }
+
   public static ApiError unsupportedVersion() {
     return new ApiError(400, UNSUPPORTED_HTTP_VERSION, "Only HTTP/1.1 (and HTTP/1.0) requests are served.");
   }

@@ -128,7 +128,7 @@ final class RecordApi {
 
   private AccessAudit refusedInput(RoutingContext ctx, String requestId, io.shcr.access.Principal principal, ApiError error) {
     String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-    return new AccessAudit(requestId, Instant.now(), principal, "record.view", RouteTable.nhsNumber(ctx.request().path()),
+    return new AccessAudit(requestId, Instant.now(), principal, "record.view", RouteTable.nhsNumber(RouteTable.routedPath(ctx)),
         "direct-care", null, List.of(), List.of(), AccessAudit.REFUSED, error.code(), client,
         ctx.request().getHeader(HttpHeaders.USER_AGENT)).withRequest(RequestIntake.facts(ctx).withStatus(error.status()));
   }

@@ -8,6 +8,7 @@ import io.shcr.audit.AuditUnavailableException;
 import io.shcr.audit.RequestFacts;
 import io.shcr.streaming.ErrorResponses;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -49,6 +50,11 @@ final class Refusals {
    * the limit is 413, a handler's exception 500, Vert.x's own checks 400). Audited before it is sent.
    */
   void failure(RoutingContext ctx) {
+    if (ctx.failure() instanceof HttpClosedException || ctx.response().closed()) {
+      // The client went away before its request was complete (a body cut off): its doing, not ours.
+      refuse(ctx, HttpRefusals.connectionClosed(), false);
+      return;
+    }
     int status = ctx.statusCode();
     if (status < 400) {
       status = ctx.failure() instanceof HttpException http ? http.getStatusCode() : 500;
@@ -67,7 +73,7 @@ final class Refusals {
 
   private ApiError errorFor(RoutingContext ctx, int status, Router router) {
     if (status == 405 && router != null) {
-      return HttpRefusals.methodNotAllowed(RouteTable.allowedMethods(router, ctx.request().path()));
+      return HttpRefusals.methodNotAllowed(RouteTable.allowedMethods(router, RouteTable.routedPath(ctx)));
     }
     if (status >= 500) {
       failed(ctx, ctx.failure());
@@ -94,7 +100,7 @@ final class Refusals {
     String id = RequestIntake.requestId(ctx);
     RequestFacts facts = RequestIntake.facts(ctx).withStatus(error.status());
     HttpServerRequest request = ctx.request();
-    String path = request.path();
+    String path = RouteTable.routedPath(ctx);
     AccessAudit record = new AccessAudit(id, Instant.now(), principal, RouteTable.action(path), RouteTable.nhsNumber(path),
         null, null, List.of(), List.of(), error.status() == 500 ? AccessAudit.FAILED : AccessAudit.REFUSED, error.code(),
         request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(), request.getHeader(HttpHeaders.USER_AGENT))
@@ -116,7 +122,7 @@ final class Refusals {
 
   /** Who sent the request, if it carries a token that verifies; never fails. */
   private Future<Principal> attribute(RoutingContext ctx) {
-    String path = ctx.request().path();
+    String path = RouteTable.routedPath(ctx);
     if (ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null || path == null || !path.startsWith("/api/")) {
       return Future.succeededFuture();
     }

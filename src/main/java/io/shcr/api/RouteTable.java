@@ -4,6 +4,7 @@ import io.shcr.nhs.NhsNumber;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,6 +20,18 @@ final class RouteTable {
   static final String UNMATCHED = "request";
 
   private RouteTable() {}
+
+  /**
+   * The path as the router matches it (percent-encoded unreserved characters decoded, dot segments and
+   * double slashes removed), or the raw path when it cannot be normalised.
+   */
+  static String routedPath(RoutingContext ctx) {
+    try {
+      return ctx.normalizedPath();
+    } catch (RuntimeException notNormalisable) {
+      return ctx.request().path();
+    }
+  }
 
   /** The methods the router's routes accept for this path, sorted; empty when no route has the path. */
   static List<String> allowedMethods(Router router, String path) {

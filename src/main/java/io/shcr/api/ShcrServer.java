@@ -7,6 +7,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -78,7 +79,8 @@ public final class ShcrServer {
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer()
+      // Cleartext HTTP/2 off: nothing needs it (issue 11 part 6 makes it a setting, off by default).
+      return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
           .requestHandler(shcr.router())
           .invalidRequestHandler(shcr.invalidRequests)
           .connectionHandler(HttpVersionGuard::install)

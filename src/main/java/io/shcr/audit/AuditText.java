@@ -44,8 +44,8 @@ public final class AuditText {
   }
 
   /**
-   * A token-like value (a path, a method, a user agent): printable ASCII only, anything else as
-   * {@code ?}, cut to {@code max}.
+   * A token-like value (a path, a method, a user agent): printable ASCII and spaces only, anything
+   * else as {@code ?}, cut to {@code max}.
    */
   public static String ascii(String text, int max) {
     if (text == null) {
@@ -55,7 +55,7 @@ public final class AuditText {
     StringBuilder out = new StringBuilder(end + 24);
     for (int i = 0; i < end; i++) {
       char c = text.charAt(i);
-      out.append(c >= 0x21 && c <= 0x7e ? c : '?');
+      out.append(c >= 0x20 && c <= 0x7e ? c : '?');
     }
     if (text.length() > max) {
       out.append("...[cut: ").append(text.length() - max).append(" more]");
