@@ -4,10 +4,15 @@ import io.shcr.api.ApiError;
 import io.shcr.api.ApiRoutes;
 import io.shcr.api.ShcrServer;
 import io.shcr.audit.AccessAudit;
+import io.shcr.audit.AuditText;
 import io.shcr.audit.AuditTrail;
+import io.shcr.audit.AuditUnavailableException;
+import io.shcr.audit.RequestFacts;
 import io.shcr.audit.ViewOutcome;
 import io.shcr.nhs.NhsNumber;
+import io.shcr.streaming.ErrorResponses;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,13 +26,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/patients/{nhsNumber}/break-glass}: emergency access to a patient without a
- * recorded relationship. Body {@code {"reasonCode": ..., "justification": ...}}. Every attempt is
- * audited, an invalid NHS number included; a grant is made only after its audit record (high severity:
- * purpose {@code emergency}, the reason code) is durable, so a privacy officer always sees it. Without
- * audit there is no grant (503 AUDIT_UNAVAILABLE); if the grant then cannot be stored, the audit entry
- * gets an {@code error} outcome. Only the roles {@code breakGlass.roles} names (clinical roles), a
- * reason's {@code alsoRoles}, or a role holding the Emergency access activity may break glass. The
- * justification is checked but never stored in audit, shared state or logs.
+ * recorded relationship. Body {@code {"reasonCode": ..., "justification": ...}} as JSON (any other
+ * media type is 415 before the body is read). Every attempt is audited, refusals included; a grant
+ * is made only after its audit record (high severity: purpose {@code emergency}, the reason code,
+ * the justification) is durable, so a privacy officer always sees it. Without audit there is no
+ * grant (503 AUDIT_UNAVAILABLE); if the grant then cannot be stored, the audit entry gets an
+ * {@code error} outcome. Only the roles {@code breakGlass.roles} names (clinical roles), a reason's
+ * {@code alsoRoles}, or a role holding the Emergency access activity may break glass. A break-glass
+ * that could not give access (a reason that does not override the objection of a patient who
+ * objected, or whose objection cannot be ruled out) is refused and grants nothing.
+ *
+ * <p>The justification, the user's own words about why they broke the seal, is kept in the audit
+ * trail (sanitised, at most {@code justificationMaxLength} characters) for the privacy officer's
+ * review, and nowhere else: never in shared state, a log line or a response.
  */
 public final class BreakGlassRoutes implements ApiRoutes {
 
@@ -57,56 +68,112 @@ public final class BreakGlassRoutes implements ApiRoutes {
 
   @Override
   public void mount(Router router) {
-    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(16_384)).handler(this::breakGlass);
+    router.post(PATH).consumes("application/json").produces("application/json")
+        .handler(BodyHandler.create(false).setBodyLimit(16_384)).handler(this::breakGlass);
+  }
+
+  /** One attempt: who, for whom, with which reason and words, and whether it is audited yet. */
+  private final class Attempt {
+    final RoutingContext ctx;
+    final String requestId;
+    final NhsNumber patient;
+    final String audited;
+    Principal principal;
+    String reason;
+    String justification;
+    boolean recorded;
+
+    Attempt(RoutingContext ctx) {
+      this.ctx = ctx;
+      this.requestId = ShcrServer.requestId(ctx);
+      String pathNumber = ctx.pathParam("nhsNumber");
+      this.patient = NhsNumber.parse(pathNumber).orElse(null);
+      this.audited = patient != null ? patient.value() : auditable(pathNumber);
+    }
+
+    AccessAudit entry(String outcome, ApiError refusal) {
+      return new AccessAudit(requestId, clock.instant(), principal, ACTION, audited, Purpose.EMERGENCY.wireName(), reason,
+          List.of(), List.of(), outcome, refusal == null ? null : refusal.code(),
+          ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
+          ctx.request().getHeader(HttpHeaders.USER_AGENT))
+          .withRequest(RequestFacts.of(ctx.request()).withStatus(refusal == null ? 0 : refusal.status()))
+          .withJustification(justification);
+    }
   }
 
   private void breakGlass(RoutingContext ctx) {
-    String requestId = ShcrServer.requestId(ctx);
-    String pathNumber = ctx.pathParam("nhsNumber");
-    NhsNumber patient = NhsNumber.parse(pathNumber).orElse(null);
-    String audited = patient != null ? patient.value() : auditable(pathNumber);
+    Attempt attempt = new Attempt(ctx);
     authenticator.authenticate(ctx)
         .compose(principal -> {
-          if (patient == null) {
-            return refuse(ctx, requestId, principal, audited, null,
-                ApiError.badRequest("INVALID_NHS_NUMBER", "The NHS number in the path is not valid."));
+          attempt.principal = principal;
+          if (attempt.patient == null) {
+            return refused(ApiError.badRequest("INVALID_NHS_NUMBER", "The NHS number in the path is not valid."));
           }
           JsonObject body = jsonBody(ctx);
+          if (body != null) {
+            attempt.reason = body.getValue("reasonCode") instanceof String code && settings.reason(code).isPresent() ? code : null;
+            attempt.justification = body.getValue("justification") instanceof String words
+                ? AuditText.clean(words, settings.justificationMaxLength()) : null;
+          }
           ApiError refusal = refusal(principal, body);
           if (refusal != null) {
-            return refuse(ctx, requestId, principal, audited, null, refusal);
+            return refused(refusal);
           }
-          String reason = body.getString("reasonCode");
-          return audit.recordAccess(entry(ctx, requestId, principal, audited, reason, "allowed", null))
-              .recover(e -> Future.failedFuture(new AccessRefusedException(new ApiError(503, "AUDIT_UNAVAILABLE",
-                  "Break-glass cannot be recorded in the audit trail right now, so it is not granted; try again shortly."))))
-              .compose(receipt -> grants.grant(principal, patient, reason, settings.windowMs())
-                  .recover(e -> audit.recordOutcome(receipt, new ViewOutcome("error", Map.of(), 0, 0, 0))
-                      .onFailure(a -> LOG.warn("Could not record the failed outcome of break-glass {}", requestId))
-                      .transform(done -> Future.failedFuture(e))))
-              .compose(grant -> ctx.response().setStatusCode(201).putHeader("X-Request-ID", requestId)
-                  .putHeader("Content-Type", "application/json")
-                  .end(new JsonObject()
-                      .put("requestId", requestId)
-                      .put("reasonCode", grant.reasonCode())
-                      .put("grantedAt", clock.instant().toString())
-                      .put("expiresAt", grant.expiresAt().toString())
-                      .put("message", "Break-glass access granted until " + grant.expiresAt()
-                          + ". This access is audited and will be reviewed by a privacy officer.")
-                      .encode()));
+          return gate.breakGlassRefusal(attempt.patient, attempt.reason)
+              .compose(cannotGiveAccess -> cannotGiveAccess != null ? refused(cannotGiveAccess) : grant(attempt));
         })
-        .onFailure(e -> {
-          if (e instanceof AccessRefusedException refused) {
-            if (refused.error().status() == 401) {
-              refuse(ctx, requestId, null, audited, null, refused.error());
-            } else {
-              respond(ctx, requestId, refused.error());
-            }
-          } else {
-            LOG.error("Break-glass failed: {}", e.getClass().getSimpleName());
-            respond(ctx, requestId, new ApiError(503, "BREAK_GLASS_UNAVAILABLE", "Break-glass could not be completed; try again shortly."));
-          }
-        });
+        .onFailure(e -> fail(attempt, e));
+  }
+
+  private Future<Void> grant(Attempt attempt) {
+    return audit.recordAccess(attempt.entry(AccessAudit.ALLOWED, null))
+        .recover(e -> Future.failedFuture(new AccessRefusedException(new ApiError(503, "AUDIT_UNAVAILABLE",
+            "Break-glass cannot be recorded in the audit trail right now, so it is not granted; try again shortly."))))
+        .compose(receipt -> {
+          attempt.recorded = true;
+          return grants.grant(attempt.principal, attempt.patient, attempt.reason, settings.windowMs())
+              .recover(e -> audit.recordOutcome(receipt, new ViewOutcome("error", Map.of(), 0, 0, 0))
+                  .onFailure(a -> LOG.warn("Could not record the failed outcome of break-glass {}", attempt.requestId))
+                  .transform(done -> Future.failedFuture(e)));
+        })
+        .compose(grant -> attempt.ctx.response().setStatusCode(201)
+            .putHeader(ErrorResponses.REQUEST_ID, attempt.requestId)
+            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .end(new JsonObject()
+                .put("requestId", attempt.requestId)
+                .put("reasonCode", grant.reasonCode())
+                .put("grantedAt", clock.instant().toString())
+                .put("expiresAt", grant.expiresAt().toString())
+                .put("message", "Break-glass access granted until " + grant.expiresAt()
+                    + ". This access and your justification are audited and will be reviewed by a privacy officer.")
+                .encode()));
+  }
+
+  /** Every refusal is audited (unless it is audit that failed); then the error is sent. */
+  private void fail(Attempt attempt, Throwable e) {
+    ApiError error;
+    if (e instanceof AccessRefusedException refused) {
+      error = refused.error();
+    } else {
+      LOG.error("Break-glass {} failed: {}", attempt.requestId, e.getClass().getSimpleName());
+      error = new ApiError(503, "BREAK_GLASS_UNAVAILABLE", "Break-glass could not be completed, so nothing was granted; try again shortly.");
+    }
+    if (attempt.recorded || "AUDIT_UNAVAILABLE".equals(error.code())) {
+      ErrorResponses.send(attempt.ctx.response(), error, attempt.requestId);
+      return;
+    }
+    attempt.recorded = true;
+    audit.recordAccess(attempt.entry(AccessAudit.REFUSED, error)).onComplete(audited -> {
+      if (audited.failed()) {
+        LOG.warn("Could not audit a refused break-glass request {}", attempt.requestId);
+      }
+      ErrorResponses.send(attempt.ctx.response(), audited.succeeded() ? error : AuditUnavailableException.ERROR, attempt.requestId);
+    });
+  }
+
+  private static <T> Future<T> refused(ApiError error) {
+    return Future.failedFuture(new AccessRefusedException(error));
   }
 
   /** What an invalid path NHS number is recorded as: its digits when it looks like one, else nothing. */
@@ -138,8 +205,9 @@ public final class BreakGlassRoutes implements ApiRoutes {
           + ", or a role with activity " + settings.activityCode() + " (Emergency access), may. Ask a clinician "
           + "with a legitimate need to open the record.");
     }
+    // Counted as kept: control and invisible characters do not make a justification.
     Object justification = body.getValue("justification");
-    int length = justification instanceof String s ? s.strip().length() : 0;
+    int length = justification instanceof String s ? AuditText.clean(s, Integer.MAX_VALUE).length() : 0;
     if (length < settings.justificationMinLength() || length > settings.justificationMaxLength()) {
       return invalid("justification is required: say why, in " + settings.justificationMinLength() + " to "
           + settings.justificationMaxLength() + " characters");
@@ -155,32 +223,9 @@ public final class BreakGlassRoutes implements ApiRoutes {
     return new ApiError(422, "INVALID_PARAMETER", "Break-glass refused: " + message + ".");
   }
 
-  private Future<Void> refuse(RoutingContext ctx, String requestId, Principal principal, String patient, String reason, ApiError refusal) {
-    return audit.recordAccess(entry(ctx, requestId, principal, patient, reason, "refused", refusal.code()))
-        .onFailure(e -> LOG.warn("Could not audit a refused break-glass request {}", requestId))
-        .eventually(() -> respond(ctx, requestId, refusal))
-        .mapEmpty();
-  }
-
-  private AccessAudit entry(RoutingContext ctx, String requestId, Principal principal, String patient, String reason,
-      String outcome, String refusalCode) {
-    return new AccessAudit(requestId, clock.instant(), principal, ACTION, patient, Purpose.EMERGENCY.wireName(), reason,
-        List.of(), List.of(), outcome, refusalCode, ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
-        ctx.request().getHeader("User-Agent"));
-  }
-
-  private static Future<Void> respond(RoutingContext ctx, String requestId, ApiError error) {
-    if (ctx.response().ended()) {
-      return Future.succeededFuture();
-    }
-    ctx.response().setStatusCode(error.status()).putHeader("Content-Type", "application/fhir+json").putHeader("X-Request-ID", requestId);
-    error.headers().forEach(ctx.response()::putHeader);
-    return ctx.response().end(error.toJson(requestId).encode());
-  }
-
   private static JsonObject jsonBody(RoutingContext ctx) {
     try {
-      return ctx.body().asJsonObject();
+      return ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
     } catch (RuntimeException notJson) {
       return null;
     }

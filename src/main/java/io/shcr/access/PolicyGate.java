@@ -94,6 +94,29 @@ public final class PolicyGate implements AccessGate {
     return throttle;
   }
 
+  /**
+   * Why a break-glass for this reason could not give access to this patient, or null when it could:
+   * a reason that does not override objections cannot open the record of a patient who objected, nor
+   * of one whose objection cannot be ruled out (the record request would then be refused), so such a
+   * break-glass is refused and grants nothing.
+   */
+  Future<ApiError> breakGlassRefusal(NhsNumber patient, String reason) {
+    if (breakGlass.overridesObjection(reason)) {
+      return Future.succeededFuture();
+    }
+    String overriding = String.join(", ", breakGlass.reasons().stream().filter(AccessPolicy.Reason::overridesObjection)
+        .map(AccessPolicy.Reason::code).toList());
+    return spine.objection(patient).otherwise(SpineClient.Objection.UNAVAILABLE).map(objection -> switch (objection) {
+      case NONE -> null;
+      case OBJECTED -> ApiError.forbidden("NO_PATIENT_CONSENT", "The patient has objected to sharing their record, and "
+          + "break-glass for " + reason + " does not override an objection, so nothing was granted. Only break-glass for "
+          + overriding + " does, when the patient needs emergency treatment.");
+      case UNAVAILABLE -> new ApiError(503, "CONSENT_UNAVAILABLE", "The consent service cannot confirm that the patient has not "
+          + "objected to sharing, so break-glass for " + reason + " could not give access and nothing was granted. Try "
+          + "again shortly, or break glass for " + overriding + " in an emergency.").withHeader("Retry-After", "5");
+    });
+  }
+
   /** Why this principal's organisation may not use the service, or null when it may. */
   ApiError participationRefusal(Principal principal) {
     if (participation.isLive(principal.organisation())) {

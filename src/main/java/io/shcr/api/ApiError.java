@@ -29,6 +29,7 @@ public record ApiError(int status, String code, String message, Map<String, Stri
     return new ApiError(403, code, message);
   }
 
+  /** The same error with a header added (Retry-After, Allow, WWW-Authenticate, ...). */
   public ApiError withHeader(String name, String value) {
     var copy = new java.util.HashMap<>(headers);
     copy.put(name, value);
@@ -52,12 +53,15 @@ public record ApiError(int status, String code, String message, Map<String, Stri
     return outcome;
   }
 
+  /** The FHIR issue type (http://hl7.org/fhir/issue-type) that goes with the status. */
   private String issueType() {
     return switch (status) {
       case 400, 422 -> "invalid";
       case 401 -> "login";
       case 403 -> "forbidden";
       case 404 -> "not-found";
+      case 405, 406, 415 -> "not-supported";
+      case 413, 414, 431 -> "too-long";
       case 429 -> "throttled";
       case 503 -> "transient";
       default -> "exception";

@@ -9,6 +9,7 @@ import io.shcr.record.Deadline;
 import io.shcr.record.RecordRequest;
 import io.shcr.record.RecordSink;
 import io.shcr.record.RecordView;
+import io.shcr.record.ViewSummary;
 import io.shcr.record.Section;
 import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceDirectory;
@@ -67,7 +68,7 @@ final class RecordApi {
   }
 
   private void afterDecision(RoutingContext ctx, RecordRequest request, AccessDecision decision) {
-    AccessAudit access = accessAudit(request, decision);
+    AccessAudit access = accessAudit(ctx, request, decision);
     components.audit().recordAccess(access).onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("audit unavailable for request {}: {}", request.requestId(), ar.cause().getClass().getSimpleName());
@@ -99,10 +100,20 @@ final class RecordApi {
       view.cancel();
     });
     view.start().onSuccess(summary -> components.audit()
-        .recordOutcome(receipt, new ViewOutcome(summary.outcome(), summary.sourceStatuses(), summary.delivered(),
-            summary.withheld(), summary.elapsedMs()))
+        .recordOutcome(receipt, viewOutcome(summary))
         .onFailure(t -> LOG.error("audit outcome not written for request {}: {}", request.requestId(),
             t.getClass().getSimpleName())));
+  }
+
+  /** A relationship that was not confirmed is a refusal, and its outcome says so with the code the client got. */
+  static ViewOutcome viewOutcome(ViewSummary summary) {
+    String refusal = switch (summary.outcome()) {
+      case "no-relationship" -> "NO_RELATIONSHIP";
+      case "relationship-unavailable" -> "RELATIONSHIP_UNAVAILABLE";
+      default -> null;
+    };
+    return new ViewOutcome(refusal == null ? summary.outcome() : ViewOutcome.REFUSED, summary.sourceStatuses(),
+        summary.delivered(), summary.withheld(), summary.elapsedMs(), refusal);
   }
 
   private static boolean wantsEventStream(RoutingContext ctx) {
@@ -117,11 +128,12 @@ final class RecordApi {
 
   private AccessAudit refusedInput(RoutingContext ctx, String requestId, io.shcr.access.Principal principal, ApiError error) {
     String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-    return new AccessAudit(requestId, Instant.now(), principal, "record.view", null, "direct-care", null, List.of(),
-        List.of(), "refused", error.code(), client, ctx.request().getHeader(HttpHeaders.USER_AGENT));
+    return new AccessAudit(requestId, Instant.now(), principal, "record.view", RouteTable.nhsNumber(RouteTable.routedPath(ctx)),
+        "direct-care", null, List.of(), List.of(), AccessAudit.REFUSED, error.code(), client,
+        ctx.request().getHeader(HttpHeaders.USER_AGENT)).withRequest(RequestIntake.facts(ctx).withStatus(error.status()));
   }
 
-  private AccessAudit accessAudit(RecordRequest request, AccessDecision decision) {
+  private AccessAudit accessAudit(RoutingContext ctx, RecordRequest request, AccessDecision decision) {
     // Refused: what was asked for; allowed: what the role lets the fan-out fetch.
     List<String> sections = (decision.allowed() ? decision.sections() : request.sections()).stream()
         .sorted().map(Section::wireName).toList();
@@ -130,7 +142,19 @@ final class RecordApi {
         : List.of();
     return new AccessAudit(request.requestId(), Instant.now(), decision.principal(), "record.view",
         request.nhsNumber().value(), decision.purpose().wireName(), decision.breakGlassReason(), sections, sources,
-        decision.allowed() ? "allowed" : "refused", decision.allowed() ? null : decision.refusal().code(),
-        request.clientAddress(), request.userAgent());
+        decisionOutcome(decision), decision.allowed() ? null : decision.refusal().code(),
+        request.clientAddress(), request.userAgent())
+        .withRequest(RequestIntake.facts(ctx).withStatus(decision.allowed() ? 0 : decision.refusal().status()));
+  }
+
+  /**
+   * Allowed; conditional when the relationship rests on the user's own organisation's source (the
+   * view's outcome says whether it held); refused; failed when the decision itself broke (our fault).
+   */
+  private static String decisionOutcome(AccessDecision decision) {
+    if (decision.allowed()) {
+      return decision.relationshipVia() == null ? AccessAudit.ALLOWED : AccessAudit.CONDITIONAL;
+    }
+    return decision.refusal().status() == 500 ? AccessAudit.FAILED : AccessAudit.REFUSED;
   }
 }

@@ -5,6 +5,7 @@ import io.shcr.access.Participation;
 import io.shcr.access.SharedState;
 import io.shcr.audit.AuditConfig;
 import io.shcr.audit.AuditModule;
+import io.shcr.audit.UnattributedRefusals;
 import io.shcr.config.ConfigException;
 import io.shcr.config.ServiceConfig;
 import io.shcr.privacy.PrivacyFilter;
@@ -73,8 +74,10 @@ public final class Wiring {
       return Future.failedFuture(e);
     }
     AuditConfig auditConfig;
+    UnattributedRefusals.Settings unattributed;
     try {
       auditConfig = AuditConfig.load(config.configDir());
+      unattributed = UnattributedRefusals.Settings.load(config.configDir());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -82,7 +85,7 @@ public final class Wiring {
       return Future.failedFuture(new ConfigException("audit.yaml: the audit chain is sealed with the inline demo key. "
           + "Set the environment variable its key.env names (at least 32 characters), or pass --trust-demo-key for a trial."));
     }
-    return AuditModule.create(vertx, auditConfig).compose(audit -> {
+    return AuditModule.create(vertx, auditConfig, unattributed).compose(audit -> {
       try {
         AccessModule access = AccessModule.create(vertx, config.configDir(), sources, audit.trail(), options.trustDemoKey(),
             options.shared() != null ? options.shared() : SharedState.processLocal());

@@ -5,7 +5,10 @@ import io.shcr.access.Authenticator;
 import io.shcr.access.Principal;
 import io.shcr.api.ApiError;
 import io.shcr.api.ApiRoutes;
+import io.shcr.api.HttpRefusals;
 import io.shcr.api.ShcrServer;
+import io.shcr.streaming.ErrorResponses;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,44 +22,63 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The privacy officer's API (job role R0001 only): search access records, list break-glass and
  * throttling alerts with their acknowledgement, acknowledge one, and export as FHIR AuditEvents.
  * The officer's organisation must be a live participant, and sees only records of its own users
- * unless audit.yaml lists it as region-wide. Looking at the audit is itself audited
- * ({@code audit.search}), before any audit data is sent, and refused attempts are audited too. The
- * request id is always the server's own, never one a client sent.
+ * unless audit.yaml lists it as region-wide. Every call is audited: looking at the audit
+ * ({@code audit.search}) before any audit data is sent, an acknowledgement by the acknowledgement
+ * record itself, and every refusal (no token, not an officer, a bad parameter, no such alert, a
+ * non-JSON body) before it is sent. Records show break-glass justifications: this API is the one
+ * place they can be read. The request id is always the server's own, never one a client sent.
  */
 final class AuditApi implements ApiRoutes {
 
   static final String PRIVACY_OFFICER = "R0001";
   static final String BASE = "/api/v1/audit";
   private static final String FHIR_JSON = "application/fhir+json";
+  private static final String JSON = "application/json";
+  /** Longest acknowledgement note kept in the trail. */
+  static final int MAX_NOTE = 1_000;
+  private static final Logger LOG = LoggerFactory.getLogger(AuditApi.class);
 
   private final AuditLog log;
+  private final AuditTrail trail;
   private final Authenticator authenticator;
   private final Predicate<String> liveParticipant;
   private final Set<String> regionWide;
 
-  AuditApi(AuditLog log, Authenticator authenticator, Predicate<String> liveParticipant, Set<String> regionWide) {
+  /**
+   * @param log the chain, for searches and acknowledgements
+   * @param trail where this API's own access records go (the log, through the unattributed-refusal limit)
+   */
+  AuditApi(AuditLog log, AuditTrail trail, Authenticator authenticator, Predicate<String> liveParticipant, Set<String> regionWide) {
     this.log = log;
+    this.trail = trail;
     this.authenticator = authenticator;
     this.liveParticipant = liveParticipant;
     this.regionWide = Set.copyOf(regionWide);
   }
 
+  AuditApi(AuditLog log, Authenticator authenticator, Predicate<String> liveParticipant, Set<String> regionWide) {
+    this(log, log, authenticator, liveParticipant, regionWide);
+  }
+
   @Override
   public void mount(Router router) {
-    router.get(BASE + "/events").handler(this::events);
-    router.get(BASE + "/AuditEvent").handler(ctx -> respond(ctx, "audit.search", this::fhirExport));
-    router.get(BASE + "/alerts").handler(ctx -> respond(ctx, "audit.search", this::alerts));
-    router.post(BASE + "/alerts/:sequence/acknowledge").handler(BodyHandler.create(false).setBodyLimit(8_192)).handler(ctx ->
-        respond(ctx, "audit.acknowledge", this::acknowledge));
+    router.get(BASE + "/events").produces(JSON).produces(FHIR_JSON).handler(this::events);
+    router.get(BASE + "/AuditEvent").produces(FHIR_JSON).produces(JSON).handler(ctx -> respond(ctx, "audit.search", this::fhirExport));
+    router.get(BASE + "/alerts").produces(JSON).handler(ctx -> respond(ctx, "audit.search", this::alerts));
+    router.post(BASE + "/alerts/:sequence/acknowledge").produces(JSON).handler(BodyHandler.create(false).setBodyLimit(8_192))
+        .handler(ctx -> respond(ctx, "audit.acknowledge", this::acknowledge));
   }
 
   private void events(RoutingContext ctx) {
-    boolean fhir = "fhir".equals(ctx.request().getParam("_format")) || "json+fhir".equals(ctx.request().getParam("_format"));
+    String format = ctx.request().getParam("_format");
+    boolean fhir = "fhir".equals(format) || "json+fhir".equals(format) || FHIR_JSON.equals(format);
     respond(ctx, "audit.search", fhir ? this::fhirExport : this::search);
   }
 
@@ -98,69 +120,80 @@ final class AuditApi implements ApiRoutes {
         return Future.failedFuture(new AccessRefusedException(new ApiError(404, "NOT_FOUND", "no alert has sequence " + sequence)));
       }
       return log.store().acknowledgements(List.of(sequence)).compose(acks -> acks.isEmpty()
-          ? log.acknowledge(sequence, call.principal, call.requestId, note).map(ack -> Reply.json(201, ackJson(ack)))
-          : Future.succeededFuture(Reply.json(200, ackJson(acks.get(0)))));
+          // The acknowledgement record is this call's audit record.
+          ? log.acknowledge(sequence, call.principal, call.requestId, note).map(ack -> {
+              call.recorded = true;
+              return Reply.json(201, ackJson(ack));
+            })
+          : call.audited(null).map(v -> Reply.json(200, ackJson(acks.get(0)))));
     });
   }
 
+  /** The optional note: a JSON body {@code {"note": "..."}}, sanitised and bounded before it enters the trail. */
   private static String note(RoutingContext ctx) {
+    if (ctx.body().length() == 0) {
+      return null;
+    }
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(JSON)) {
+      throw new AccessRefusedException(HttpRefusals.unsupportedMediaType());
+    }
     try {
-      JsonObject body = ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
-      return body == null ? null : body.getString("note");
+      Object note = ctx.body().asJsonObject().getValue("note");
+      if (note != null && !(note instanceof String)) {
+        throw new IllegalArgumentException("note is not text");
+      }
+      return AuditText.clean((String) note, MAX_NOTE);
     } catch (RuntimeException e) {
       throw new AccessRefusedException(ApiError.badRequest("INVALID_PARAMETER", "the body must be JSON such as {\"note\": \"reviewed\"}"));
     }
   }
 
   private void respond(RoutingContext ctx, String action, Function<Call, Future<Reply>> handler) {
-    String requestId = ShcrServer.requestId(ctx);
+    Call call = new Call(ctx, ShcrServer.requestId(ctx), action);
     authenticator.authenticate(ctx)
         .compose(principal -> {
+          call.principal = principal;
           if (!PRIVACY_OFFICER.equals(principal.jobRole())) {
-            return refuseAudited(ctx, requestId, action, principal,
-                ApiError.forbidden("ACCESS_DENIED", "Only a privacy officer (job role R0001) may use the audit API."));
+            return refused(ApiError.forbidden("ACCESS_DENIED", "Only a privacy officer (job role R0001) may use the audit API."));
           }
           if (principal.organisation() == null || !liveParticipant.test(principal.organisation())) {
-            return refuseAudited(ctx, requestId, action, principal, ApiError.forbidden("NO_ORGANISATION_CONSENT",
+            return refused(ApiError.forbidden("NO_ORGANISATION_CONSENT",
                 "Organisation " + principal.organisation() + " is not a live participant, so its privacy officers may not use the audit API."));
           }
-          return Future.succeededFuture(principal);
-        })
-        .recover(error -> error instanceof AccessRefusedException refused && refused.error().status() == 401
-            ? refuseAudited(ctx, requestId, action, null, refused.error())
-            : Future.failedFuture(error))
-        .compose(principal -> {
           try {
-            return handler.apply(new Call(ctx, requestId, action, principal));
+            return handler.apply(call);
           } catch (RuntimeException e) {
             return Future.failedFuture(e);
           }
         })
         .onSuccess(reply -> ctx.response().setStatusCode(reply.status).putHeader("Content-Type", reply.contentType).end(reply.body.encode()))
-        .onFailure(error -> fail(ctx, requestId, error));
+        .onFailure(error -> fail(call, error));
   }
 
-  private <T> Future<T> refuseAudited(RoutingContext ctx, String requestId, String action, Principal principal, ApiError error) {
-    AccessAudit refused = access(ctx, requestId, action, principal, null, "refused", error.code());
-    return log.recordAccess(refused).transform(ignored -> Future.failedFuture(new AccessRefusedException(error)));
+  private static <T> Future<T> refused(ApiError error) {
+    return Future.failedFuture(new AccessRefusedException(error));
   }
 
-  private void fail(RoutingContext ctx, String requestId, Throwable error) {
-    ApiError apiError = error instanceof AccessRefusedException refused ? refused.error()
-        : error instanceof AuditUnavailableException unavailable ? unavailable.error()
-        : new ApiError(500, "INTERNAL_SERVER_ERROR", "The audit API failed; quote the request id to support.");
-    if (ctx.response().ended()) {
+  /** Sends the refusal or failure, having audited it first unless this call is audited already (or audit is what failed). */
+  private void fail(Call call, Throwable error) {
+    ApiError apiError;
+    if (error instanceof AccessRefusedException refused) {
+      apiError = refused.error();
+    } else if (error instanceof AuditUnavailableException unavailable) {
+      apiError = unavailable.error();
+    } else {
+      LOG.error("Audit API request {} failed: {}", call.requestId, error.getClass().getName());
+      apiError = new ApiError(500, "INTERNAL_SERVER_ERROR", "The audit API failed; quote the request id to support.");
+    }
+    if (call.recorded || error instanceof AuditUnavailableException) {
+      ErrorResponses.send(call.ctx.response(), apiError, call.requestId);
       return;
     }
-    apiError.headers().forEach(ctx.response()::putHeader);
-    ctx.response().setStatusCode(apiError.status()).putHeader("Content-Type", FHIR_JSON).end(apiError.toJson(requestId).encode());
-  }
-
-  private static AccessAudit access(RoutingContext ctx, String requestId, String action, Principal principal, String patient,
-      String outcome, String refusalCode) {
-    return new AccessAudit(requestId, Instant.now(), principal, action, patient, "audit", null, List.of(), List.of(),
-        outcome, refusalCode, ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
-        ctx.request().getHeader("User-Agent"));
+    call.recorded = true;
+    String outcome = apiError.status() == 500 ? AccessAudit.FAILED : AccessAudit.REFUSED;
+    trail.recordAccess(call.access(null, outcome, apiError)).onComplete(audited -> ErrorResponses.send(call.ctx.response(),
+        audited.succeeded() ? apiError : AuditUnavailableException.ERROR, call.requestId));
   }
 
   private static JsonObject pageJson(AuditQuery query, long total) {
@@ -191,18 +224,18 @@ final class AuditApi implements ApiRoutes {
     return new JsonObject().put("sequence", ack.sequence()).put("recorded", ack.time().toString()).mergeIn(ack.data());
   }
 
-  /** One authorised call: who, which request; {@link #audited} writes its audit record first. */
+  /** One call: which request, who (once authenticated), and whether it is audited yet. */
   private final class Call {
     final RoutingContext ctx;
     final String requestId;
     final String action;
-    final Principal principal;
+    Principal principal;
+    boolean recorded;
 
-    Call(RoutingContext ctx, String requestId, String action, Principal principal) {
+    Call(RoutingContext ctx, String requestId, String action) {
       this.ctx = ctx;
       this.requestId = requestId;
       this.action = action;
-      this.principal = principal;
     }
 
     /** The query limited to the officer's own organisation's users, unless it is region-wide. */
@@ -210,8 +243,20 @@ final class AuditApi implements ApiRoutes {
       return regionWide.contains(principal.organisation()) ? query : query.scopedTo(principal.organisation());
     }
 
+    /** Writes this call's access record (allowed) before any audit data is read for it. */
     Future<Void> audited(String patient) {
-      return log.recordAccess(access(ctx, requestId, action, principal, patient, "allowed", null)).mapEmpty();
+      return trail.recordAccess(access(patient, AccessAudit.ALLOWED, null)).map(receipt -> {
+        recorded = true;
+        return null;
+      });
+    }
+
+    AccessAudit access(String patient, String outcome, ApiError refusal) {
+      return new AccessAudit(requestId, Instant.now(), principal, action, patient, "audit", null, List.of(), List.of(),
+          outcome, refusal == null ? null : refusal.code(),
+          ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
+          ctx.request().getHeader("User-Agent"))
+          .withRequest(RequestFacts.of(ctx.request()).withStatus(refusal == null ? 0 : refusal.status()));
     }
   }
 

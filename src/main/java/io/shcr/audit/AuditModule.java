@@ -18,39 +18,50 @@ import java.util.function.Predicate;
 public final class AuditModule {
 
   private final AuditLog log;
+  private final UnattributedRefusals trail;
   private final Set<String> regionWide;
   private final Path configDir;
 
-  private AuditModule(AuditLog log, Set<String> regionWide, Path configDir) {
+  private AuditModule(AuditLog log, UnattributedRefusals trail, Set<String> regionWide, Path configDir) {
     this.log = log;
+    this.trail = trail;
     this.regionWide = regionWide;
     this.configDir = configDir;
   }
 
   public static Future<AuditModule> create(Vertx vertx, Path configDir) {
     try {
-      return create(vertx, AuditConfig.load(configDir), configDir);
+      return create(vertx, AuditConfig.load(configDir), UnattributedRefusals.Settings.load(configDir), configDir);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
   }
 
   public static Future<AuditModule> create(Vertx vertx, AuditConfig config) {
-    return create(vertx, config, null);
+    return create(vertx, config, UnattributedRefusals.Settings.DEFAULT);
   }
 
-  private static Future<AuditModule> create(Vertx vertx, AuditConfig config, Path configDir) {
+  /** As {@link #create(Vertx, AuditConfig)}, with the limit on refusals nobody could be identified for. */
+  public static Future<AuditModule> create(Vertx vertx, AuditConfig config, UnattributedRefusals.Settings unattributed) {
+    return create(vertx, config, unattributed, null);
+  }
+
+  private static Future<AuditModule> create(Vertx vertx, AuditConfig config, UnattributedRefusals.Settings unattributed,
+      Path configDir) {
     try {
       return AuditLog.open(vertx, config.newStore(vertx), config.maxBatch())
-          .map(log -> new AuditModule(log, config.regionWide(), configDir));
+          .map(log -> new AuditModule(log, UnattributedRefusals.start(vertx, log, unattributed), config.regionWide(), configDir));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
   }
 
-  /** The trail: {@code recordAccess} before any data, {@code recordOutcome} at the end of a view. */
+  /**
+   * The trail: {@code recordAccess} before any data, {@code recordOutcome} at the end of a view.
+   * Refusals nobody could be identified for are limited per window ({@link UnattributedRefusals}).
+   */
   public AuditTrail trail() {
-    return log;
+    return trail;
   }
 
   /**
@@ -61,7 +72,7 @@ public final class AuditModule {
    * @param liveParticipant whether an ODS code is a live participant (the access capability's check)
    */
   public ApiRoutes routes(Authenticator authenticator, Predicate<String> liveParticipant) {
-    return new AuditApi(log, authenticator, liveParticipant, regionWide);
+    return new AuditApi(log, trail, authenticator, liveParticipant, regionWide);
   }
 
   /**
@@ -76,8 +87,8 @@ public final class AuditModule {
     return routes(authenticator, live);
   }
 
-  /** Writes what is queued and closes the store. */
+  /** Writes the refusal summaries and what is queued, then closes the store. */
   public Future<Void> close() {
-    return log.close();
+    return trail.close().eventually(log::close);
   }
 }

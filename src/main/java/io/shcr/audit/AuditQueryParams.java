@@ -53,16 +53,27 @@ final class AuditQueryParams {
     if (value == null || value.isBlank()) {
       return null;
     }
+    Instant instant;
     try {
       if (value.length() == 10) {
         LocalDate day = LocalDate.parse(value);
-        return (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+        instant = (endOfDay ? day.plusDays(1) : day).atStartOfDay(ZoneOffset.UTC).toInstant();
+      } else {
+        instant = Instant.parse(value);
       }
-      return Instant.parse(value);
     } catch (DateTimeParseException e) {
-      throw invalid("INVALID_PARAMETER", name + " must be a date (2025-01-31) or an instant (2025-01-31T09:00:00Z)");
+      instant = null;
     }
+    // Years 1 to 9999 only: beyond them a store's timestamp type overflows, which must not be a 500.
+    if (instant == null || instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+      throw invalid("INVALID_PARAMETER", name + " must be a date (2025-01-31) or an instant (2025-01-31T09:00:00Z)"
+          + " between the years 1 and 9999");
+    }
+    return instant;
   }
+
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z").plusSeconds(1);
 
   private static int number(String value, String name, int fallback) {
     if (value == null || value.isBlank()) {

@@ -23,8 +23,11 @@ public final class AuditRecords {
 
   private AuditRecords() {}
 
+  /** Longest user agent kept. */
+  static final int MAX_USER_AGENT = 200;
+
   public static JsonObject access(AccessAudit access) {
-    return new JsonObject()
+    JsonObject data = new JsonObject()
         .put("requestId", access.requestId())
         .put("decidedAt", access.time() == null ? null : access.time().toString())
         .put("principal", principal(access.principal()))
@@ -37,7 +40,33 @@ public final class AuditRecords {
         .put("outcome", access.outcome())
         .put("refusalCode", access.refusalCode())
         .put("clientAddress", access.clientAddress())
-        .put("userAgent", access.userAgent());
+        .put("userAgent", AuditText.ascii(access.userAgent(), MAX_USER_AGENT));
+    // Present only when set, so the records the service wrote before these facts existed keep their shape.
+    if (access.request() != null) {
+      data.put("request", request(access.request()));
+    }
+    if (access.justification() != null) {
+      data.put("justification", access.justification());
+    }
+    if (access.summary() != null) {
+      data.put("summary", summary(access.summary()));
+    }
+    return data;
+  }
+
+  private static JsonObject request(RequestFacts facts) {
+    JsonObject json = new JsonObject().put("method", facts.method()).put("path", facts.path()).put("query", facts.query());
+    return facts.status() > 0 ? json.put("status", facts.status()) : json;
+  }
+
+  private static JsonObject summary(RefusalSummary summary) {
+    return new JsonObject()
+        .put("count", summary.count())
+        .put("from", summary.from().toString())
+        .put("to", summary.to().toString())
+        .put("clients", new JsonObject(new TreeMap<>(summary.clients())))
+        .put("distinctClients", summary.distinctClients())
+        .put("samplePaths", new JsonArray(List.copyOf(summary.samplePaths())));
   }
 
   public static String severity(AccessAudit access) {
@@ -50,13 +79,17 @@ public final class AuditRecords {
 
   public static JsonObject outcome(AuditReceipt receipt, ViewOutcome outcome) {
     Map<String, Object> statuses = new TreeMap<>(outcome.sourceStatuses() == null ? Map.of() : outcome.sourceStatuses());
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("accessSequence", receipt.sequence())
         .put("outcome", outcome.outcome())
         .put("sourceStatuses", new JsonObject(statuses))
         .put("resourcesDelivered", outcome.resourcesDelivered())
         .put("resourcesWithheld", outcome.resourcesWithheld())
         .put("elapsedMs", outcome.elapsedMs());
+    if (outcome.refusalCode() != null) {
+      json.put("refusalCode", outcome.refusalCode());
+    }
+    return json;
   }
 
   public static JsonObject acknowledgement(long alertSequence, Principal by, String note) {

@@ -63,12 +63,32 @@ final class FhirAuditEvents {
         .put("observer", new JsonObject().put("display", "shcr shared care record"))
         .put("type", new JsonArray().add(coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"))));
     if (data.getString("nhsNumber") != null) {
-      event.put("entity", new JsonArray().add(new JsonObject()
+      JsonObject patient = new JsonObject()
           .put("what", new JsonObject().put("identifier", new JsonObject().put("system", NhsNumber.SYSTEM).put("value", data.getString("nhsNumber"))))
           .put("type", coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"))
-          .put("role", coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"))));
+          .put("role", coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"));
+      JsonArray details = breakGlassDetails(data);
+      if (!details.isEmpty()) {
+        patient.put("detail", details);
+      }
+      event.put("entity", new JsonArray().add(patient));
     }
     return event;
+  }
+
+  /**
+   * The break-glass reason code and the user's own justification, as entity details: this export is
+   * served to privacy officers only, and the justification is what their review needs.
+   */
+  private static JsonArray breakGlassDetails(JsonObject data) {
+    JsonArray details = new JsonArray();
+    if (data.getString("breakGlassReason") != null) {
+      details.add(new JsonObject().put("type", "break-glass-reason").put("valueString", data.getString("breakGlassReason")));
+    }
+    if (data.getString("justification") != null) {
+      details.add(new JsonObject().put("type", "break-glass-justification").put("valueString", data.getString("justification")));
+    }
+    return details;
   }
 
   private static JsonArray contained(JsonObject principal) {
@@ -107,22 +127,25 @@ final class FhirAuditEvents {
    * 0 success; 4 minor failure: refused, or a view that ended without the record being shown because
    * no legitimate relationship was found or the client left; 8 serious failure: failed, or a view that
    * errored or could not check the relationship (a service failure), or tampered shared state that was
- * ignored (a {@code cluster-integrity} alert). An ending we do not know is not
-   * reported as success.
+   * ignored (a {@code cluster-integrity} alert). An ending we do not know is not reported as success, nor
+   * is a conditional access whose view outcome is missing.
    */
   private static String outcomeCode(String decision, AuditEntry outcome) {
-    if ("refused".equals(decision)) {
+    if (AccessAudit.REFUSED.equals(decision)) {
       return "4";
     }
-    if ("failed".equals(decision) || "ignored".equals(decision)) {
+    if (AccessAudit.FAILED.equals(decision) || "ignored".equals(decision)) {
       return "8";
     }
     String ended = outcome == null ? null : outcome.data().getString("outcome");
-    if (ended == null || "complete".equals(ended)) {
-      return "0";
+    if (ended == null) {
+      return AccessAudit.CONDITIONAL.equals(decision) ? "4" : "0";
     }
     return switch (ended) {
+      case "complete" -> "0";
+      // "no-relationship" and "relationship-unavailable": how trails written before outcomes said refused
       case "client-gone", "no-relationship" -> "4";
+      case ViewOutcome.REFUSED -> "RELATIONSHIP_UNAVAILABLE".equals(outcome.data().getString("refusalCode")) ? "8" : "4";
       default -> "8";
     };
   }
@@ -132,9 +155,19 @@ final class FhirAuditEvents {
     if (data.getString("refusalCode") != null) {
       text.append(": ").append(data.getString("refusalCode"));
     }
+    JsonObject summary = data.getJsonObject("summary");
+    if (summary != null) {
+      text.append("; ").append(summary.getLong("count")).append(" such requests without a valid token from ")
+          .append(summary.getInteger("distinctClients")).append(" addresses, ").append(summary.getString("from"))
+          .append(" to ").append(summary.getString("to"));
+    }
     if (outcome != null) {
       JsonObject ended = outcome.data();
-      text.append("; view ").append(ended.getString("outcome"))
+      text.append("; view ").append(ended.getString("outcome"));
+      if (ended.getString("refusalCode") != null) {
+        text.append(": ").append(ended.getString("refusalCode"));
+      }
+      text
           .append(", ").append(ended.getInteger("resourcesDelivered")).append(" resources delivered, ")
           .append(ended.getInteger("resourcesWithheld")).append(" withheld");
     }

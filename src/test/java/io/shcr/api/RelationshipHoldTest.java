@@ -38,13 +38,58 @@ class RelationshipHoldTest {
   }
 
   private Future<SseClient.Stream> run(Vertx vertx, Behaviour own, long ownDeadlineMs) {
+    return run(vertx, own, ownDeadlineMs, new TestComponents.MemoryAudit());
+  }
+
+  private Future<SseClient.Stream> run(Vertx vertx, Behaviour own, long ownDeadlineMs, TestComponents.MemoryAudit audit) {
     FakeSources fakes = new FakeSources(vertx).with("OWN", own).with("OTHER", Behaviour.NORMAL);
     return fakes.start().compose(f -> ShcrServer.start(vertx, new ServiceConfig(Path.of("conf"), "127.0.0.1", 0, 5_000, 60_000),
         TestComponents.components(new SourceRegistry(List.of(TestSources.fhir(f, "OWN", true, ownDeadlineMs),
-            TestSources.fhir(f, "OTHER", true, 3_000))), viaOwnOrganisation("OWN"), new TestComponents.MemoryAudit())))
+            TestSources.fhir(f, "OTHER", true, 3_000))), viaOwnOrganisation("OWN"), audit)))
         .compose(server -> new SseClient(vertx).open(server.port(), "/api/v1/patients/9434765919/record?sources=OTHER", Map.of(), e -> { }))
         .compose(stream -> stream.ended.future())
-        .andThen(done -> assertThat(fakes.calls("OTHER")).isPositive());
+        // The outcome record is written just after the response ends.
+        .compose(stream -> outcomeWritten(vertx, audit, 100).map(stream))
+        // Asked at once: when the view opens, the other source has been called too (a refusal can come
+        // before the other source's request even reaches it, since it cancels that request).
+        .andThen(done -> {
+          if (done.succeeded() && done.result().response.statusCode() == 200) {
+            assertThat(fakes.calls("OTHER")).isPositive();
+          }
+        });
+  }
+
+  private static Future<Void> outcomeWritten(Vertx vertx, TestComponents.MemoryAudit audit, int triesLeft) {
+    if (!audit.outcomes.isEmpty() || triesLeft == 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.timer(20).compose(t -> outcomeWritten(vertx, audit, triesLeft - 1));
+  }
+
+  @Test
+  void theAuditSaysConditionalThenRefusedWithTheCodeTheClientGot(Vertx vertx, VertxTestContext test) {
+    TestComponents.MemoryAudit refusedAudit = new TestComponents.MemoryAudit();
+    TestComponents.MemoryAudit unavailableAudit = new TestComponents.MemoryAudit();
+    TestComponents.MemoryAudit allowedAudit = new TestComponents.MemoryAudit();
+    run(vertx, Behaviour.UNKNOWN_PATIENT, 3_000, refusedAudit)
+        .compose(refused -> run(vertx, Behaviour.HANG, 300, unavailableAudit))
+        .compose(unavailable -> run(vertx, Behaviour.NORMAL, 3_000, allowedAudit))
+        .onComplete(test.succeeding(allowed -> test.verify(() -> {
+          assertThat(refusedAudit.accesses).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("conditional"));
+          assertThat(refusedAudit.outcomes).singleElement().satisfies(o -> {
+            assertThat(o.outcome()).isEqualTo("refused");
+            assertThat(o.refusalCode()).isEqualTo("NO_RELATIONSHIP");
+          });
+          assertThat(unavailableAudit.outcomes).singleElement().satisfies(o -> {
+            assertThat(o.outcome()).isEqualTo("refused");
+            assertThat(o.refusalCode()).isEqualTo("RELATIONSHIP_UNAVAILABLE");
+          });
+          assertThat(allowedAudit.outcomes).singleElement().satisfies(o -> {
+            assertThat(o.outcome()).isEqualTo("complete");
+            assertThat(o.refusalCode()).isNull();
+          });
+          test.completeNow();
+        })));
   }
 
   @Test

@@ -217,6 +217,64 @@ class AuditApiTest {
     });
   }
 
+  @Test
+  void breakGlassJustificationsAndRefusedRelationshipsAreWhatTheOfficerSees() {
+    String words = "Unconscious patient brought in by ambulance, no history available";
+    await(log.recordAccess(TestAudits.breakGlass("glass", PATIENT_A, "bob").withJustification(words)));
+    AuditReceipt held = await(log.recordAccess(TestAudits.view("held", PATIENT_A, "alice", "A81001")));
+    await(log.recordOutcome(held, new ViewOutcome(ViewOutcome.REFUSED, Map.of("A81001", "not-found"), 0, 0, 40, "NO_RELATIONSHIP")));
+
+    JsonArray events = get("/api/v1/audit/events?patient=" + PATIENT_A, "R0001").bodyAsJsonObject().getJsonArray("events");
+    JsonObject glass = events.stream().map(JsonObject.class::cast).filter(e -> "glass".equals(e.getString("requestId"))).findFirst().orElseThrow();
+    assertThat(glass.getString("justification")).isEqualTo(words);
+    JsonObject refused = events.stream().map(JsonObject.class::cast).filter(e -> "held".equals(e.getString("requestId"))).findFirst().orElseThrow();
+    assertThat(refused.getJsonObject("view").getString("outcome")).isEqualTo("refused");
+    assertThat(refused.getJsonObject("view").getString("refusalCode")).isEqualTo("NO_RELATIONSHIP");
+
+    JsonObject bundle = get("/api/v1/audit/AuditEvent?patient=" + PATIENT_A, "R0001").bodyAsJsonObject();
+    JsonObject exported = bundle.getJsonArray("entry").stream().map(e -> ((JsonObject) e).getJsonObject("resource"))
+        .filter(r -> r.containsKey("subtype")).findFirst().orElseThrow();
+    assertThat(exported.getJsonArray("entity").getJsonObject(0).getJsonArray("detail").encode())
+        .contains("break-glass-justification").contains(words).contains("break-glass-reason");
+    JsonObject view = bundle.getJsonArray("entry").stream().map(e -> ((JsonObject) e).getJsonObject("resource"))
+        .filter(r -> r.getString("outcomeDesc").contains("view refused")).findFirst().orElseThrow();
+    assertThat(view.getString("outcome")).isEqualTo("4");
+    assertThat(view.getString("outcomeDesc")).contains("view refused: NO_RELATIONSHIP");
+  }
+
+  @Test
+  void everyRefusedCallIsAuditedBadParametersUnknownAlertsAndBodiesIncluded() {
+    assertThat(get("/api/v1/audit/events?from=yesterday", "R0001").statusCode()).isEqualTo(400);
+    assertThat(get("/api/v1/audit/events?from=%2B999999999-01-01T00:00:00Z", "R0001").statusCode()).as("beyond year 9999").isEqualTo(400);
+    assertThat(post("/api/v1/audit/alerts/99/acknowledge", new JsonObject()).statusCode()).isEqualTo(404);
+    assertThat(post("/api/v1/audit/alerts/x/acknowledge", new JsonObject()).statusCode()).isEqualTo(400);
+    HttpResponse<Buffer> plain = await(client.post(server.actualPort(), "127.0.0.1", "/api/v1/audit/alerts/1/acknowledge")
+        .putHeader("Authorization", "Bearer R0001").putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer("reviewed")));
+    assertThat(plain.statusCode()).isEqualTo(415);
+    assertThat(plain.getHeader("X-Request-Id")).isNotBlank();
+    assertThat(plain.getHeader("Cache-Control")).isEqualTo("no-store");
+
+    AuditPage page = await(log.store().search(AuditContractQueries.action()));
+    assertThat(page.entries()).extracting(e -> e.data().getString("refusalCode"))
+        .containsExactlyInAnyOrder("INVALID_PARAMETER", "INVALID_PARAMETER", "NOT_FOUND", "INVALID_PARAMETER", "UNSUPPORTED_MEDIA_TYPE");
+    assertThat(page.entries()).allSatisfy(e -> {
+      assertThat(e.data().getString("outcome")).isEqualTo("refused");
+      assertThat(e.data().getJsonObject("request").getInteger("status")).isBetween(400, 499);
+    });
+  }
+
+  @Test
+  void anAcknowledgementNoteIsSanitisedAndBounded() {
+    AuditReceipt glass = await(log.recordAccess(TestAudits.breakGlass("r2", PATIENT_B, "bob")));
+    String note = "reviewed with‮ the clinician " + "n".repeat(2_000);
+    assertThat(post("/api/v1/audit/alerts/" + glass.sequence() + "/acknowledge", new JsonObject().put("note", note)).statusCode())
+        .isEqualTo(201);
+    JsonObject alert = get("/api/v1/audit/alerts", "R0001").bodyAsJsonObject().getJsonArray("alerts").getJsonObject(0);
+    String kept = alert.getJsonObject("acknowledgement").getString("note");
+    assertThat(kept).startsWith("reviewed with the clinician nnn").endsWith("more characters]").doesNotContain("", "‮");
+    assertThat(kept.length()).isLessThan(AuditApi.MAX_NOTE + 50);
+  }
+
   private static JsonObject resource(JsonObject bundle, int index) {
     return bundle.getJsonArray("entry").getJsonObject(index).getJsonObject("resource");
   }

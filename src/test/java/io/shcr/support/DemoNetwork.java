@@ -28,6 +28,7 @@ public final class DemoNetwork {
   public final SimulatorServer simulator;
   public final ShcrServer service;
   public final DemoTokens tokens;
+  private Future<Void> serviceClosed;
 
   private DemoNetwork(Path configDir, SimulatorServer simulator, ShcrServer service) {
     this.configDir = configDir;
@@ -82,8 +83,21 @@ public final class DemoNetwork {
     return tokens.persona(persona);
   }
 
+  /** Stops the service alone (its audit trail is flushed and closed), leaving the files to read. */
+  public Future<Void> closeService() {
+    if (serviceClosed == null) {
+      serviceClosed = service.close();
+    }
+    return serviceClosed;
+  }
+
+  /** The audit directory the service writes to. */
+  public Path auditDir() {
+    return configDir.resolve("audit");
+  }
+
   public Future<Void> close() {
-    return service.close().eventually(() -> simulator.close()).eventually(() -> {
+    return closeService().eventually(() -> simulator.close()).eventually(() -> {
       deleteQuietly(configDir);
       return Future.succeededFuture();
     });
