@@ -2,6 +2,9 @@ package io.shcr.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shcr.access.token.JwksSigningKeys;
+import io.shcr.access.token.JwtVerifier;
+import io.shcr.access.token.StaticSigningKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -104,9 +107,16 @@ class AuthenticationTest {
   }
 
   @Test
-  void anAudienceArrayNamingUsIsAccepted(VertxTestContext test) {
-    JsonObject claims = claimsOf(bed.persona("ed-doctor")).put("aud", new JsonArray().add("other").add("shcr-demo"));
+  void anAudienceArrayNamingUsIsAcceptedWhenTheAuthorisedPartyIsUs(VertxTestContext test) {
+    JsonObject claims = claimsOf(bed.persona("ed-doctor")).put("aud", new JsonArray().add("other").add("shcr-demo"))
+        .put("azp", "shcr-demo");
     expectAllowed(test, signWithDemoKey(claims));
+  }
+
+  @Test
+  void anAudienceArrayWithOthersAndNoAuthorisedPartyIsRefused(VertxTestContext test) {
+    JsonObject claims = claimsOf(bed.persona("ed-doctor")).put("aud", new JsonArray().add("other").add("shcr-demo"));
+    expect401(test, signWithDemoKey(claims), "several audiences but no authorised party ('azp')");
   }
 
   @Test
@@ -146,7 +156,8 @@ class AuthenticationTest {
     generator.initialize(2048);
     KeyPair rsa = generator.generateKeyPair();
     AccessPolicy.Auth auth = bed.tokens.policy().auth();
-    JwtVerifier verifier = new JwtVerifier(new StaticSigningKeys(List.of(VerificationKey.of("rsa-1", rsa.getPublic()))), auth, bed.clock);
+    JwtVerifier verifier = new JwtVerifier(new StaticSigningKeys(List.of(StaticSigningKeys.signingKey("rsa-1", rsa.getPublic()))),
+        auth.tokenRules(), bed.clock);
     String token = JwtSigner.sign(claimsOf(bed.persona("ed-doctor")), "rsa-1", rsa.getPrivate());
     verifier.verify(token).onComplete(test.succeeding(claims -> test.verify(() -> {
       assertThat(claims.getString("sub")).isEqualTo("555000100001");
@@ -168,16 +179,24 @@ class AuthenticationTest {
     vertx.createHttpServer().requestHandler(req -> req.response().putHeader("Content-Type", "application/json").end(jwks.encode()))
         .listen(0, "127.0.0.1")
         .compose(server -> {
-          JwksSigningKeys keys = new JwksSigningKeys(io.vertx.ext.web.client.WebClient.create(vertx),
-              "http://127.0.0.1:" + server.actualPort() + "/jwks", 3_600_000, 2_000);
-          JwtVerifier verifier = new JwtVerifier(keys, bed.tokens.policy().auth(), bed.clock);
+          JwksSigningKeys keys = JwksSigningKeys.create(vertx, url("http://127.0.0.1:" + server.actualPort() + "/jwks"),
+              new JwksSigningKeys.Settings(3_600_000, 2_000, 0));
+          JwtVerifier verifier = new JwtVerifier(keys, bed.tokens.policy().auth().tokenRules(), bed.clock);
           return verifier.verify(JwtSigner.sign(claimsOf(bed.persona("ed-doctor")), "idp-1", rsa.getPrivate()))
               .compose(ok -> verifier.verify(bed.persona("ed-doctor")).map(claims -> "accepted").otherwise(e -> e.getMessage()));
         })
         .onComplete(test.succeeding(demoTokenOutcome -> test.verify(() -> {
-          assertThat(demoTokenOutcome).contains("UNAUTHORISED").contains("no ES256 signing key with kid 'shcr-demo-es256'");
+          assertThat(demoTokenOutcome).contains("UNKNOWN_KEY").contains("no ES256 signing key with kid 'shcr-demo-es256'");
           test.completeNow();
         })));
+  }
+
+  private static java.net.URL url(String text) {
+    try {
+      return new java.net.URI(text).toURL();
+    } catch (java.net.URISyntaxException | java.net.MalformedURLException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   private static byte[] unsigned(byte[] bytes) {
