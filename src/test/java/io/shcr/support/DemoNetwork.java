@@ -38,6 +38,11 @@ public final class DemoNetwork {
 
   /** Starts everything; {@code quiet} switches the simulator's faults and delays off. */
   public static Future<DemoNetwork> start(Vertx vertx, boolean quiet) {
+    return start(vertx, quiet, dir -> { });
+  }
+
+  /** As {@link #start(Vertx, boolean)}, with {@code configure} changing the copied configuration first. */
+  public static Future<DemoNetwork> start(Vertx vertx, boolean quiet, ConfigEdit configure) {
     Path dir;
     int simulatorPort;
     try {
@@ -48,6 +53,7 @@ public final class DemoNetwork {
       replace(dir.resolve("access-policy.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
       replace(dir.resolve("service.yaml"), "port: 8080", "port: 0");
       replace(dir.resolve("audit.yaml"), "dataDir: data/audit", "dataDir: " + dir.resolve("audit"));
+      configure.edit(dir);
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -58,6 +64,21 @@ public final class DemoNetwork {
         .compose(simulator -> Wiring.fromConfig(vertx, serviceConfig, Wiring.Options.TRIAL)
             .compose(components -> ShcrServer.start(vertx, serviceConfig, components))
             .map(service -> new DemoNetwork(dir, simulator, service)));
+  }
+
+  /** A change to the copied configuration directory. */
+  @FunctionalInterface
+  public interface ConfigEdit {
+    void edit(Path configDir) throws IOException;
+  }
+
+  /** Replaces text in a copied configuration file, failing loudly when the text is no longer there. */
+  public static void replace(Path file, String from, String to) throws IOException {
+    String text = Files.readString(file);
+    if (!text.contains(from)) {
+      throw new IllegalStateException(file + " no longer contains '" + from + "': update the test");
+    }
+    Files.writeString(file, text.replace(from, to));
   }
 
   public String token(String persona) {
@@ -75,14 +96,6 @@ public final class DemoNetwork {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
-  }
-
-  private static void replace(Path file, String from, String to) throws IOException {
-    String text = Files.readString(file);
-    if (!text.contains(from)) {
-      throw new IllegalStateException(file + " no longer contains '" + from + "': update DemoNetwork");
-    }
-    Files.writeString(file, text.replace(from, to));
   }
 
   private static void copy(Path from, Path to) throws IOException {
