@@ -7,6 +7,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -74,7 +75,8 @@ public final class ShcrServer {
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer()
+      // h2c (cleartext HTTP/2 upgrade and prior knowledge) only when configured: nothing needs it.
+      return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(shcr.config.h2c()))
           .requestHandler(shcr.router())
           .listen(port, shcr.config.host());
     }
