@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shcr.access.token.JwksSigningKeys;
 import io.shcr.access.token.JwtVerifier;
+import io.shcr.access.token.SigningKeys;
 import io.shcr.access.token.StaticSigningKeys;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -187,6 +191,48 @@ class AuthenticationTest {
         })
         .onComplete(test.succeeding(demoTokenOutcome -> test.verify(() -> {
           assertThat(demoTokenOutcome).contains("UNKNOWN_KEY").contains("no ES256 signing key with kid 'shcr-demo-es256'");
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  void refusalsCarryAnRfc6750Challenge(VertxTestContext test) {
+    String expired = bed.tokens.mint(spec(Duration.ofMinutes(5)));
+    bed.clock.advance(Duration.ofMinutes(10));
+    bed.open(null, AccessTestBed.RICH).compose(none -> bed.open(expired, AccessTestBed.RICH).map(old -> {
+      test.verify(() -> {
+        assertThat(none.getJsonObject("headers").getString("WWW-Authenticate")).isEqualTo("Bearer realm=\"shcr\"");
+        assertThat(old.getJsonObject("headers").getString("WWW-Authenticate"))
+            .isEqualTo("Bearer realm=\"shcr\", error=\"invalid_token\", error_description=\"the token has expired\"");
+      });
+      return old;
+    })).onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void aTokenIsVerifiedOncePerRequestHoweverManyHandlersAsk(Vertx vertx, VertxTestContext test) {
+    AtomicInteger lookups = new AtomicInteger();
+    SigningKeys demoKeys = new StaticSigningKeys(List.of(StaticSigningKeys.signingKey("shcr-demo-es256",
+        Pem.publicKey(Path.of("conf/demo-keys/demo-es256-public.pem")))));
+    SigningKeys counting = (alg, kid) -> {
+      lookups.incrementAndGet();
+      return demoKeys.candidates(alg, kid);
+    };
+    Cis2Authenticator authenticator = new Cis2Authenticator(new JwtVerifier(counting, bed.tokens.policy().auth().tokenRules(),
+        bed.clock), 3);
+    Router router = Router.router(vertx);
+    router.get("/twice").handler(ctx -> authenticator.authenticate(ctx).onComplete(first -> ctx.next()))
+        .handler(ctx -> authenticator.authenticate(ctx).onComplete(second -> ctx.response().end(second.succeeded() ? "ok" : "refused")));
+    WebClient client = WebClient.create(vertx);
+    vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+        .compose(server -> client.get(server.actualPort(), "127.0.0.1", "/twice")
+            .putHeader("Authorization", "Bearer " + bed.persona("ed-doctor")).send()
+            .compose(ok -> client.get(server.actualPort(), "127.0.0.1", "/twice")
+                .putHeader("Authorization", "Bearer " + bed.persona("ed-doctor") + "x").send()
+                .map(refused -> List.of(ok.bodyAsString(), refused.bodyAsString()))))
+        .onComplete(test.succeeding(bodies -> test.verify(() -> {
+          assertThat(bodies).containsExactly("ok", "refused");
+          assertThat(lookups.get()).as("one key lookup per request, accepted or refused").isEqualTo(2);
           test.completeNow();
         })));
   }

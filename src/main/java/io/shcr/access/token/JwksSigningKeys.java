@@ -16,7 +16,9 @@ import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.events.EventListener;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
@@ -55,6 +57,7 @@ public final class JwksSigningKeys implements SigningKeys {
   private static final int WORKERS = 4;
   private static final Logger LOG = LoggerFactory.getLogger(JwksSigningKeys.class);
 
+  private final Vertx vertx;
   private final String url;
   private final JWKSource<SecurityContext> built;
   private final JWKSetSource<SecurityContext> source;
@@ -68,6 +71,7 @@ public final class JwksSigningKeys implements SigningKeys {
   private record Loaded(JWKSet set, long atMs) {}
 
   private JwksSigningKeys(Vertx vertx, URL url, Settings settings) {
+    this.vertx = vertx;
     this.url = url.toString();
     this.deadlineMs = settings.deadlineMs();
     long refreshAheadMs = Math.min(30_000, settings.refreshMs() / 4);
@@ -111,10 +115,29 @@ public final class JwksSigningKeys implements SigningKeys {
         return Future.succeededFuture(found);
       }
     }
-    return worker.executeBlocking(() -> lookUp(matcher), false)
-        .timeout(deadlineMs, TimeUnit.MILLISECONDS)
-        .recover(e -> Future.failedFuture(e instanceof KeysUnavailableException ? e
-            : new KeysUnavailableException("no signing keys within " + deadlineMs + " ms", e)));
+    return onWorker(matcher);
+  }
+
+  /**
+   * The lookup on the worker pool, answered on the caller's context within the deadline. The deadline is a
+   * timer of the caller's own (a Future timeout on the worker's future would only be delivered once the
+   * blocked lookup returns).
+   */
+  private Future<List<JWK>> onWorker(JWKMatcher matcher) {
+    Context caller = vertx.getOrCreateContext();
+    Promise<List<JWK>> answer = Promise.promise();
+    long deadline = vertx.setTimer(deadlineMs, id -> answer.tryFail(
+        new KeysUnavailableException("no signing keys within " + deadlineMs + " ms", null)));
+    worker.executeBlocking(() -> lookUp(matcher), false).onComplete(done -> caller.runOnContext(v -> {
+      vertx.cancelTimer(deadline);
+      if (done.succeeded()) {
+        answer.tryComplete(done.result());
+      } else {
+        answer.tryFail(done.cause() instanceof KeysUnavailableException ? done.cause()
+            : new KeysUnavailableException("the signing keys cannot be looked up", done.cause()));
+      }
+    }));
+    return answer.future();
   }
 
   /**
