@@ -6,6 +6,7 @@ import io.shcr.access.TokenVariants.Variant;
 import io.shcr.access.token.TokenProblem;
 import io.shcr.support.DemoNetwork;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -53,7 +54,7 @@ class TokenMatrixTest {
   private static Vertx vertx;
   private static DemoNetwork demo;
   private static WebClient client;
-  private static final int IN_FLIGHT = 32;
+  private static final int IN_FLIGHT = 48;
   private static List<Variant> variants;
   private static Map<Variant, List<HttpResponse<Buffer>>> answers;
   private static final Map<TokenProblem, AtomicInteger> REFUSED = new EnumMap<>(TokenProblem.class);
@@ -70,23 +71,38 @@ class TokenMatrixTest {
   }
 
   /**
-   * Every variant on every route, sent up front, {@value #IN_FLIGHT} at a time: the audit trail syncs each
-   * write to disk, and concurrent requests share a sync where one after another would each wait for theirs.
+   * Every variant on every route, sent up front with {@value #IN_FLIGHT} requests in flight: the audit trail
+   * syncs each write to disk, and concurrent requests share a sync where one after another would each wait
+   * for theirs.
    */
   private static Map<Variant, List<HttpResponse<Buffer>>> sendAll() {
     List<Map.Entry<Variant, Route>> calls = variants.stream()
         .flatMap(v -> ROUTES.stream().map(r -> Map.entry(v, r))).toList();
+    List<Promise<HttpResponse<Buffer>>> answered = calls.stream().map(c -> Promise.<HttpResponse<Buffer>>promise()).toList();
+    AtomicInteger next = new AtomicInteger();
+    for (int i = 0; i < IN_FLIGHT; i++) {
+      vertx.runOnContext(v -> sendNext(calls, answered, next));
+    }
+    await(Future.join(answered.stream().map(Promise::future).toList()));
     Map<Variant, List<HttpResponse<Buffer>>> out = new java.util.LinkedHashMap<>();
-    for (int from = 0; from < calls.size(); from += IN_FLIGHT) {
-      List<Map.Entry<Variant, Route>> batch = calls.subList(from, Math.min(calls.size(), from + IN_FLIGHT));
-      List<Future<HttpResponse<Buffer>>> sent = batch.stream().map(call -> send(call.getValue(),
-          call.getKey().authorization().apply(TokenVariants.claimsOf(demo.token(call.getValue().persona()))))).toList();
-      await(Future.join(sent));
-      for (int i = 0; i < batch.size(); i++) {
-        out.computeIfAbsent(batch.get(i).getKey(), v -> new ArrayList<>()).add(sent.get(i).result());
-      }
+    for (int i = 0; i < calls.size(); i++) {
+      out.computeIfAbsent(calls.get(i).getKey(), v -> new ArrayList<>()).add(answered.get(i).future().result());
     }
     return out;
+  }
+
+  private static void sendNext(List<Map.Entry<Variant, Route>> calls, List<Promise<HttpResponse<Buffer>>> answered,
+      AtomicInteger next) {
+    int i = next.getAndIncrement();
+    if (i >= calls.size()) {
+      return;
+    }
+    Route route = calls.get(i).getValue();
+    send(route, calls.get(i).getKey().authorization().apply(TokenVariants.claimsOf(demo.token(route.persona()))))
+        .onComplete(done -> {
+          answered.get(i).handle(done);
+          sendNext(calls, answered, next);
+        });
   }
 
   @AfterAll
