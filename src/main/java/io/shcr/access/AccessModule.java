@@ -1,5 +1,9 @@
 package io.shcr.access;
 
+import io.shcr.access.token.JwksSigningKeys;
+import io.shcr.access.token.JwtVerifier;
+import io.shcr.access.token.SigningKeys;
+import io.shcr.access.token.StaticSigningKeys;
 import io.shcr.api.ApiRoutes;
 import io.shcr.audit.AuditTrail;
 import io.shcr.config.ConfigException;
@@ -10,6 +14,8 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Access control assembled from {@code access-policy.yaml} (and {@code sources.yaml}, through the
@@ -19,15 +25,20 @@ import java.time.Clock;
  */
 public final class AccessModule {
 
+  private static final Logger LOG = LoggerFactory.getLogger(AccessModule.class);
+
   private final AccessPolicy policy;
   private final WebClient client;
+  private final SigningKeys keys;
   private final Cis2Authenticator authenticator;
   private final PolicyGate gate;
   private final BreakGlassRoutes routes;
 
-  private AccessModule(AccessPolicy policy, WebClient client, Cis2Authenticator authenticator, PolicyGate gate, BreakGlassRoutes routes) {
+  private AccessModule(AccessPolicy policy, WebClient client, SigningKeys keys, Cis2Authenticator authenticator, PolicyGate gate,
+      BreakGlassRoutes routes) {
     this.policy = policy;
     this.client = client;
+    this.keys = keys;
     this.authenticator = authenticator;
     this.gate = gate;
     this.routes = routes;
@@ -70,10 +81,9 @@ public final class AccessModule {
     WebClient client = WebClient.create(vertx,
         new WebClientOptions().setUserAgent("shcr-access").setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(20).setMaxWaitQueueSize(1_000));
-    SigningKeys keys = policy.auth().jwksUrl() != null
-        ? new JwksSigningKeys(client, policy.auth().jwksUrl(), policy.auth().jwksRefreshSeconds() * 1000, policy.auth().jwksDeadlineMs())
-        : StaticSigningKeys.fromFiles(policy.auth().publicKeys());
-    Cis2Authenticator authenticator = new Cis2Authenticator(new JwtVerifier(keys, policy.auth(), clock));
+    SigningKeys keys = signingKeys(vertx, policy.auth());
+    Cis2Authenticator authenticator = new Cis2Authenticator(new JwtVerifier(keys, policy.auth().tokenRules(), clock),
+        policy.auth().minimumAssuranceLevel());
     KeyedHash hash = new KeyedHash(policy.hashSecret());
     RoleViews roleViews = new RoleViews(policy.roleViews());
     IntegrityAlarm alarm = new IntegrityAlarm(audit, clock);
@@ -83,7 +93,27 @@ public final class AccessModule {
     throttle.watch(shared.watch());
     PolicyGate gate = new PolicyGate(authenticator, new Participation(sources, policy.participants()), roleViews, throttle, grants, new SpineClient(client, policy.spine()), policy.breakGlass());
     BreakGlassRoutes routes = new BreakGlassRoutes(authenticator, gate, roleViews, grants, audit, policy.breakGlass(), clock);
-    return new AccessModule(configured, client, authenticator, gate, routes);
+    return new AccessModule(configured, client, keys, authenticator, gate, routes);
+  }
+
+  /** The identity provider's JWKS when configured, else the static keys (a demo-only key with a loud warning). */
+  private static SigningKeys signingKeys(Vertx vertx, AccessPolicy.Auth auth) {
+    if (auth.jwksUrl() != null) {
+      try {
+        return JwksSigningKeys.create(vertx, new java.net.URI(auth.jwksUrl()).toURL(), new JwksSigningKeys.Settings(
+            auth.jwksRefreshSeconds() * 1000, auth.jwksDeadlineMs(), auth.jwksOutageToleranceSeconds() * 1000));
+      } catch (java.net.URISyntaxException | java.net.MalformedURLException e) {
+        throw new IllegalArgumentException("authentication.jwksUrl is not a URL: " + auth.jwksUrl(), e);
+      }
+    }
+    for (AccessPolicy.KeyFile file : auth.publicKeys()) {
+      if (file.demoOnly()) {
+        LOG.warn("TRUSTING THE DEMO SIGNING KEY {} ({}): its private half is public, so anyone can mint accepted tokens. "
+            + "Never use it in a real deployment.", file.kid(), file.file());
+      }
+    }
+    return new StaticSigningKeys(auth.publicKeys().stream()
+        .map(f -> StaticSigningKeys.signingKey(f.kid(), Pem.publicKey(f.file()))).toList());
   }
 
   public AccessGate gate() {
@@ -109,6 +139,7 @@ public final class AccessModule {
   }
 
   public void close() {
+    keys.close();
     client.close();
   }
 }

@@ -26,21 +26,43 @@ public record AccessPolicy(
 
   /**
    * @param issuer the expected {@code iss}
-   * @param audience the expected {@code aud} (a string, or one member of an array)
-   * @param clockSkewSeconds tolerance on {@code exp} and {@code nbf}
+   * @param audience our client id: the expected {@code aud} (a string, or one member of an array), and the
+   *     {@code azp} required when {@code aud} names several audiences
+   * @param clockSkewSeconds tolerance on {@code exp}, {@code nbf} and {@code iat}
+   * @param minimumAssuranceLevel the lowest {@code idassurancelevel} accepted (CIS2 smartcard: 3)
+   * @param maxLifetimeMinutes the longest {@code exp - iat} accepted
+   * @param maxTokenLength the longest bearer token accepted, in characters
    * @param jwksUrl the identity provider's JWKS, or null when static keys are used
-   * @param jwksRefreshSeconds how often the JWKS is fetched again
-   * @param jwksDeadlineMs the deadline of one JWKS fetch
+   * @param jwksRefreshSeconds how long a fetched JWKS is used before it is fetched again
+   * @param jwksDeadlineMs the deadline of one JWKS fetch, and the longest a request waits for keys
+   * @param jwksOutageToleranceSeconds how long the last good JWKS stays trusted while the JWKS cannot be
+   *     fetched (0: not at all)
    * @param publicKeys static PEM public keys, by {@code kid}
    */
   public record Auth(
       String issuer,
       String audience,
       long clockSkewSeconds,
+      int minimumAssuranceLevel,
+      long maxLifetimeMinutes,
+      int maxTokenLength,
       String jwksUrl,
       long jwksRefreshSeconds,
       long jwksDeadlineMs,
-      List<KeyFile> publicKeys) {}
+      long jwksOutageToleranceSeconds,
+      List<KeyFile> publicKeys) {
+
+    /** The same settings trusting these static keys instead. */
+    public Auth withPublicKeys(List<KeyFile> keys) {
+      return new Auth(issuer, audience, clockSkewSeconds, minimumAssuranceLevel, maxLifetimeMinutes, maxTokenLength, jwksUrl,
+          jwksRefreshSeconds, jwksDeadlineMs, jwksOutageToleranceSeconds, List.copyOf(keys));
+    }
+
+    /** How the registered claims of a token are judged. */
+    public io.shcr.access.token.TokenRules tokenRules() {
+      return new io.shcr.access.token.TokenRules(issuer, audience, clockSkewSeconds, maxLifetimeMinutes * 60, maxTokenLength);
+    }
+  }
 
   /**
    * A static public key; {@code demoOnly} marks a key whose private half is public (the demo key), trusted

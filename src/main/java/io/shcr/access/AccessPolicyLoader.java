@@ -69,6 +69,7 @@ public final class AccessPolicyLoader {
         secret(top.nested("keyedHash")),
         inlineSecret,
         demo(section(root, "demo")));
+    demoWithinLifetime(policy.auth(), policy.demo());
     if (!problems.isEmpty()) {
       throw ConfigException.of(configDir.resolve(FILE).toString(), problems);
     }
@@ -89,14 +90,37 @@ public final class AccessPolicyLoader {
     if ((jwksUrl == null) == keys.isEmpty()) {
       f.problem("jwksUrl", "give exactly one of jwksUrl or publicKeys");
     }
+    if (jwksUrl != null) {
+      checkJwksUrl(f, jwksUrl);
+    }
     return new Auth(
         f.requiredString("issuer"),
         f.requiredString("audience"),
         f.number("clockSkewSeconds", 60L, 0, 300),
+        (int) f.number("minimumAssuranceLevel", 3L, 0, 9),
+        f.number("maxLifetimeMinutes", 720L, 1, 7 * 24 * 60),
+        (int) f.number("maxTokenLength", 8192L, 1024, 65_536),
         jwksUrl,
         f.number("jwksRefreshSeconds", 3600L, 60, 86_400),
         f.number("jwksDeadlineMs", 3000L, 100, 60_000),
+        f.number("jwksOutageToleranceSeconds", 3600L, 0, 7 * 86_400),
         List.copyOf(keys));
+  }
+
+  /** Keys fetched over plain HTTP could be swapped by anyone on the path: https, or http to this host only (a test IdP). */
+  private static void checkJwksUrl(Fields f, String url) {
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(url);
+    } catch (java.net.URISyntaxException e) {
+      f.problem("jwksUrl", "not a URL: " + url);
+      return;
+    }
+    String host = uri.getHost();
+    boolean loopback = "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
+    if (host == null || !("https".equals(uri.getScheme()) || ("http".equals(uri.getScheme()) && loopback))) {
+      f.problem("jwksUrl", "expected an https URL (plain http only to 127.0.0.1 or localhost), found " + url);
+    }
   }
 
   private List<Participant> participants(JsonObject root) {
@@ -210,6 +234,14 @@ public final class AccessPolicyLoader {
     }
     return new Demo(key, f.optionalString("kid", "shcr-demo"), f.number("lifetimeMinutes", 480L, 1, 7 * 24 * 60),
         List.copyOf(personas));
+  }
+
+  /** Demo tokens must be tokens the service accepts. */
+  private void demoWithinLifetime(Auth auth, Demo demo) {
+    if (demo.lifetimeMinutes() > auth.maxLifetimeMinutes()) {
+      problems.add("demo.lifetimeMinutes: " + demo.lifetimeMinutes() + " is longer than authentication.maxLifetimeMinutes ("
+          + auth.maxLifetimeMinutes() + "), so demo tokens would be refused");
+    }
   }
 
   private Path existingFile(Fields f, String field) {

@@ -8,7 +8,12 @@ public final class AccessRefusedException extends RuntimeException {
   private final transient ApiError error;
 
   public AccessRefusedException(ApiError error) {
-    super(error.code() + ": " + error.message(), null, false, false);
+    this(error, null);
+  }
+
+  /** A refusal with what caused it (a refused token's problem, say), for tests and debugging; never shown. */
+  public AccessRefusedException(ApiError error, Throwable cause) {
+    super(error.code() + ": " + error.message(), cause, false, false);
     this.error = error;
   }
 

@@ -1,95 +1,102 @@
 package io.shcr.access;
 
+import io.shcr.access.token.InvalidTokenException;
+import io.shcr.access.token.JwtVerifier;
+import io.shcr.access.token.KeysUnavailableException;
+import io.shcr.access.token.TokenProblem;
 import io.shcr.api.ApiError;
-import io.shcr.nhs.NhsNumber;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates {@code Authorization: Bearer} NHS CIS2 ID tokens: verifies the JWT, then picks the
- * active role, the {@code nhsid_nrbac_roles} entry whose {@code person_roleid} is the token's
- * {@code selected_roleid}. The principal is kept on the routing context, so a request is verified
- * once however many handlers ask.
+ * Authenticates {@code Authorization: Bearer} NHS CIS2 ID tokens: verifies the JWT ({@link JwtVerifier}),
+ * then reads the active role's principal ({@link Cis2Claims}). The outcome, accepted or refused, is kept on
+ * the routing context, so a request's token is verified once however many handlers ask. A refusal is 401
+ * {@code UNAUTHORISED} with an RFC 6750 {@code WWW-Authenticate} challenge; keys that cannot be fetched are
+ * 503 {@code AUTH_UNAVAILABLE}.
  */
 public final class Cis2Authenticator implements Authenticator {
 
   /** Where the authenticated principal is kept on the routing context. */
   public static final String PRINCIPAL = "shcr.access.principal";
+  private static final String OUTCOME = "shcr.access.authentication";
+  /** The protection space of every challenge. */
+  public static final String REALM = "shcr";
+  private static final Logger LOG = LoggerFactory.getLogger(Cis2Authenticator.class);
 
   private final JwtVerifier verifier;
+  private final Cis2Claims claims;
 
-  public Cis2Authenticator(JwtVerifier verifier) {
+  public Cis2Authenticator(JwtVerifier verifier, int minimumAssuranceLevel) {
     this.verifier = verifier;
+    this.claims = new Cis2Claims(minimumAssuranceLevel);
   }
 
   @Override
   public Future<Principal> authenticate(RoutingContext ctx) {
-    Principal known = ctx.get(PRINCIPAL);
+    Future<Principal> known = ctx.get(OUTCOME);
     if (known != null) {
-      return Future.succeededFuture(known);
+      return known;
     }
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return refuse("send the CIS2 ID token as 'Authorization: Bearer <token>'");
-    }
-    return verifier.verify(header.substring(7).trim())
-        .compose(Cis2Authenticator::principal)
+    Future<Principal> outcome = authenticate(ctx.request().headers().getAll("Authorization"))
         .onSuccess(principal -> ctx.put(PRINCIPAL, principal));
+    ctx.put(OUTCOME, outcome);
+    return outcome;
   }
 
-  /** The active role's principal from verified claims. */
-  static Future<Principal> principal(JsonObject claims) {
-    if (!(claims.getValue("sub") instanceof String sub) || sub.isBlank()) {
-      return refuse("the token has no subject ('sub')");
+  /** The principal for these {@code Authorization} header values (normally one). */
+  public Future<Principal> authenticate(List<String> authorization) {
+    String token;
+    try {
+      token = bearerToken(authorization);
+    } catch (InvalidTokenException e) {
+      return Future.failedFuture(refusal(e));
     }
-    if (!(claims.getValue("selected_roleid") instanceof String selected) || selected.isBlank()) {
-      return refuse("the token has no 'selected_roleid': the user must pick a role at CIS2 login (scope 'selectedrole')");
-    }
-    if (!(claims.getValue("nhsid_nrbac_roles") instanceof JsonArray roles) || roles.isEmpty()) {
-      return refuse("the token has no 'nhsid_nrbac_roles' (scope 'nationalrbacaccess')");
-    }
-    JsonObject role = roles.stream()
-        .filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
-        .filter(r -> selected.equals(r.getValue("person_roleid")))
-        .findFirst().orElse(null);
-    if (role == null) {
-      return refuse("'selected_roleid' " + selected + " matches none of the token's nhsid_nrbac_roles");
-    }
-    String jobRole = jobRole(role.getValue("role_code"));
-    if (jobRole == null) {
-      return refuse("the selected role has no 'role_code' colon triple such as S8000:G8000:R8000");
-    }
-    if (!(role.getValue("org_code") instanceof String org) || org.isBlank()) {
-      return refuse("the selected role has no 'org_code'");
-    }
-    String name = claims.getValue("name") instanceof String n ? n : "";
-    String patient = claims.getValue("patient") instanceof String p ? NhsNumber.parse(p).map(NhsNumber::value).orElse(null) : null;
-    return Future.succeededFuture(new Principal(sub, name, selected, jobRole, org, activityCodes(role), patient));
+    return verifier.verify(token)
+        .map(claims::principal)
+        .recover(e -> Future.failedFuture(refusal(e)));
   }
 
-  private static String jobRole(Object roleCode) {
-    if (!(roleCode instanceof String code)) {
-      return null;
+  private static String bearerToken(List<String> authorization) {
+    if (authorization.isEmpty()) {
+      throw new InvalidTokenException(TokenProblem.MISSING, "send the CIS2 ID token as 'Authorization: Bearer <token>'");
     }
-    String[] parts = code.split(":");
-    String last = parts[parts.length - 1].trim();
-    return last.isEmpty() ? null : last;
+    if (authorization.size() > 1) {
+      throw new InvalidTokenException(TokenProblem.MALFORMED, "send one Authorization header, not " + authorization.size());
+    }
+    String header = authorization.get(0).trim();
+    int space = header.indexOf(' ');
+    if (space < 0 || !header.substring(0, space).equalsIgnoreCase("Bearer") || header.substring(space).isBlank()) {
+      throw new InvalidTokenException(TokenProblem.MISSING, "send the CIS2 ID token as 'Authorization: Bearer <token>'");
+    }
+    return header.substring(space).trim();
   }
 
-  private static Set<String> activityCodes(JsonObject role) {
-    Set<String> codes = new LinkedHashSet<>();
-    Object value = role.getValue("activity_codes");
-    if (value instanceof JsonArray array) {
-      array.stream().filter(String.class::isInstance).map(String.class::cast).forEach(codes::add);
+  /** The API's answer to a failed authentication. */
+  private static Throwable refusal(Throwable cause) {
+    if (cause instanceof InvalidTokenException invalid) {
+      return new AccessRefusedException(unauthorised(invalid), invalid);
     }
-    return Set.copyOf(codes);
+    if (cause instanceof KeysUnavailableException unavailable) {
+      LOG.warn("Tokens cannot be verified: {}", unavailable.getMessage());
+      return new AccessRefusedException(new ApiError(503, "AUTH_UNAVAILABLE",
+          "The identity provider's signing keys cannot be fetched right now; try again shortly."), unavailable);
+    }
+    return cause;
   }
 
-  private static <T> Future<T> refuse(String reason) {
-    return Future.failedFuture(new AccessRefusedException(ApiError.unauthorised("Authentication failed: " + reason + ".")));
+  /**
+   * 401 with the detailed reason in the body and an RFC 6750 challenge: {@code Bearer realm="shcr"} alone
+   * when no bearer token was sent, else with {@code error="invalid_token"} and the problem's fixed
+   * description (never a value from the token) as {@code error_description}.
+   */
+  static ApiError unauthorised(InvalidTokenException invalid) {
+    String challenge = invalid.problem() == TokenProblem.MISSING
+        ? "Bearer realm=\"" + REALM + "\""
+        : "Bearer realm=\"" + REALM + "\", error=\"invalid_token\", error_description=\"" + invalid.problem().description() + "\"";
+    return ApiError.unauthorised("Authentication failed: " + invalid.detail() + ".").withHeader("WWW-Authenticate", challenge);
   }
 }

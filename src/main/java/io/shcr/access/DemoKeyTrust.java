@@ -37,8 +37,7 @@ public final class DemoKeyTrust {
     if (!problems.isEmpty()) {
       throw ConfigException.of(AccessPolicyLoader.FILE, problems);
     }
-    AccessPolicy.Auth withoutDemoKeys = new AccessPolicy.Auth(auth.issuer(), auth.audience(), auth.clockSkewSeconds(), auth.jwksUrl(),
-        auth.jwksRefreshSeconds(), auth.jwksDeadlineMs(), trusted);
+    AccessPolicy.Auth withoutDemoKeys = auth.withPublicKeys(trusted);
     return new AccessPolicy(withoutDemoKeys, policy.participants(), policy.roleViews(), policy.breakGlass(), policy.spine(),
         policy.throttle(), policy.hashSecret(), policy.hashSecretInline(), policy.demo());
   }

@@ -15,7 +15,7 @@ public final class JwtSigner {
 
   public static String sign(JsonObject claims, String kid, PrivateKey key) {
     boolean ec = key instanceof ECPrivateKey;
-    JsonObject header = new JsonObject().put("alg", ec ? VerificationKey.ES256 : VerificationKey.RS256).put("typ", "JWT");
+    JsonObject header = new JsonObject().put("alg", ec ? "ES256" : "RS256").put("typ", "JWT");
     if (kid != null) {
       header.put("kid", kid);
     }

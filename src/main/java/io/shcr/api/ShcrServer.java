@@ -79,8 +79,8 @@ public final class ShcrServer {
 
     @Override
     public Future<?> start() {
-      // Cleartext HTTP/2 off: nothing needs it (issue 11 part 6 makes it a setting, off by default).
-      return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+      // h2c (cleartext HTTP/2 upgrade and prior knowledge) only when configured: nothing needs it.
+      return vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(shcr.config.h2c()))
           .requestHandler(shcr.router())
           .invalidRequestHandler(shcr.invalidRequests)
           .connectionHandler(HttpVersionGuard::install)

@@ -75,6 +75,11 @@ public final class TokenCommand implements Callable<Integer> {
         or(user, base.user()), or(name, base.name()), or(roleProfile, user == null ? base.roleProfileId() : user + "-01"),
         roleCode, or(org, base.org()), activities == null ? base.activityCodes() : activities, patientContext,
         lifetime == null ? base.lifetime() : duration(lifetime));
+    long maxMinutes = tokens.policy().auth().maxLifetimeMinutes();
+    if (chosen.lifetime().compareTo(Duration.ofMinutes(maxMinutes)) > 0) {
+      throw new ParameterException(spec.commandLine(), "--lifetime: at most " + maxMinutes
+          + " minutes, the longest the service accepts (authentication.maxLifetimeMinutes)");
+    }
     System.out.println(tokens.mint(chosen));
     return 0;
   }

@@ -15,9 +15,15 @@ import java.util.List;
  * @param eventLoops how many event loops serve HTTP (default: one per core)
  * @param recordDeadlineMs the overall deadline of one record request
  * @param heartbeatMs how often an idle stream gets a comment heartbeat
+ * @param h2c whether cleartext HTTP/2 (upgrade and prior knowledge) is served; off unless configured
  */
 public record ServiceConfig(Path configDir, String host, int port, int eventLoops, long recordDeadlineMs,
-    long heartbeatMs) {
+    long heartbeatMs, boolean h2c) {
+
+  /** HTTP/1.1 only (no h2c). */
+  public ServiceConfig(Path configDir, String host, int port, int eventLoops, long recordDeadlineMs, long heartbeatMs) {
+    this(configDir, host, port, eventLoops, recordDeadlineMs, heartbeatMs, false);
+  }
 
   /** A single-event-loop configuration (tests and embedded use). */
   public ServiceConfig(Path configDir, String host, int port, long recordDeadlineMs, long heartbeatMs) {
@@ -44,7 +50,7 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
       }
     }
     return new ServiceConfig(config.configDir(), host, port, config.eventLoops(), config.recordDeadlineMs(),
-        config.heartbeatMs());
+        config.heartbeatMs(), config.h2c());
   }
 
   public static ServiceConfig fromJson(Path configDir, JsonObject root) {
@@ -58,7 +64,8 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
         (int) http.number("port", 8080L, 0, 65_535),
         (int) http.number("eventLoops", (long) Runtime.getRuntime().availableProcessors(), 1, 256),
         record.number("deadlineMs", 10_000L, 100, 600_000),
-        record.number("heartbeatMs", 15_000L, 100, 600_000));
+        record.number("heartbeatMs", 15_000L, 100, 600_000),
+        http.bool("h2c", false));
     if (!problems.isEmpty()) {
       throw ConfigException.of(configDir.resolve("service.yaml").toString(), problems);
     }
@@ -66,6 +73,6 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
   }
 
   public ServiceConfig withPort(int newPort) {
-    return new ServiceConfig(configDir, host, newPort, eventLoops, recordDeadlineMs, heartbeatMs);
+    return new ServiceConfig(configDir, host, newPort, eventLoops, recordDeadlineMs, heartbeatMs, h2c);
   }
 }

@@ -67,6 +67,37 @@ class AccessPolicyLoaderTest {
   }
 
   @Test
+  void tokenRulesDefaultToCis2SmartcardAndTwelveHours() {
+    AccessPolicy.Auth auth = AccessPolicyLoader.load(Path.of("conf"), name -> null).auth();
+    assertThat(auth.minimumAssuranceLevel()).isEqualTo(3);
+    assertThat(auth.maxLifetimeMinutes()).isEqualTo(720);
+    assertThat(auth.tokenRules().maxLifetimeSeconds()).isEqualTo(720 * 60);
+    assertThat(auth.maxTokenLength()).isEqualTo(8192);
+  }
+
+  @Test
+  void keysOverPlainHttpToAnotherHostAndDemoTokensTheServiceWouldRefuseAreNamed(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("access-policy.yaml"), """
+        authentication:
+          issuer: https://idp.example
+          audience: shcr
+          maxLifetimeMinutes: 60
+          jwksUrl: http://idp.example/jwks
+        breakGlass:
+          reasons: [{code: emergency-treatment}]
+        keyedHash:
+          secret: a-long-enough-inline-secret
+          allowInlineSecret: true
+        demo:
+          lifetimeMinutes: 480
+        """);
+    assertThatThrownBy(() -> AccessPolicyLoader.load(dir, name -> null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("authentication.jwksUrl: expected an https URL")
+        .hasMessageContaining("demo.lifetimeMinutes: 480 is longer than authentication.maxLifetimeMinutes (60)");
+  }
+
+  @Test
   void aParticipantMayNotAlsoBeASource() {
     SourceRegistry registry = AccessTestBed.sources();
     assertThatThrownBy(() -> new Participation(registry, List.of(new AccessPolicy.Participant("RXN", "dup", true))))

@@ -2,6 +2,13 @@ package io.shcr.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shcr.access.token.JwksSigningKeys;
+import io.shcr.access.token.JwtVerifier;
+import io.shcr.access.token.SigningKeys;
+import io.shcr.access.token.StaticSigningKeys;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -104,9 +111,16 @@ class AuthenticationTest {
   }
 
   @Test
-  void anAudienceArrayNamingUsIsAccepted(VertxTestContext test) {
-    JsonObject claims = claimsOf(bed.persona("ed-doctor")).put("aud", new JsonArray().add("other").add("shcr-demo"));
+  void anAudienceArrayNamingUsIsAcceptedWhenTheAuthorisedPartyIsUs(VertxTestContext test) {
+    JsonObject claims = claimsOf(bed.persona("ed-doctor")).put("aud", new JsonArray().add("other").add("shcr-demo"))
+        .put("azp", "shcr-demo");
     expectAllowed(test, signWithDemoKey(claims));
+  }
+
+  @Test
+  void anAudienceArrayWithOthersAndNoAuthorisedPartyIsRefused(VertxTestContext test) {
+    JsonObject claims = claimsOf(bed.persona("ed-doctor")).put("aud", new JsonArray().add("other").add("shcr-demo"));
+    expect401(test, signWithDemoKey(claims), "several audiences but no authorised party ('azp')");
   }
 
   @Test
@@ -146,7 +160,8 @@ class AuthenticationTest {
     generator.initialize(2048);
     KeyPair rsa = generator.generateKeyPair();
     AccessPolicy.Auth auth = bed.tokens.policy().auth();
-    JwtVerifier verifier = new JwtVerifier(new StaticSigningKeys(List.of(VerificationKey.of("rsa-1", rsa.getPublic()))), auth, bed.clock);
+    JwtVerifier verifier = new JwtVerifier(new StaticSigningKeys(List.of(StaticSigningKeys.signingKey("rsa-1", rsa.getPublic()))),
+        auth.tokenRules(), bed.clock);
     String token = JwtSigner.sign(claimsOf(bed.persona("ed-doctor")), "rsa-1", rsa.getPrivate());
     verifier.verify(token).onComplete(test.succeeding(claims -> test.verify(() -> {
       assertThat(claims.getString("sub")).isEqualTo("555000100001");
@@ -168,16 +183,66 @@ class AuthenticationTest {
     vertx.createHttpServer().requestHandler(req -> req.response().putHeader("Content-Type", "application/json").end(jwks.encode()))
         .listen(0, "127.0.0.1")
         .compose(server -> {
-          JwksSigningKeys keys = new JwksSigningKeys(io.vertx.ext.web.client.WebClient.create(vertx),
-              "http://127.0.0.1:" + server.actualPort() + "/jwks", 3_600_000, 2_000);
-          JwtVerifier verifier = new JwtVerifier(keys, bed.tokens.policy().auth(), bed.clock);
+          JwksSigningKeys keys = JwksSigningKeys.create(vertx, url("http://127.0.0.1:" + server.actualPort() + "/jwks"),
+              new JwksSigningKeys.Settings(3_600_000, 2_000, 0));
+          JwtVerifier verifier = new JwtVerifier(keys, bed.tokens.policy().auth().tokenRules(), bed.clock);
           return verifier.verify(JwtSigner.sign(claimsOf(bed.persona("ed-doctor")), "idp-1", rsa.getPrivate()))
               .compose(ok -> verifier.verify(bed.persona("ed-doctor")).map(claims -> "accepted").otherwise(e -> e.getMessage()));
         })
         .onComplete(test.succeeding(demoTokenOutcome -> test.verify(() -> {
-          assertThat(demoTokenOutcome).contains("UNAUTHORISED").contains("no ES256 signing key with kid 'shcr-demo-es256'");
+          assertThat(demoTokenOutcome).contains("UNKNOWN_KEY").contains("no ES256 signing key with kid 'shcr-demo-es256'");
           test.completeNow();
         })));
+  }
+
+  @Test
+  void refusalsCarryAnRfc6750Challenge(VertxTestContext test) {
+    String expired = bed.tokens.mint(spec(Duration.ofMinutes(5)));
+    bed.clock.advance(Duration.ofMinutes(10));
+    bed.open(null, AccessTestBed.RICH).compose(none -> bed.open(expired, AccessTestBed.RICH).map(old -> {
+      test.verify(() -> {
+        assertThat(none.getJsonObject("headers").getString("WWW-Authenticate")).isEqualTo("Bearer realm=\"shcr\"");
+        assertThat(old.getJsonObject("headers").getString("WWW-Authenticate"))
+            .isEqualTo("Bearer realm=\"shcr\", error=\"invalid_token\", error_description=\"the token has expired\"");
+      });
+      return old;
+    })).onComplete(test.succeedingThenComplete());
+  }
+
+  @Test
+  void aTokenIsVerifiedOncePerRequestHoweverManyHandlersAsk(Vertx vertx, VertxTestContext test) {
+    AtomicInteger lookups = new AtomicInteger();
+    SigningKeys demoKeys = new StaticSigningKeys(List.of(StaticSigningKeys.signingKey("shcr-demo-es256",
+        Pem.publicKey(Path.of("conf/demo-keys/demo-es256-public.pem")))));
+    SigningKeys counting = (alg, kid) -> {
+      lookups.incrementAndGet();
+      return demoKeys.candidates(alg, kid);
+    };
+    Cis2Authenticator authenticator = new Cis2Authenticator(new JwtVerifier(counting, bed.tokens.policy().auth().tokenRules(),
+        bed.clock), 3);
+    Router router = Router.router(vertx);
+    router.get("/twice").handler(ctx -> authenticator.authenticate(ctx).onComplete(first -> ctx.next()))
+        .handler(ctx -> authenticator.authenticate(ctx).onComplete(second -> ctx.response().end(second.succeeded() ? "ok" : "refused")));
+    WebClient client = WebClient.create(vertx);
+    vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+        .compose(server -> client.get(server.actualPort(), "127.0.0.1", "/twice")
+            .putHeader("Authorization", "Bearer " + bed.persona("ed-doctor")).send()
+            .compose(ok -> client.get(server.actualPort(), "127.0.0.1", "/twice")
+                .putHeader("Authorization", "Bearer " + bed.persona("ed-doctor") + "x").send()
+                .map(refused -> List.of(ok.bodyAsString(), refused.bodyAsString()))))
+        .onComplete(test.succeeding(bodies -> test.verify(() -> {
+          assertThat(bodies).containsExactly("ok", "refused");
+          assertThat(lookups.get()).as("one key lookup per request, accepted or refused").isEqualTo(2);
+          test.completeNow();
+        })));
+  }
+
+  private static java.net.URL url(String text) {
+    try {
+      return new java.net.URI(text).toURL();
+    } catch (java.net.URISyntaxException | java.net.MalformedURLException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   private static byte[] unsigned(byte[] bytes) {

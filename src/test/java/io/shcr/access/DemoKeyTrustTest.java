@@ -80,8 +80,7 @@ class DemoKeyTrustTest {
     List<AccessPolicy.KeyFile> keys = new java.util.ArrayList<>(p.auth().publicKeys());
     keys.add(new AccessPolicy.KeyFile("idp-1", file, false));
     AccessPolicy.Auth a = p.auth();
-    return new AccessPolicy(new AccessPolicy.Auth(a.issuer(), a.audience(), a.clockSkewSeconds(), a.jwksUrl(), a.jwksRefreshSeconds(),
-        a.jwksDeadlineMs(), List.copyOf(keys)), p.participants(), p.roleViews(), p.breakGlass(), p.spine(), p.throttle(),
+    return new AccessPolicy(a.withPublicKeys(keys), p.participants(), p.roleViews(), p.breakGlass(), p.spine(), p.throttle(),
         p.hashSecret(), p.hashSecretInline(), p.demo());
   }
 }

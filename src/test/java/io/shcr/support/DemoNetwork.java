@@ -39,7 +39,7 @@ public final class DemoNetwork {
 
   /** Starts everything; {@code quiet} switches the simulator's faults and delays off. */
   public static Future<DemoNetwork> start(Vertx vertx, boolean quiet) {
-    return start(vertx, quiet, false);
+    return start(vertx, quiet, dir -> { });
   }
 
   /**
@@ -48,10 +48,15 @@ public final class DemoNetwork {
    * (or trip a breaker). Everything else is as shipped.
    */
   public static Future<DemoNetwork> startUnhurried(Vertx vertx) {
-    return start(vertx, true, true);
+    return start(vertx, true, dir -> {
+      for (String file : new String[] {"sources.yaml", "access-policy.yaml", "service.yaml"}) {
+        replaceAll(dir.resolve(file), "deadlineMs: \\d+", "deadlineMs: 30000");
+      }
+    });
   }
 
-  private static Future<DemoNetwork> start(Vertx vertx, boolean quiet, boolean unhurried) {
+  /** As {@link #start(Vertx, boolean)}, with {@code configure} changing the copied configuration first. */
+  public static Future<DemoNetwork> start(Vertx vertx, boolean quiet, ConfigEdit configure) {
     Path dir;
     int simulatorPort;
     try {
@@ -62,11 +67,7 @@ public final class DemoNetwork {
       replace(dir.resolve("access-policy.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
       replace(dir.resolve("service.yaml"), "port: 8080", "port: 0");
       replace(dir.resolve("audit.yaml"), "dataDir: data/audit", "dataDir: " + dir.resolve("audit"));
-      if (unhurried) {
-        for (String file : new String[] {"sources.yaml", "access-policy.yaml", "service.yaml"}) {
-          replaceAll(dir.resolve(file), "deadlineMs: \\d+", "deadlineMs: 30000");
-        }
-      }
+      configure.edit(dir);
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
@@ -77,6 +78,21 @@ public final class DemoNetwork {
         .compose(simulator -> Wiring.fromConfig(vertx, serviceConfig, Wiring.Options.TRIAL)
             .compose(components -> ShcrServer.start(vertx, serviceConfig, components))
             .map(service -> new DemoNetwork(dir, simulator, service)));
+  }
+
+  /** A change to the copied configuration directory. */
+  @FunctionalInterface
+  public interface ConfigEdit {
+    void edit(Path configDir) throws IOException;
+  }
+
+  /** Replaces text in a copied configuration file, failing loudly when the text is no longer there. */
+  public static void replace(Path file, String from, String to) throws IOException {
+    String text = Files.readString(file);
+    if (!text.contains(from)) {
+      throw new IllegalStateException(file + " no longer contains '" + from + "': update the test");
+    }
+    Files.writeString(file, text.replace(from, to));
   }
 
   public String token(String persona) {
@@ -107,14 +123,6 @@ public final class DemoNetwork {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
-  }
-
-  private static void replace(Path file, String from, String to) throws IOException {
-    String text = Files.readString(file);
-    if (!text.contains(from)) {
-      throw new IllegalStateException(file + " no longer contains '" + from + "': update DemoNetwork");
-    }
-    Files.writeString(file, text.replace(from, to));
   }
 
   private static void replaceAll(Path file, String regex, String to) throws IOException {
