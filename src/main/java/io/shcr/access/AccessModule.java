@@ -14,19 +14,24 @@ import java.time.Clock;
  * Access control assembled from {@code access-policy.yaml} (and {@code sources.yaml}, through the
  * registry): the record API's {@link AccessGate}, the {@link Authenticator} other routes share, the
  * break-glass routes and the demo token minter. Built once at start-up; {@link #close()} releases its
- * HTTP client.
+ * HTTP clients.
  */
 public final class AccessModule {
 
   private final AccessPolicy policy;
   private final WebClient client;
+  private final SigningKeys keys;
+  private final SpineClient spine;
   private final Cis2Authenticator authenticator;
   private final PolicyGate gate;
   private final BreakGlassRoutes routes;
 
-  private AccessModule(AccessPolicy policy, WebClient client, Cis2Authenticator authenticator, PolicyGate gate, BreakGlassRoutes routes) {
+  private AccessModule(AccessPolicy policy, WebClient client, SigningKeys keys, SpineClient spine, Cis2Authenticator authenticator,
+      PolicyGate gate, BreakGlassRoutes routes) {
     this.policy = policy;
     this.client = client;
+    this.keys = keys;
+    this.spine = spine;
     this.authenticator = authenticator;
     this.gate = gate;
     this.routes = routes;
@@ -49,6 +54,7 @@ public final class AccessModule {
   public static AccessModule create(Vertx vertx, AccessPolicy configured, SourceRegistry sources, AuditTrail audit, Clock clock,
       boolean trustDemoKeys) {
     AccessPolicy policy = DemoKeyTrust.apply(configured, trustDemoKeys);
+    // For the JWKS fetches; Spine has its own connections, sized in access-policy.yaml (SpineClient).
     WebClient client = WebClient.create(vertx,
         new WebClientOptions().setUserAgent("shcr-access").setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(20).setMaxWaitQueueSize(1_000));
@@ -59,10 +65,11 @@ public final class AccessModule {
     KeyedHash hash = new KeyedHash(policy.hashSecret());
     RoleViews roleViews = new RoleViews(policy.roleViews());
     BreakGlassGrants grants = new BreakGlassGrants(vertx, hash, clock);
+    SpineClient spine = SpineClient.create(vertx, policy.spine());
     PolicyGate gate = new PolicyGate(authenticator, new Participation(sources, policy.participants()), roleViews,
-        new PatientThrottle(vertx, hash, clock, policy.throttle()), grants, new SpineClient(client, policy.spine()), policy.breakGlass());
+        new PatientThrottle(vertx, hash, clock, policy.throttle()), grants, spine, policy.breakGlass());
     BreakGlassRoutes routes = new BreakGlassRoutes(authenticator, gate, roleViews, grants, audit, policy.breakGlass(), clock);
-    return new AccessModule(configured, client, authenticator, gate, routes);
+    return new AccessModule(configured, client, keys, spine, authenticator, gate, routes);
   }
 
   public AccessGate gate() {
@@ -87,7 +94,18 @@ public final class AccessModule {
     return policy;
   }
 
+  /** The keys tokens are verified with (readiness asks whether any are current). */
+  public SigningKeys signingKeys() {
+    return keys;
+  }
+
+  /** The Spine lookups (readiness probes them). */
+  public SpineClient spine() {
+    return spine;
+  }
+
   public void close() {
     client.close();
+    spine.close();
   }
 }
