@@ -41,7 +41,7 @@ public final class AuditModule {
 
   private static Future<AuditModule> create(Vertx vertx, AuditConfig config, Path configDir) {
     try {
-      return AuditLog.open(vertx, config.newStore(vertx), config.maxBatch())
+      return AuditLog.open(vertx, config.newStore(vertx), config.maxBatch(), config.writeTimeoutMs())
           .map(log -> new AuditModule(log, config.regionWide(), configDir));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -74,6 +74,11 @@ public final class AuditModule {
     Predicate<String> live = configDir == null ? ods -> false
         : new Participation(SourceRegistry.load(configDir.resolve("sources.yaml")), AccessPolicyLoader.load(configDir).participants())::isLive;
     return routes(authenticator, live);
+  }
+
+  /** The trail's writer itself (readiness asks it whether the store takes a write). */
+  public AuditLog log() {
+    return log;
   }
 
   /** Writes what is queued and closes the store. */
