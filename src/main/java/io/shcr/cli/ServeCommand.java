@@ -9,7 +9,6 @@ import io.shcr.cluster.ClusterRuntime;
 import io.shcr.config.ServiceConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -105,9 +104,6 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private static Components withRoute(Components components, ApiRoutes routes) {
-    List<ApiRoutes> extra = new ArrayList<>(components.extraRoutes());
-    extra.add(routes);
-    return new Components(components.sources(), components.privacy(), components.access(), components.authenticator(), components.audit(),
-        List.copyOf(extra), components.onClose());
+    return components.withRoutes(List.of(routes));
   }
 }
