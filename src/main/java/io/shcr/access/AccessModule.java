@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * Access control assembled from {@code access-policy.yaml} (and {@code sources.yaml}, through the
  * registry): the record API's {@link AccessGate}, the {@link Authenticator} other routes share, the
  * break-glass routes and the demo token minter. Built once at start-up; {@link #close()} releases its
- * HTTP client.
+ * HTTP clients.
  */
 public final class AccessModule {
 
@@ -30,15 +30,17 @@ public final class AccessModule {
   private final AccessPolicy policy;
   private final WebClient client;
   private final SigningKeys keys;
+  private final SpineClient spine;
   private final Cis2Authenticator authenticator;
   private final PolicyGate gate;
   private final BreakGlassRoutes routes;
 
-  private AccessModule(AccessPolicy policy, WebClient client, SigningKeys keys, Cis2Authenticator authenticator, PolicyGate gate,
-      BreakGlassRoutes routes) {
+  private AccessModule(AccessPolicy policy, WebClient client, SigningKeys keys, SpineClient spine, Cis2Authenticator authenticator,
+      PolicyGate gate, BreakGlassRoutes routes) {
     this.policy = policy;
     this.client = client;
     this.keys = keys;
+    this.spine = spine;
     this.authenticator = authenticator;
     this.gate = gate;
     this.routes = routes;
@@ -78,6 +80,7 @@ public final class AccessModule {
       throw new ConfigException("cluster.yaml: the shared-state secret must not be the keyed-hash secret of access-policy.yaml");
     }
     AccessPolicy policy = DemoKeyTrust.apply(configured, trustDemoKeys);
+    // For the JWKS fetches; Spine has its own connections, sized in access-policy.yaml (SpineClient).
     WebClient client = WebClient.create(vertx,
         new WebClientOptions().setUserAgent("shcr-access").setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(20).setMaxWaitQueueSize(1_000));
@@ -86,14 +89,15 @@ public final class AccessModule {
         policy.auth().minimumAssuranceLevel());
     KeyedHash hash = new KeyedHash(policy.hashSecret());
     RoleViews roleViews = new RoleViews(policy.roleViews());
+    SpineClient spine = SpineClient.create(vertx, policy.spine());
     IntegrityAlarm alarm = new IntegrityAlarm(audit, clock);
     BreakGlassGrants grants = new BreakGlassGrants(vertx, hash, shared.seal(), alarm, clock);
     PatientThrottle throttle = new PatientThrottle(vertx, hash, shared.seal(), alarm, clock, policy.throttle());
     grants.watch(shared.watch());
     throttle.watch(shared.watch());
-    PolicyGate gate = new PolicyGate(authenticator, new Participation(sources, policy.participants()), roleViews, throttle, grants, new SpineClient(client, policy.spine()), policy.breakGlass());
+    PolicyGate gate = new PolicyGate(authenticator, new Participation(sources, policy.participants()), roleViews, throttle, grants, spine, policy.breakGlass());
     BreakGlassRoutes routes = new BreakGlassRoutes(authenticator, gate, roleViews, grants, audit, policy.breakGlass(), clock);
-    return new AccessModule(configured, client, keys, authenticator, gate, routes);
+    return new AccessModule(configured, client, keys, spine, authenticator, gate, routes);
   }
 
   /** The identity provider's JWKS when configured, else the static keys (a demo-only key with a loud warning). */
@@ -138,8 +142,19 @@ public final class AccessModule {
     return policy;
   }
 
+  /** The keys tokens are verified with (readiness asks whether any are current). */
+  public SigningKeys signingKeys() {
+    return keys;
+  }
+
+  /** The Spine lookups (readiness probes them). */
+  public SpineClient spine() {
+    return spine;
+  }
+
   public void close() {
     keys.close();
     client.close();
+    spine.close();
   }
 }

@@ -107,7 +107,39 @@ public record AccessPolicy(
   /** A break-glass reason; {@code alsoRoles} may break glass for this reason only (social workers for safeguarding). */
   public record Reason(String code, String display, boolean overridesObjection, Set<String> alsoRoles) {}
 
-  public record Spine(Endpoint consent, Endpoint pds) {}
+  /**
+   * The Spine-like services and how this node talks to them.
+   *
+   * @param consent the consent (objection) search
+   * @param pds the PDS-style Patient read
+   * @param maxConnections connections this node holds to each of the two services at most
+   * @param maxWaitQueue lookups waiting for one of those connections; beyond that a lookup fails closed at once
+   * @param maxResponseBytes the largest answer read (counted while reading)
+   * @param breaker when to stop asking a service that keeps failing, and when to try again
+   * @param probeCacheMs how long readiness reuses its last probe of the services
+   */
+  public record Spine(Endpoint consent, Endpoint pds, int maxConnections, int maxWaitQueue, long maxResponseBytes,
+      SpineBreaker breaker, long probeCacheMs) {
+
+    public static final int DEFAULT_MAX_CONNECTIONS = 32;
+    public static final int DEFAULT_MAX_WAIT_QUEUE = 500;
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
+    public static final long DEFAULT_PROBE_CACHE_MS = 5_000;
+
+    /** The two services with the default pool, queue, size cap, breaker and probe cache. */
+    public Spine(Endpoint consent, Endpoint pds) {
+      this(consent, pds, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_WAIT_QUEUE, DEFAULT_MAX_RESPONSE_BYTES, SpineBreaker.DEFAULT,
+          DEFAULT_PROBE_CACHE_MS);
+    }
+  }
+
+  /**
+   * @param failureThreshold failed lookups within 10 s that open the breaker (lookups then fail closed at once)
+   * @param resetMs how long it stays open before one lookup is let through to try (half-open)
+   */
+  public record SpineBreaker(int failureThreshold, long resetMs) {
+    public static final SpineBreaker DEFAULT = new SpineBreaker(10, 5_000);
+  }
 
   public record Endpoint(String baseUrl, long deadlineMs) {}
 

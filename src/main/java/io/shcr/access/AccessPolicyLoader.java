@@ -64,7 +64,7 @@ public final class AccessPolicyLoader {
         participants(root),
         roleViews(top.object("roleViews")),
         breakGlass(section(root, "breakGlass")),
-        new AccessPolicy.Spine(endpoint(spine.nested("consent")), endpoint(spine.nested("pds"))),
+        spine(spine),
         throttle(top.nested("throttle")),
         secret(top.nested("keyedHash")),
         inlineSecret,
@@ -177,6 +177,21 @@ public final class AccessPolicyLoader {
         List.copyOf(reasons),
         section.json().containsKey("roles") ? Set.copyOf(f.stringList("roles", false)) : DEFAULT_BREAK_GLASS_ROLES,
         f.optionalString("activityCode", "B0168"));
+  }
+
+  private AccessPolicy.Spine spine(Fields f) {
+    Fields breaker = f.nested("breaker");
+    AccessPolicy.SpineBreaker defaults = AccessPolicy.SpineBreaker.DEFAULT;
+    return new AccessPolicy.Spine(
+        endpoint(f.nested("consent")),
+        endpoint(f.nested("pds")),
+        (int) f.number("maxConnections", (long) AccessPolicy.Spine.DEFAULT_MAX_CONNECTIONS, 1, 1_000),
+        (int) f.number("maxWaitQueue", (long) AccessPolicy.Spine.DEFAULT_MAX_WAIT_QUEUE, 0, 100_000),
+        f.number("maxResponseBytes", AccessPolicy.Spine.DEFAULT_MAX_RESPONSE_BYTES, 1_024, 64L << 20),
+        new AccessPolicy.SpineBreaker(
+            (int) breaker.number("failureThreshold", (long) defaults.failureThreshold(), 1, 100_000),
+            breaker.number("resetMs", defaults.resetMs(), 100, 600_000)),
+        f.number("probeCacheMs", AccessPolicy.Spine.DEFAULT_PROBE_CACHE_MS, 0, 600_000));
   }
 
   private Endpoint endpoint(Fields f) {

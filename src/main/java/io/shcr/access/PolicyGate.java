@@ -81,7 +81,8 @@ public final class PolicyGate implements AccessGate {
       if (objection.result() == SpineClient.Objection.UNAVAILABLE && !overridesObjection) {
         return AccessDecision.refused(principal, new ApiError(503, "CONSENT_UNAVAILABLE",
             "The consent service cannot confirm that the patient has not objected to sharing; try again shortly, "
-                + "or break glass for emergency-treatment in an emergency."));
+                + "or break glass for emergency-treatment in an emergency.")
+            .withHeader("Retry-After", Long.toString(spine.consentRetryAfterSeconds())));
       }
       ResourceTransform transform = restriction.result() == SpineClient.Restriction.NONE
           ? ResourceTransform.IDENTITY : RestrictedPatientMask.INSTANCE;

@@ -2,16 +2,17 @@ package io.shcr.access;
 
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * Bundle's {@code next} links (same origin as the configured service only, at most
  * {@value #MAX_CONSENT_PAGES} pages); a page that cannot be had, or a next link elsewhere, is
  * {@code UNAVAILABLE} unless an objection was already found.
+ *
+ * <p>Concurrent identical lookups (same patient, same kind) share one call ({@link InFlightCalls}); the
+ * answer is not kept once that call ends. Transport, deadline, pool and breaker are each service's
+ * {@link SpineService}.
  */
 public final class SpineClient {
 
@@ -31,6 +36,7 @@ public final class SpineClient {
   /** v3-ActReason purposes of use the shared care record serves; a deny without a purpose denies every use. */
   static final Set<String> OUR_PURPOSES = Set.of("TREAT", "ETREAT", "CAREMGT");
   private static final Logger LOG = LoggerFactory.getLogger(SpineClient.class);
+  private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** What the consent service says about an objection to sharing. */
   public enum Objection { NONE, OBJECTED, UNAVAILABLE }
@@ -38,42 +44,62 @@ public final class SpineClient {
   /** What PDS says about the patient's sensitivity. */
   public enum Restriction { NONE, RESTRICTED, UNAVAILABLE }
 
-  private final WebClient client;
-  private final AccessPolicy.Spine spine;
+  /**
+   * What a readiness probe found: whether both services answered their {@code /metadata} with 200, and
+   * for each a short code-shaped note (never a body or a URL's query).
+   */
+  public record Probe(boolean answering, Map<String, String> services) {}
 
-  public SpineClient(WebClient client, AccessPolicy.Spine spine) {
-    this.client = client;
+  private final AccessPolicy.Spine spine;
+  private final SpineService consent;
+  private final SpineService pds;
+  private final InFlightCalls<String, Objection> objections = new InFlightCalls<>();
+  private final InFlightCalls<String, Restriction> restrictions = new InFlightCalls<>();
+  private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+  private final AtomicLong suppressedWarnings = new AtomicLong();
+
+  private SpineClient(AccessPolicy.Spine spine, SpineService consent, SpineService pds) {
     this.spine = spine;
+    this.consent = consent;
+    this.pds = pds;
+  }
+
+  /** A client with its own connections to each service, as {@code access-policy.yaml} sizes them. */
+  public static SpineClient create(Vertx vertx, AccessPolicy.Spine spine) {
+    return new SpineClient(spine, new SpineService("consent", vertx, spine, spine.consent().deadlineMs()),
+        new SpineService("PDS", vertx, spine, spine.pds().deadlineMs()));
   }
 
   public Future<Objection> objection(NhsNumber patient) {
-    AccessPolicy.Endpoint consent = spine.consent();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(consent.deadlineMs());
-    String first = consent.baseUrl() + "/Consent?patient.identifier=" + URLEncoder.encode(patient.searchToken(), StandardCharsets.UTF_8);
-    return consentPage(consent, first, 1, deadline).otherwise(e -> failed("consent", e, Objection.UNAVAILABLE));
+    return objections.join(patient.value(), () -> {
+      AccessPolicy.Endpoint endpoint = spine.consent();
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(endpoint.deadlineMs());
+      String first = endpoint.baseUrl() + "/Consent?patient.identifier=" + URLEncoder.encode(patient.searchToken(), StandardCharsets.UTF_8);
+      return consentPage(endpoint, first, 1, deadline).otherwise(e -> failed(consent, e, Objection.UNAVAILABLE));
+    });
   }
 
-  private Future<Objection> consentPage(AccessPolicy.Endpoint consent, String url, int page, long deadline) {
+  private Future<Objection> consentPage(AccessPolicy.Endpoint endpoint, String url, int page, long deadline) {
     long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
     if (remainingMs <= 0) {
-      LOG.warn("The consent service did not answer every page in time; failing closed");
+      warn("The consent service did not answer every page in time; failing closed");
       return Future.succeededFuture(Objection.UNAVAILABLE);
     }
-    return get(new AccessPolicy.Endpoint(consent.baseUrl(), remainingMs), url, null, null).compose(response -> {
-      if (response.statusCode() != 200) {
-        return Future.succeededFuture(unavailable("consent", response, Objection.UNAVAILABLE));
+    return consent.get(url, remainingMs).compose(response -> {
+      if (response.status() != 200) {
+        return Future.succeededFuture(unavailable(consent, response, Objection.UNAVAILABLE));
       }
-      JsonObject bundle = response.bodyAsJsonObject();
+      JsonObject bundle = json(response);
       Objection here = objectionIn(bundle);
       String next = here == Objection.NONE ? nextLink(bundle) : null;
       if (next == null) {
         return Future.succeededFuture(here);
       }
-      if (!sameOrigin(consent.baseUrl(), next) || page >= MAX_CONSENT_PAGES) {
-        LOG.warn("The consent search has a next page that is elsewhere or past {} pages; failing closed", MAX_CONSENT_PAGES);
+      if (!sameOrigin(endpoint.baseUrl(), next) || page >= MAX_CONSENT_PAGES) {
+        warn("The consent search has a next page that is elsewhere or past " + MAX_CONSENT_PAGES + " pages; failing closed");
         return Future.succeededFuture(Objection.UNAVAILABLE);
       }
-      return consentPage(consent, next, page + 1, deadline);
+      return consentPage(endpoint, next, page + 1, deadline);
     });
   }
 
@@ -102,22 +128,70 @@ public final class SpineClient {
   }
 
   public Future<Restriction> restriction(NhsNumber patient) {
-    AccessPolicy.Endpoint pds = spine.pds();
-    return get(pds, pds.baseUrl() + "/Patient/" + patient.value(), null, null)
-        .map(response -> switch (response.statusCode()) {
-          case 200 -> restrictionIn(response.bodyAsJsonObject());
-          case 404 -> Restriction.NONE;
-          default -> unavailable("PDS", response, Restriction.UNAVAILABLE);
-        })
-        .otherwise(e -> failed("PDS", e, Restriction.UNAVAILABLE));
+    return restrictions.join(patient.value(), () -> {
+      AccessPolicy.Endpoint endpoint = spine.pds();
+      return pds.get(endpoint.baseUrl() + "/Patient/" + patient.value(), endpoint.deadlineMs())
+          .map(response -> switch (response.status()) {
+            case 200 -> restrictionIn(json(response));
+            case 404 -> Restriction.NONE;
+            default -> unavailable(pds, response, Restriction.UNAVAILABLE);
+          })
+          .otherwise(e -> failed(pds, e, Restriction.UNAVAILABLE));
+    });
   }
 
-  private Future<HttpResponse<Buffer>> get(AccessPolicy.Endpoint endpoint, String url, String param, String value) {
-    var request = client.getAbs(url).putHeader("Accept", "application/fhir+json").timeout(endpoint.deadlineMs());
-    if (param != null) {
-      request.addQueryParam(param, value);
+  /** How long a client refused for an unanswered consent check should wait before trying again. */
+  public long consentRetryAfterSeconds() {
+    return consent.retryAfterSeconds();
+  }
+
+  /**
+   * Asks each service's {@code /metadata} (past the breakers, so it sees a recovery before any lookup
+   * does), once per distinct base URL, within the services' deadlines.
+   */
+  public Future<Probe> probe() {
+    Future<String> consentNote = probe(consent, spine.consent());
+    Future<String> pdsNote = spine.pds().baseUrl().equals(spine.consent().baseUrl()) ? consentNote : probe(pds, spine.pds());
+    return Future.join(consentNote, pdsNote).transform(done -> {
+      Map<String, String> notes = new LinkedHashMap<>();
+      notes.put("consent", consentNote.result());
+      notes.put("pds", pdsNote.result());
+      boolean answering = "answering".equals(consentNote.result()) && "answering".equals(pdsNote.result());
+      return Future.succeededFuture(new Probe(answering, Map.copyOf(notes)));
+    });
+  }
+
+  private static Future<String> probe(SpineService service, AccessPolicy.Endpoint endpoint) {
+    return service.probe(endpoint.baseUrl() + "/metadata", endpoint.deadlineMs())
+        .map(answer -> answer.status() == 200 ? "answering" : "answered HTTP " + answer.status())
+        .otherwise(e -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+  }
+
+  /** The breaker of each service: {@code closed}, {@code open} or {@code half-open}. */
+  public Map<String, String> breakers() {
+    return Map.of("consent", consent.breakerState(), "pds", pds.breakerState());
+  }
+
+  /** Lookups holding a connection permit right now, both services together (tests: none once all have ended). */
+  int permitsInUse() {
+    return consent.inUse() + pds.inUse();
+  }
+
+  /** Lookups in flight right now, after coalescing. */
+  int lookupsInFlight() {
+    return objections.size() + restrictions.size();
+  }
+
+  public Future<Void> close() {
+    return Future.join(consent.close(), pds.close()).mapEmpty();
+  }
+
+  private static JsonObject json(SpineService.Answer answer) {
+    try {
+      return answer.body().length() == 0 ? null : new JsonObject(answer.body());
+    } catch (RuntimeException e) {
+      return null;
     }
-    return request.send().timeout(endpoint.deadlineMs(), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -172,13 +246,35 @@ public final class SpineClient {
     return Restriction.NONE;
   }
 
-  private static <T> T unavailable(String service, HttpResponse<Buffer> response, T value) {
-    LOG.warn("The {} service answered HTTP {}; failing closed", service, response.statusCode());
+  private <T> T unavailable(SpineService service, SpineService.Answer response, T value) {
+    warn("The " + service.name() + " service answered HTTP " + response.status() + "; failing closed");
     return value;
   }
 
-  private static <T> T failed(String service, Throwable e, T value) {
-    LOG.warn("The {} service did not answer ({}); failing closed", service, e.getClass().getSimpleName());
+  private <T> T failed(SpineService service, Throwable e, T value) {
+    if (!(e instanceof SpineService.Failure failure) || failure.spineAtFault()) {
+      warn("The " + service.name() + " service did not answer (" + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
+          + "); failing closed");
+    }
     return value;
+  }
+
+  /**
+   * At most one warning a second: a Spine outage under load fails hundreds of lookups at once, and the
+   * log should say so once, with how many it left out.
+   */
+  private void warn(String message) {
+    long now = System.nanoTime();
+    long last = lastWarning.get();
+    if (now - last < WARN_EVERY_NANOS || !lastWarning.compareAndSet(last, now)) {
+      suppressedWarnings.incrementAndGet();
+      return;
+    }
+    long more = suppressedWarnings.getAndSet(0);
+    if (more > 0) {
+      LOG.warn("{} (and {} more Spine failures in the last second or so)", message, more);
+    } else {
+      LOG.warn(message);
+    }
   }
 }

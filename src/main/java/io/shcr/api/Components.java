@@ -3,6 +3,7 @@ package io.shcr.api;
 import io.shcr.access.AccessGate;
 import io.shcr.access.Authenticator;
 import io.shcr.audit.AuditTrail;
+import io.shcr.health.Readiness;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.sources.SourceRegistry;
 import io.vertx.core.Future;
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
  * @param audit the audit trail written before any data flows
  * @param extraRoutes routes other capabilities add (break-glass, privacy officer, ...)
  * @param onClose released when the server stops (stores, clients)
+ * @param readiness what {@code /health/ready} checks (audit store, signing keys, Spine)
  */
 public record Components(
     SourceRegistry sources,
@@ -28,4 +30,19 @@ public record Components(
     Authenticator authenticator,
     AuditTrail audit,
     List<ApiRoutes> extraRoutes,
-    Supplier<Future<Void>> onClose) {}
+    Supplier<Future<Void>> onClose,
+    Readiness readiness) {
+
+  /** Components with nothing for readiness to check (tests that wire fakes). */
+  public Components(SourceRegistry sources, PrivacyFilter privacy, AccessGate access, Authenticator authenticator, AuditTrail audit,
+      List<ApiRoutes> extraRoutes, Supplier<Future<Void>> onClose) {
+    this(sources, privacy, access, authenticator, audit, extraRoutes, onClose, Readiness.none());
+  }
+
+  /** The same components with more routes (cluster operations, ...). */
+  public Components withRoutes(List<ApiRoutes> more) {
+    List<ApiRoutes> all = new java.util.ArrayList<>(extraRoutes);
+    all.addAll(more);
+    return new Components(sources, privacy, access, authenticator, audit, List.copyOf(all), onClose, readiness);
+  }
+}

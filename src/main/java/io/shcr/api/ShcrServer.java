@@ -139,7 +139,9 @@ public final class ShcrServer {
     ctx.json(new JsonObject().put("status", "UP"));
   }
 
+  /** 200 when every readiness check passes, else 503 naming the failed ones (see {@link ReadinessResponse}). */
   private void ready(RoutingContext ctx) {
-    ctx.json(new JsonObject().put("status", "UP").put("sources", components.sources().all().size()));
+    components.readiness().check().onComplete(done ->
+        ReadinessResponse.send(ctx.response(), done.result(), components.sources().all().size(), requestId(ctx)));
   }
 }

@@ -1,6 +1,7 @@
 package io.shcr.api;
 
 import io.shcr.access.AccessModule;
+import io.shcr.access.AccessPolicy;
 import io.shcr.access.Participation;
 import io.shcr.access.SharedState;
 import io.shcr.audit.AuditConfig;
@@ -8,6 +9,9 @@ import io.shcr.audit.AuditModule;
 import io.shcr.audit.UnattributedRefusals;
 import io.shcr.config.ConfigException;
 import io.shcr.config.ServiceConfig;
+import io.shcr.health.Readiness;
+import io.shcr.health.ReadinessCheck;
+import io.shcr.health.ReadinessChecks;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.privacy.RuleBasedPrivacyFilter;
 import io.shcr.sources.SourceRegistry;
@@ -64,6 +68,18 @@ public final class Wiring {
     return wire(vertx, config, Options.PRODUCTION);
   }
 
+  /** What the service cannot work without: a writable audit store, current signing keys, Spine answering. */
+  private static Readiness readiness(Vertx vertx, AuditModule audit, AccessModule access) {
+    AccessPolicy policy = access.policy();
+    long spineDeadline = Math.max(policy.spine().consent().deadlineMs(), policy.spine().pds().deadlineMs());
+    List<ReadinessCheck> checks = List.of(
+        ReadinessChecks.audit(audit.log()),
+        ReadinessChecks.signingKeys(vertx, access.signingKeys(), policy.auth().jwksDeadlineMs()),
+        ReadinessChecks.spine(access.spine(), policy.spine().probeCacheMs()));
+    long slowest = Math.max(audit.log().writeTimeoutMs(), Math.max(policy.auth().jwksDeadlineMs(), spineDeadline));
+    return new Readiness(vertx, checks, slowest + 1_000);
+  }
+
   public static Future<Wired> wire(Vertx vertx, ServiceConfig config, Options options) {
     SourceRegistry sources;
     PrivacyFilter privacy;
@@ -95,7 +111,8 @@ public final class Wiring {
             () -> {
               access.close();
               return audit.close();
-            });
+            },
+            readiness(vertx, audit, access));
         return Future.succeededFuture(new Wired(components, access));
       } catch (RuntimeException e) {
         return audit.close().transform(closed -> Future.failedFuture(e));

@@ -27,12 +27,14 @@ import org.slf4j.LoggerFactory;
  * @param maxFileBytes the size at which the embedded store starts a new file
  * @param postgres the PostgreSQL settings (used when store is postgres)
  * @param maxBatch most records one group commit writes
+ * @param writeTimeoutMs the time limit of every write: a record not durable by then fails its request
+ *     with 503 AUDIT_UNAVAILABLE (and, in PostgreSQL, the lock and statement timeout of an append)
  * @param key the key the chain's hashes and its head checkpoint are HMAC-SHA256 under
  * @param regionWide ODS codes of organisations whose privacy officers see the whole region's trail
  *     (everyone else's see only their own organisation's users)
  */
-public record AuditConfig(String store, Path dataDir, long maxFileBytes, Postgres postgres, int maxBatch, AuditKey key,
-    Set<String> regionWide) {
+public record AuditConfig(String store, Path dataDir, long maxFileBytes, Postgres postgres, int maxBatch, long writeTimeoutMs,
+    AuditKey key, Set<String> regionWide) {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditConfig.class);
 
@@ -86,6 +88,7 @@ public record AuditConfig(String store, Path dataDir, long maxFileBytes, Postgre
         embedded.number("maxFileMb", 64L, 1, 4_096) * 1024 * 1024,
         postgres,
         (int) top.nested("groupCommit").number("maxBatch", 1_000L, 1, 100_000),
+        top.number("writeTimeoutMs", AuditLog.DEFAULT_WRITE_TIMEOUT_MS, 50, 60_000),
         key(top.nested("key"), env),
         Set.copyOf(top.nested("privacyOfficers").stringList("regionWide", false)));
     if (!problems.isEmpty()) {
@@ -96,13 +99,13 @@ public record AuditConfig(String store, Path dataDir, long maxFileBytes, Postgre
 
   /** The same settings with another embedded directory (the CLI's {@code --dir}). */
   public AuditConfig withEmbeddedDir(Path dir) {
-    return new AuditConfig("embedded", dir, maxFileBytes, postgres, maxBatch, key, regionWide);
+    return new AuditConfig("embedded", dir, maxFileBytes, postgres, maxBatch, writeTimeoutMs, key, regionWide);
   }
 
   /** The store this configuration names (not yet opened). */
   public AuditStore newStore(Vertx vertx) {
     return "postgres".equals(store)
-        ? new PgAuditStore(vertx, postgres.connectOptions(System.getenv()), postgres.table(), postgres.poolSize(), key)
+        ? new PgAuditStore(vertx, postgres.connectOptions(System.getenv()), postgres.table(), postgres.poolSize(), key, writeTimeoutMs)
         : new FileAuditStore(vertx, dataDir, maxFileBytes, key);
   }
 

@@ -49,7 +49,7 @@ public final class AuditModule {
   private static Future<AuditModule> create(Vertx vertx, AuditConfig config, UnattributedRefusals.Settings unattributed,
       Path configDir) {
     try {
-      return AuditLog.open(vertx, config.newStore(vertx), config.maxBatch())
+      return AuditLog.open(vertx, config.newStore(vertx), config.maxBatch(), config.writeTimeoutMs())
           .map(log -> new AuditModule(log, UnattributedRefusals.start(vertx, log, unattributed), config.regionWide(), configDir));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
@@ -85,6 +85,11 @@ public final class AuditModule {
     Predicate<String> live = configDir == null ? ods -> false
         : new Participation(SourceRegistry.load(configDir.resolve("sources.yaml")), AccessPolicyLoader.load(configDir).participants())::isLive;
     return routes(authenticator, live);
+  }
+
+  /** The trail's writer itself (readiness asks it whether the store takes a write). */
+  public AuditLog log() {
+    return log;
   }
 
   /** Writes the refusal summaries and what is queued, then closes the store. */

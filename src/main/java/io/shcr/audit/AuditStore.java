@@ -19,13 +19,24 @@ public interface AuditStore {
   /**
    * Appends sealed records, in order, as one unit, and moves the {@link Checkpoint} to the last of them
    * (one checkpoint write per batch): the future succeeds only once both are durable (synced), and on
-   * failure none of them counts (the store has undone them or refuses further appends).
-   * Fails with {@link StaleHeadException} when another writer extended the chain first.
+   * failure none of them counts (the store undoes them before its next append), unless {@link #head()}
+   * then shows them committed. Fails with {@link StaleHeadException} when another writer extended the
+   * chain first. Each store bounds its own write (PostgreSQL: statement and lock timeouts).
    */
   Future<Void> append(List<AuditEntry> entries);
 
-  /** The chain's head as currently stored (used after {@link StaleHeadException}). */
+  /**
+   * The chain's head as currently stored: read after {@link StaleHeadException}, and after any failed
+   * append, whose outcome may be unknown (a commit whose answer was lost).
+   */
   Future<ChainHead> head();
+
+  /**
+   * Whether the store would take a write now, without adding to the chain (readiness): the embedded
+   * store syncs a scratch file on its writer thread, PostgreSQL takes the locks an append takes. A
+   * store left inconsistent by a failed write restores itself here too.
+   */
+  Future<Void> probeWritable();
 
   /** The key the chain and its checkpoint are sealed with. */
   AuditKey key();

@@ -10,10 +10,11 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: append-only files {@code audit-00000001.log}, {@code audit-00000002.log}, ... under
@@ -28,21 +29,36 @@ import java.util.UUID;
  * head (written to a temporary file, synced, renamed over the old one, directory synced): one extra
  * write per batch, not per record. Opening refuses a trail that ends before its checkpoint, or holds
  * records with no checkpoint, so deleting the newest records is caught rather than silently continued.
+ *
+ * <p>A failed write (a full disk, an IO error) never leaves the store broken: the next append (or
+ * readiness probe) first restores the files to the last acknowledged batch, checkpoint first (a
+ * checkpoint behind the log is accepted on start, one ahead is not), then the log cut back to the
+ * acknowledged size, files started since set aside. Until that succeeds every append fails, so the
+ * record API answers 503; once the disk is back, the chain continues unbroken. A write blocked inside
+ * the operating system cannot be interrupted; callers are answered at their time limit meanwhile
+ * ({@link AuditLog}) and readiness reports the store as not writable.
  */
 public final class FileAuditStore implements AuditStore {
 
   static final String HEAD = "head";
+  private static final String PROBE = ".probe";
+  private static final Logger LOG = LoggerFactory.getLogger(FileAuditStore.class);
 
   private final Vertx vertx;
   private final Path dir;
   private final long maxFileBytes;
   private final AuditKey key;
+  private final AuditDisk disk;
   private WorkerExecutor writerThread;
   private FileChannel channel;
   private FileLock lock;
   private int fileIndex;
   private long size;
-  private boolean broken;
+  /** Where the last acknowledged batch ended: the file and its size. */
+  private int ackedIndex;
+  private long ackedSize;
+  /** A write failed: the files may hold more than was acknowledged, or the channel may be gone. */
+  private boolean dirty;
   private volatile ChainHead head = ChainHead.EMPTY;
 
   /** A store keyed with a fresh random key: only this process can verify what it writes (benchmarks). */
@@ -51,10 +67,16 @@ public final class FileAuditStore implements AuditStore {
   }
 
   public FileAuditStore(Vertx vertx, Path dir, long maxFileBytes, AuditKey key) {
+    this(vertx, dir, maxFileBytes, key, AuditDisk.REAL);
+  }
+
+  /** As {@link #FileAuditStore(Vertx, Path, long, AuditKey)}, writing through {@code disk} (tests make it fail). */
+  public FileAuditStore(Vertx vertx, Path dir, long maxFileBytes, AuditKey key, AuditDisk disk) {
     this.vertx = vertx;
     this.dir = dir;
     this.maxFileBytes = maxFileBytes;
     this.key = key;
+    this.disk = disk;
   }
 
   @Override
@@ -106,6 +128,34 @@ public final class FileAuditStore implements AuditStore {
     return Future.succeededFuture(head);
   }
 
+  /**
+   * On the writer thread (so behind any write in progress): restores the files if a write failed,
+   * then creates, fills (one 4 KiB block, which a full disk cannot give) and syncs a scratch file.
+   */
+  @Override
+  public Future<Void> probeWritable() {
+    if (writerThread == null) {
+      return Future.failedFuture(new IllegalStateException("the audit store is not open"));
+    }
+    return writerThread.executeBlocking(() -> {
+      if (dirty) {
+        restore();
+      }
+      Path probe = dir.resolve(PROBE);
+      Files.deleteIfExists(probe);
+      try (FileChannel out = disk.open(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer block = ByteBuffer.allocate(4096);
+        while (block.hasRemaining()) {
+          out.write(block);
+        }
+        out.force(true);
+      } finally {
+        Files.deleteIfExists(probe);
+      }
+      return null;
+    }, true);
+  }
+
   @Override
   public Future<Void> scan(LineVisitor visitor) {
     return vertx.executeBlocking(() -> {
@@ -134,7 +184,11 @@ public final class FileAuditStore implements AuditStore {
     WorkerExecutor thread = writerThread;
     return thread.<Void>executeBlocking(() -> {
       if (channel != null) {
-        channel.close();
+        try {
+          channel.close();
+        } catch (IOException e) {
+          LOG.warn("Could not close the audit file cleanly: {}", e.getMessage());
+        }
       }
       if (lock != null) {
         lock.channel().close();
@@ -184,81 +238,123 @@ public final class FileAuditStore implements AuditStore {
     if (checkpoint == null || checkpoint.sequence() != head.sequence()) {
       writeCheckpoint(head);
     }
+    Files.deleteIfExists(dir.resolve(PROBE));
     if (files.isEmpty()) {
       startFile(1);
-      return head;
+    } else {
+      Path last = files.get(files.size() - 1);
+      fileIndex = AuditLogFiles.index(last);
+      channel = disk.open(last, StandardOpenOption.WRITE);
+      size = channel.size();
+      channel.position(size);
     }
-    Path last = files.get(files.size() - 1);
-    fileIndex = AuditLogFiles.index(last);
-    channel = FileChannel.open(last, StandardOpenOption.WRITE);
-    size = channel.size();
-    channel.position(size);
+    ackedIndex = fileIndex;
+    ackedSize = size;
     return head;
   }
 
   private void appendBlocking(List<AuditEntry> entries) throws IOException {
-    if (broken) {
-      throw new IOException("the audit file could not be restored after a failed write; restart the service");
+    if (dirty) {
+      restore();
     }
+    try {
+      writeBatch(entries);
+    } catch (IOException | RuntimeException e) {
+      dirty = true;
+      try {
+        restore();
+      } catch (IOException | RuntimeException stillFailing) {
+        // The next append or readiness probe tries again.
+      }
+      throw e;
+    }
+  }
+
+  private void writeBatch(List<AuditEntry> entries) throws IOException {
     if (size >= maxFileBytes) {
       channel.close();
+      channel = null;
       startFile(fileIndex + 1);
     }
     StringBuilder text = new StringBuilder(entries.size() * 600);
     entries.forEach(entry -> text.append(entry.toLine()).append('\n'));
     ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-    long before = size;
-    try {
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
-      channel.force(false);
-    } catch (IOException e) {
-      undo(before);
-      throw e;
+    while (bytes.hasRemaining()) {
+      channel.write(bytes);
     }
+    channel.force(false);
     size = channel.position();
     AuditEntry last = entries.get(entries.size() - 1);
     ChainHead newHead = new ChainHead(last.sequence(), last.hash());
+    writeCheckpoint(newHead);
+    head = newHead;
+    ackedIndex = fileIndex;
+    ackedSize = size;
+  }
+
+  /**
+   * Puts the files back to the last acknowledged batch after a failed write. The checkpoint goes first:
+   * were it left ahead of a log cut back, the next start would refuse the trail as truncated.
+   */
+  private void restore() throws IOException {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // it is being replaced
+      }
+      channel = null;
+    }
+    writeCheckpoint(head);
+    long stamp = System.currentTimeMillis();
+    for (Path file : AuditLogFiles.list(dir)) {
+      if (AuditLogFiles.index(file) > ackedIndex) {
+        // Started after the last acknowledged batch: it holds nothing anyone was told is durable.
+        Files.move(file, file.resolveSibling(file.getFileName() + ".unacknowledged-" + stamp));
+      }
+    }
+    FileChannel reopened = disk.open(dir.resolve(AuditLogFiles.name(ackedIndex)), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
-      writeCheckpoint(newHead);
-    } catch (IOException e) {
-      broken = true;
+      long cut = reopened.size() - ackedSize;
+      reopened.truncate(ackedSize);
+      reopened.force(false);
+      reopened.position(ackedSize);
+      disk.syncDirectory(dir);
+      if (cut > 0) {
+        LOG.warn("Audit store restored after a failed write: {} unacknowledged bytes cut from {}", cut, AuditLogFiles.name(ackedIndex));
+      } else {
+        LOG.warn("Audit store restored after a failed write; the chain continues after sequence {}", head.sequence());
+      }
+    } catch (IOException | RuntimeException e) {
+      reopened.close();
       throw e;
     }
-    head = newHead;
+    channel = reopened;
+    fileIndex = ackedIndex;
+    size = ackedSize;
+    dirty = false;
   }
 
   /** Replaces the head file atomically and durably: temporary file, sync, rename, directory sync. */
   private void writeCheckpoint(ChainHead newHead) throws IOException {
     Path temp = dir.resolve(HEAD + ".tmp");
     byte[] bytes = Checkpoint.of(newHead, key).toJson().concat("\n").getBytes(StandardCharsets.UTF_8);
-    try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out = disk.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer buffer = ByteBuffer.wrap(bytes);
       while (buffer.hasRemaining()) {
         out.write(buffer);
       }
       out.force(true);
     }
-    Files.move(temp, dir.resolve(HEAD), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    AuditLogFiles.syncDirectory(dir);
-  }
-
-  private void undo(long before) {
-    try {
-      channel.truncate(before);
-      channel.position(before);
-      channel.force(false);
-    } catch (IOException e) {
-      broken = true;
-    }
+    disk.replace(temp, dir.resolve(HEAD));
+    disk.syncDirectory(dir);
   }
 
   private void startFile(int index) throws IOException {
-    fileIndex = index;
     Path file = dir.resolve(AuditLogFiles.name(index));
-    channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    channel = disk.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    fileIndex = index;
     size = 0;
-    AuditLogFiles.syncDirectory(dir);
+    disk.syncDirectory(dir);
   }
 }

@@ -2,6 +2,7 @@ package io.shcr.audit;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.DatabaseException;
@@ -31,17 +32,26 @@ import java.util.regex.Pattern;
  * on the trail (and moving the checkpoint backwards), so changing it needs a deliberate act by a
  * database owner that {@code audit verify} then reports; and the scan compares every search column
  * with the stored line, so editing a column to hide a row from searches is caught too.
+ *
+ * <p>Every append has a time limit inside PostgreSQL: the transaction sets {@code lock_timeout} and
+ * {@code statement_timeout} to the write time limit, so a locked table fails the write (and rolls it
+ * back) instead of holding the writer; a connection that says nothing for {@value #SILENT_CONNECTION_SECONDS}
+ * s is closed, and the server ends a transaction left idle that long. A failed commit whose answer was
+ * lost is settled by {@link AuditLog}, which reads the head back: the sequence primary key keeps the
+ * chain gapless and unforked whatever the outcome was.
  */
 public final class PgAuditStore implements AuditStore {
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
   private static final int SCAN_PAGE = 2_000;
   private static final String COLUMNS = "seq, recorded, type, severity, request_id, patient, user_id, organisation, refers_to, line";
+  static final int SILENT_CONNECTION_SECONDS = 60;
 
   private final Pool pool;
   private final String table;
   private final String headTable;
   private final AuditKey key;
+  private final String writeLimits;
 
   /** A store keyed with a fresh random key: only this process can verify what it writes (benchmarks). */
   public PgAuditStore(Vertx vertx, PgConnectOptions connect, String table, int poolSize) {
@@ -49,13 +59,26 @@ public final class PgAuditStore implements AuditStore {
   }
 
   public PgAuditStore(Vertx vertx, PgConnectOptions connect, String table, int poolSize, AuditKey key) {
+    this(vertx, connect, table, poolSize, key, AuditLog.DEFAULT_WRITE_TIMEOUT_MS);
+  }
+
+  /** @param writeTimeoutMs the time limit of one append inside PostgreSQL (lock and statement timeouts) */
+  public PgAuditStore(Vertx vertx, PgConnectOptions connect, String table, int poolSize, AuditKey key, long writeTimeoutMs) {
     if (!IDENTIFIER.matcher(table).matches() || table.length() > 50) {
       throw new IllegalArgumentException("not a plain lower-case table name of at most 50 characters: " + table);
     }
     this.table = table;
     this.headTable = table + "_head";
     this.key = key;
-    this.pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).connectingTo(connect).using(vertx).build();
+    this.writeLimits = "SET LOCAL lock_timeout = " + writeTimeoutMs + "; SET LOCAL statement_timeout = " + writeTimeoutMs;
+    PgConnectOptions options = new PgConnectOptions(connect);
+    Map<String, String> properties = new HashMap<>(options.getProperties());
+    properties.putIfAbsent("idle_in_transaction_session_timeout", Long.toString(SILENT_CONNECTION_SECONDS * 1000L));
+    options.setProperties(properties);
+    NetClientOptions transport = new NetClientOptions();
+    transport.setReadIdleTimeout(SILENT_CONNECTION_SECONDS);
+    transport.setTcpKeepAlive(true);
+    this.pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(poolSize)).with(transport).connectingTo(options).using(vertx).build();
   }
 
   @Override
@@ -108,13 +131,23 @@ public final class PgAuditStore implements AuditStore {
     AuditEntry last = entries.get(entries.size() - 1);
     Checkpoint checkpoint = Checkpoint.of(new ChainHead(last.sequence(), last.hash()), key);
     String moveHead = "UPDATE " + headTable + " SET seq = $1, hash = $2, mac = $3 WHERE id = 1 AND seq < $1";
-    return pool.withTransaction(conn -> conn.preparedQuery(insert).executeBatch(rows)
+    return pool.withTransaction(conn -> conn.query(writeLimits).execute()
+            .compose(limited -> conn.preparedQuery(insert).executeBatch(rows))
             .compose(inserted -> conn.preparedQuery(moveHead).execute(Tuple.of(checkpoint.sequence(), checkpoint.hash(), checkpoint.mac())))
             .compose(moved -> moved.rowCount() == 1 ? Future.<Void>succeededFuture()
                 : Future.failedFuture(new IllegalStateException("the audit head checkpoint row in " + headTable + " is missing or ahead"))))
         .recover(error -> Future.failedFuture(isDuplicateSequence(error)
             ? new StaleHeadException("another writer extended the audit chain")
             : error));
+  }
+
+  /** Takes, within the write time limit, the locks an append takes, then rolls back: nothing is written. */
+  @Override
+  public Future<Void> probeWritable() {
+    String probe = writeLimits + "; LOCK TABLE " + table + " IN ROW EXCLUSIVE MODE; LOCK TABLE " + headTable + " IN ROW EXCLUSIVE MODE";
+    return pool.withConnection(conn -> conn.begin()
+        .compose(tx -> conn.query(probe).execute().transform(done -> tx.rollback().transform(rolledBack ->
+            done.succeeded() ? Future.<Void>succeededFuture() : Future.<Void>failedFuture(done.cause())))));
   }
 
   @Override

@@ -10,7 +10,6 @@ import io.shcr.cluster.ClusterSecret;
 import io.shcr.config.ServiceConfig;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -108,9 +107,6 @@ public final class ServeCommand implements Callable<Integer> {
   }
 
   private static Components withRoute(Components components, ApiRoutes routes) {
-    List<ApiRoutes> extra = new ArrayList<>(components.extraRoutes());
-    extra.add(routes);
-    return new Components(components.sources(), components.privacy(), components.access(), components.authenticator(), components.audit(),
-        List.copyOf(extra), components.onClose());
+    return components.withRoutes(List.of(routes));
   }
 }

@@ -30,6 +30,14 @@ final class SpineRoutes {
   void mount(Router router) {
     router.get("/spine/Patient/:nhs").handler(this::patient);
     router.get("/spine/Consent").handler(this::consent);
+    router.get("/spine/metadata").handler(this::metadata);
+  }
+
+  /** The CapabilityStatement every FHIR server has: what the service's readiness probe asks for. */
+  private void metadata(RoutingContext ctx) {
+    responder.answer(ctx, ODS, ODS, () -> Reply.ok(new JsonObject().put("resourceType", "CapabilityStatement")
+        .put("status", "active").put("kind", "instance").put("fhirVersion", "4.0.1")
+        .put("format", Fhir.array("application/fhir+json"))));
   }
 
   private void patient(RoutingContext ctx) {

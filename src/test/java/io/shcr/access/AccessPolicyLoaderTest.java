@@ -24,6 +24,10 @@ class AccessPolicyLoaderTest {
     assertThat(policy.roleViews().get("R0001").sections()).isEmpty();
     assertThat(policy.demo().personas()).extracting(AccessPolicy.Persona::id)
         .containsExactly("ed-doctor", "social-worker", "receptionist", "privacy-officer", "not-live-council");
+    assertThat(policy.spine().maxConnections()).isEqualTo(32);
+    assertThat(policy.spine().maxWaitQueue()).isEqualTo(500);
+    assertThat(policy.spine().breaker()).isEqualTo(new AccessPolicy.SpineBreaker(10, 5_000));
+    assertThat(policy.spine().probeCacheMs()).isEqualTo(5_000);
     Path sources = Path.of("conf/sources.yaml");
     if (Files.isRegularFile(sources)) {
       SourceRegistry registry = SourceRegistry.load(sources);
@@ -56,6 +60,9 @@ class AccessPolicyLoaderTest {
           reasons: []
         keyedHash:
           secret: short
+        spine:
+          maxConnections: 0
+          breaker: {resetMs: forever}
         """);
     assertThatThrownBy(() -> AccessPolicyLoader.load(dir, name -> null))
         .isInstanceOf(ConfigException.class)
@@ -63,7 +70,9 @@ class AccessPolicyLoaderTest {
         .hasMessageContaining("missing.pem")
         .hasMessageContaining("roleViews.R8000.sections: unknown section 'gossip'")
         .hasMessageContaining("breakGlass.reasons")
-        .hasMessageContaining("SHCR_ACCESS_HASH_SECRET");
+        .hasMessageContaining("SHCR_ACCESS_HASH_SECRET")
+        .hasMessageContaining("access-policy.spine.maxConnections: expected a whole number from 1")
+        .hasMessageContaining("access-policy.spine.breaker.resetMs");
   }
 
   @Test

@@ -61,6 +61,7 @@ class ConsentAndRestrictionTest {
     bed.open(bed.persona("ed-doctor"), AccessTestBed.RICH).onComplete(test.succeeding(json -> test.verify(() -> {
       assertThat(json.getInteger("status")).isEqualTo(503);
       assertThat(json.getString("code")).isEqualTo("CONSENT_UNAVAILABLE");
+      assertThat(Long.parseLong(json.getJsonObject("headers").getString("Retry-After"))).isPositive();
       test.completeNow();
     })));
   }

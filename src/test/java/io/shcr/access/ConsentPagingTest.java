@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,7 +54,7 @@ class ConsentPagingTest {
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").compose(server -> {
       base[0] = "http://127.0.0.1:" + server.actualPort() + "/spine";
       AccessPolicy.Endpoint endpoint = new AccessPolicy.Endpoint(base[0], 2000);
-      return new SpineClient(WebClient.create(vertx), new AccessPolicy.Spine(endpoint, endpoint)).objection(PATIENT);
+      return SpineClient.create(vertx, new AccessPolicy.Spine(endpoint, endpoint)).objection(PATIENT);
     });
   }
 

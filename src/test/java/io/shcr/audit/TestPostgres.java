@@ -49,6 +49,26 @@ final class TestPostgres {
     }
   }
 
+  /**
+   * Another session holds {@code LOCK TABLE ... IN ACCESS EXCLUSIVE MODE} on the table until closed, as
+   * an operator's maintenance or a runaway migration would.
+   */
+  static AutoCloseable lockExclusively(String table) {
+    try {
+      Connection connection = connect(connectOptions());
+      connection.setAutoCommit(false);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+      }
+      return () -> {
+        connection.rollback();
+        connection.close();
+      };
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not lock " + table, e);
+    }
+  }
+
   private static PgConnectOptions local() {
     for (String user : List.of("postgres", "root")) {
       PgConnectOptions candidate = new PgConnectOptions().setHost("127.0.0.1").setPort(5432).setDatabase("test").setUser(user);
