@@ -41,9 +41,9 @@ public final class Resources {
 
   private static void addNhsNumber(Object identifier, List<String> sink) {
     if (identifier instanceof JsonObject id
-        && NhsNumber.SYSTEM.equals(id.getValue("system"))
+        && NhsNumber.isSystem(id.getValue("system"))
         && id.getValue("value") instanceof String value) {
-      sink.add(value.replace(" ", ""));
+      sink.add(NhsNumber.compact(value));
     }
   }
 
