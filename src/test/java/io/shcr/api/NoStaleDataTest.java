@@ -44,7 +44,9 @@ class NoStaleDataTest {
   void everyViewAsksTheSourceAgainAndShowsOnlyWhatItSaysNow() {
     bed.sources.with("GP", honest("GP", condition("old", "Patient/GP-patient", HYPERTENSION)));
     bed.startSources().startService(List.of(bed.fhir("GP", 3_000, 50)), 10_000);
-    JsonObject first = bed.json("").bodyAsJsonObject();
+    var firstResponse = bed.json("");
+    assertThat(firstResponse.getHeader("Cache-Control")).as("no client or proxy may keep it either").isEqualTo("no-store");
+    JsonObject first = firstResponse.bodyAsJsonObject();
     assertThat(ids(resources(first, "GP", "problems"))).containsExactly("Condition/old");
     int callsForTheFirst = bed.sources.calls("GP");
 
