@@ -159,20 +159,22 @@ class LyingSourceSuiteTest {
 
   @Test
   void sensitiveCodesWrittenUnderAnotherFormOfTheirSystemAreStillWithheld() {
-    // The SNOMED OID, a trailing slash, a capitalised URI, a padded code: recognised or withheld, never released.
+    // The SNOMED OID, a trailing slash, a capitalised URI, a padded code, a zero-width space, a leading zero,
+    // full-width digits, an inner space, a NUL: recognised or withheld, never released (its display would say it).
     List<JsonObject> disguised = new ArrayList<>();
     String[][] forms = {{"urn:oid:2.16.840.1.113883.6.96", HIV}, {"http://snomed.info/sct/", HIV},
-        {"HTTP://SNOMED.INFO/SCT", HIV}, {SNOMED, " " + HIV + " "}};
+        {"HTTP://SNOMED.INFO/SCT", HIV}, {SNOMED, " " + HIV + " "}, {SNOMED, HIV + "\u200b"}, {SNOMED, "0" + HIV},
+        {SNOMED, "\uff18\uff16\uff14\uff10\uff16\uff10\uff10\uff18"}, {SNOMED, "864 06008"}, {SNOMED, HIV + "\u0000"}};
     for (int i = 0; i < forms.length; i++) {
       disguised.add(new JsonObject().put("resourceType", "Condition").put("id", "d" + i).put("subject", ref("Patient/LIAR-patient"))
           .put("code", new JsonObject().put("coding", new JsonArray().add(new JsonObject().put("system", forms[i][0])
-              .put("code", forms[i][1])))));
+              .put("code", forms[i][1]).put("display", "Human immunodeficiency virus infection")))));
     }
     disguised.add(condition("ok", "Patient/LIAR-patient", HYPERTENSION));
     bed.sources.with("LIAR", honest("LIAR", disguised.toArray(JsonObject[]::new)));
     HttpResponse<Buffer> response = view("LIAR");
     assertThat(ids(resources(document(response), "LIAR", "problems"))).containsExactly("Condition/ok");
-    assertThat(response.bodyAsString()).doesNotContain(HIV);
+    assertThat(response.bodyAsString()).doesNotContain(HIV).doesNotContain("immunodeficiency");
   }
 
   @Test
