@@ -199,6 +199,28 @@ class LyingSourceSuiteTest {
     assertThat(resources(document, "LIAR", "encounters")).isEmpty();
   }
 
+  @Test
+  void aLinkToASensitiveItemWrittenAnotherWayStillWithholdsTheReferrer() {
+    // A version, another case, the source's own absolute URL, a logical reference: each names HIV condition c9.
+    JsonObject hiv = condition("c9", "Patient/LIAR-patient", HIV);
+    String[] forms = {"Condition/c9/_history/2", "condition/c9", "CONDITION/c9", "Condition/c9?x=1", "Condition/c9#x",
+        "Condition//c9", "Condition/./c9", " Condition/c9", "Condition/c%39"};
+    List<JsonObject> resources = new ArrayList<>(List.of(hiv, condition("c1", "Patient/LIAR-patient", HYPERTENSION),
+        medicationFor("ok", "Patient/LIAR-patient", "Condition/c1")));
+    for (int i = 0; i < forms.length; i++) {
+      resources.add(medicationFor("m" + i, "Patient/LIAR-patient", forms[i]));
+    }
+    bed.sources.with("LIAR", (request, type) -> {
+      List<JsonObject> all = new ArrayList<>(resources);
+      all.add(medicationFor("abs", "Patient/LIAR-patient", bed.sources.baseUrl("LIAR") + "/Condition/c9"));
+      fhir(request, 200, searchset(matching("LIAR", request, type, all)));
+    });
+    HttpResponse<Buffer> response = view("LIAR");
+    JsonObject document = document(response);
+    assertThat(ids(resources(document, "LIAR", "medications"))).containsExactly("MedicationRequest/ok");
+    assertThat(response.bodyAsString()).doesNotContain(HIV).doesNotContain("immunodeficiency");
+  }
+
   // Another patient dressed up as ours.
 
   @Test
@@ -226,6 +248,17 @@ class LyingSourceSuiteTest {
       twoNumbers.getJsonArray("identifier").add(new JsonObject().put("system", systems[i]).put("value", "999 000 0018"));
       bed.sources.with(liars[i], patientIs(liars[i], twoNumbers, condition("c1", "Patient/" + liars[i] + "-patient", HYPERTENSION)));
     }
+    // The other number as a JSON number, or as an object, rather than text.
+    String[] all = java.util.Arrays.copyOf(liars, liars.length + 2);
+    Object[] values = {9990000018L, new JsonObject().put("value", OTHER_NHS)};
+    for (int i = 0; i < values.length; i++) {
+      String liar = "ODDVALUE" + i;
+      all[liars.length + i] = liar;
+      JsonObject oddValue = patient(liar + "-patient", NHS);
+      oddValue.getJsonArray("identifier").add(new JsonObject().put("system", NHS_SYSTEM).put("value", values[i]));
+      bed.sources.with(liar, patientIs(liar, oddValue, condition("c1", "Patient/" + liar + "-patient", HYPERTENSION)));
+    }
+    liars = all;
     HttpResponse<Buffer> response = view(liars);
     JsonObject document = document(response);
     for (String liar : liars) {
