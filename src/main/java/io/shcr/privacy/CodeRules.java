@@ -6,6 +6,7 @@ import io.shcr.privacy.SensitiveDataConfig.Match;
 import io.shcr.privacy.SensitiveDataConfig.SecurityLabel;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -134,6 +135,27 @@ final class CodeRules {
    * sources put them in {@code system}, and a code must not escape its lists for that. A bare OID is its
    * {@code urn:oid:} URI.
    */
+  /**
+   * True when a code written without a system is a listed sensitive code of any system we know: it
+   * cannot be judged by its system, and a reader's system (or the display beside it) may still show it
+   * for what it is. An ordinary system-less code (an Encounter class {@code AMB}) is on no list.
+   */
+  boolean listedInAnySystem(String code) {
+    if (distinctRules == null) {
+      java.util.Set<SystemRule> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      distinct.addAll(bySystem.values());
+      distinctRules = List.copyOf(distinct);
+    }
+    for (SystemRule rule : distinctRules) {
+      if (rule.sensitiveCode(code)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private volatile List<SystemRule> distinctRules;
+
   SystemRule rule(String system) {
     String normal = SensitiveDataConfig.normalizeUri(system);
     SystemRule rule = bySystem.get(normal);

@@ -178,6 +178,24 @@ class LyingSourceSuiteTest {
   }
 
   @Test
+  void aSensitiveCodeWithoutASystemIsWithheld() {
+    // No system: no list can judge it, and a reader's system may still show it (or its display) as HIV.
+    JsonObject bare = new JsonObject().put("resourceType", "Condition").put("id", "b1").put("subject", ref("Patient/LIAR-patient"))
+        .put("code", new JsonObject().put("coding", new JsonArray().add(new JsonObject().put("code", HIV)
+            .put("display", "Human immunodeficiency virus infection"))));
+    JsonObject inAValue = new JsonObject().put("resourceType", "Observation").put("id", "o1").put("status", "final")
+        .put("subject", ref("Patient/LIAR-patient"))
+        .put("code", coded(HYPERTENSION, "Hypertensive disorder"))
+        .put("valueCodeableConcept", new JsonObject().put("coding", new JsonArray().add(new JsonObject().put("code", HIV))));
+    bed.sources.with("LIAR", honest("LIAR", bare, inAValue, condition("c1", "Patient/LIAR-patient", HYPERTENSION)));
+    HttpResponse<Buffer> response = view("LIAR");
+    JsonObject document = document(response);
+    assertThat(ids(resources(document, "LIAR", "problems"))).containsExactly("Condition/c1");
+    assertThat(resources(document, "LIAR", "results")).isEmpty();
+    assertThat(response.bodyAsString()).doesNotContain(HIV).doesNotContain("immunodeficiency");
+  }
+
+  @Test
   void everyConfidentialityOrSensitivityLabelOnALinkedItemWithholdsWhatReliesOnIt() {
     List<JsonObject> resources = new ArrayList<>();
     // The shipped labels (sensitive-data.yaml securityLabels), also under the system's other URIs.
