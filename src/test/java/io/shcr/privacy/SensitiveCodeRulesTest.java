@@ -88,7 +88,10 @@ class SensitiveCodeRulesTest {
       "http://snomed.info/sct, 864 06008, false",           // an inner space
       "http://hl7.org/fhir/sid/icd-10, A54 0, false",       // a classification's spaces are ignored
       "http://hl7.org/fhir/sid/icd-10, I10, true",
-      "http://example.org/local, café, true"           // no list for the system: nothing to compare
+      "http://example.org/local, café, true",          // no list for the system: nothing to compare
+      ", 86406008, false",                                  // no system: a code listed in any system
+      ", A54.0, false",
+      ", 38341003, true"                                    // no system, on no list
   })
   void judgesCodesBySystem(String system, String code, boolean expectReleased) {
     JsonObject condition = new JsonObject().put("resourceType", "Condition").put("id", "c1")
