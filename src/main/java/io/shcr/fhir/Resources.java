@@ -39,11 +39,21 @@ public final class Resources {
     return numbers;
   }
 
+  /**
+   * An NHS number's value as text; one sent as a JSON number is the digits it stands for, and any other
+   * value (an object, a list, true) is kept as a value no NHS number equals, so it can never be ignored.
+   */
   private static void addNhsNumber(Object identifier, List<String> sink) {
-    if (identifier instanceof JsonObject id
-        && NhsNumber.SYSTEM.equals(id.getValue("system"))
-        && id.getValue("value") instanceof String value) {
-      sink.add(value.replace(" ", ""));
+    if (!(identifier instanceof JsonObject id) || !NhsNumber.isSystem(id.getValue("system")) || id.getValue("value") == null) {
+      return;
+    }
+    Object value = id.getValue("value");
+    if (value instanceof String text) {
+      sink.add(NhsNumber.compact(text));
+    } else if (value instanceof Number number) {
+      sink.add(new java.math.BigDecimal(number.toString()).toPlainString());
+    } else {
+      sink.add("(not text)");
     }
   }
 

@@ -10,6 +10,9 @@ public final class NhsNumber {
 
   public static final String SYSTEM = "https://fhir.nhs.uk/Id/nhs-number";
 
+  /** The NHS number's OID, which HL7 v2/v3 feeds and some FHIR systems write as the identifier system. */
+  private static final String OID_SYSTEM = "urn:oid:2.16.840.1.113883.2.1.4.1";
+
   private final String digits;
 
   private NhsNumber(String digits) {
@@ -30,6 +33,39 @@ public final class NhsNumber {
       return Optional.empty();
     }
     return Optional.of(new NhsNumber(compact));
+  }
+
+  /**
+   * True when an identifier system names the NHS number, however a source writes it: the canonical URI
+   * under http or https, in any case, with a trailing slash, the older {@code fhir.nhs.net} host GP
+   * Connect 0.x used, or the OID. A source must not be able to slip another patient's number past the
+   * patient guard by writing its system differently.
+   */
+  public static boolean isSystem(Object system) {
+    if (!(system instanceof String text)) {
+      return false;
+    }
+    String s = text.trim().toLowerCase(java.util.Locale.ROOT);
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    if (s.equals(OID_SYSTEM)) {
+      return true;
+    }
+    s = s.startsWith("https://") ? s.substring(8) : s.startsWith("http://") ? s.substring(7) : s;
+    return s.equals("fhir.nhs.uk/id/nhs-number") || s.equals("fhir.nhs.net/id/nhs-number");
+  }
+
+  /** An identifier value as compared with a number: every space, tab or no-break space removed, nothing else changed. */
+  public static String compact(String value) {
+    StringBuilder out = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** Parses input already known to be valid (configuration, tests); throws otherwise. */

@@ -6,6 +6,7 @@ import io.shcr.privacy.SensitiveDataConfig.Match;
 import io.shcr.privacy.SensitiveDataConfig.SecurityLabel;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,6 +34,9 @@ final class CodeRules {
     boolean sensitiveCode(String code) {
       if (codes.isEmpty()) {
         return false;
+      }
+      if (!comparable(code.strip(), match == Match.CLASSIFICATION)) {
+        return true; // a code we cannot compare may still be the sensitive one a reader's system shows
       }
       String normal = normalize(match, code);
       if (match != Match.CLASSIFICATION) {
@@ -131,6 +135,27 @@ final class CodeRules {
    * sources put them in {@code system}, and a code must not escape its lists for that. A bare OID is its
    * {@code urn:oid:} URI.
    */
+  /**
+   * True when a code written without a system is a listed sensitive code of any system we know: it
+   * cannot be judged by its system, and a reader's system (or the display beside it) may still show it
+   * for what it is. An ordinary system-less code (an Encounter class {@code AMB}) is on no list.
+   */
+  boolean listedInAnySystem(String code) {
+    if (distinctRules == null) {
+      java.util.Set<SystemRule> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      distinct.addAll(bySystem.values());
+      distinctRules = List.copyOf(distinct);
+    }
+    for (SystemRule rule : distinctRules) {
+      if (rule.sensitiveCode(code)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private volatile List<SystemRule> distinctRules;
+
   SystemRule rule(String system) {
     String normal = SensitiveDataConfig.normalizeUri(system);
     SystemRule rule = bySystem.get(normal);
@@ -159,16 +184,52 @@ final class CodeRules {
     return bySystem.entrySet().stream().filter(e -> e.getValue().knownForServices).map(Map.Entry::getKey).sorted().toList();
   }
 
-  /** A code as it is compared: Read v2 without its term suffix; classifications without dots or marks. */
+  /**
+   * True when a code of a system with a code list can be compared with it: printable ASCII only (no
+   * zero-width or full-width characters, no control characters) and, except for classifications (whose
+   * spaces are ignored), no space inside. A source that writes {@code 86406008} with a zero-width space
+   * or in full-width digits must not pass as an unknown code while its display reads HIV.
+   */
+  static boolean comparable(String stripped, boolean spacesAllowed) {
+    for (int i = 0; i < stripped.length(); i++) {
+      char c = stripped.charAt(i);
+      if (c < 0x20 || c > 0x7E || (c == ' ' && !spacesAllowed)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A code as it is compared: Read v2 without its term suffix; classifications without dots or marks;
+   * an all-digit exact code (SNOMED CT, specialty) without leading zeros, which no SNOMED CT identifier has
+   * and a reader's system may drop.
+   */
   static String normalize(Match match, String code) {
     return switch (match) {
-      case EXACT -> code.strip();
+      case EXACT -> withoutLeadingZeros(code.strip());
       case READ_V2 -> {
         String c = code.strip();
         yield c.length() > 5 ? c.substring(0, 5) : c;
       }
       case CLASSIFICATION -> classification(code);
     };
+  }
+
+  private static String withoutLeadingZeros(String code) {
+    int start = 0;
+    while (start < code.length() - 1 && code.charAt(start) == '0') {
+      start++;
+    }
+    if (start == 0) {
+      return code;
+    }
+    for (int i = start; i < code.length(); i++) {
+      if (code.charAt(i) < '0' || code.charAt(i) > '9') {
+        return code;
+      }
+    }
+    return code.substring(start);
   }
 
   private static String classification(String code) {

@@ -106,6 +106,9 @@ final class ResourceInspector {
       } else if (systemValue != null) {
         sensitive = true;
         return;
+      } else if (map.get("code") instanceof String code && rules.listedInAnySystem(code)) {
+        sensitive = true; // a listed code written without its system
+        return;
       }
       if (map.get("resourceType") instanceof String type) {
         unknownService(services.unknownSystem(type, map));

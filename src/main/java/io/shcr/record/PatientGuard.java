@@ -80,11 +80,11 @@ public final class PatientGuard {
     while (!toVisit.isEmpty()) {
       Object node = toVisit.pop();
       if (node instanceof JsonObject object) {
-        if ("Patient".equals(object.getValue("resourceType")) && namesAnotherPatient(object)) {
+        if (isPatient(object) && namesAnotherPatient(object)) {
           return true;
         }
-        if (object.getValue("identifier") instanceof JsonObject identifier && NhsNumber.SYSTEM.equals(identifier.getValue("system"))
-            && !(identifier.getValue("value") instanceof String v && nhsNumber.value().equals(v.replace(" ", "")))) {
+        if (object.getValue("identifier") instanceof JsonObject identifier && NhsNumber.isSystem(identifier.getValue("system"))
+            && !(identifier.getValue("value") instanceof String v && nhsNumber.value().equals(NhsNumber.compact(v)))) {
           return true;
         }
         for (Map.Entry<String, Object> field : object) {
@@ -146,7 +146,7 @@ public final class PatientGuard {
    */
   private Claims claims(JsonObject resource, ResourceIndex index, boolean followOthers) {
     Claims claims = new Claims();
-    if ("Patient".equals(Resources.type(resource))) {
+    if (isPatient(resource)) {
       claims.add(aboutPatient(resource));
     }
     Deque<Object> toVisit = new ArrayDeque<>();
@@ -154,7 +154,7 @@ public final class PatientGuard {
     while (!toVisit.isEmpty()) {
       Object node = toVisit.pop();
       if (node instanceof JsonObject object) {
-        if (object != resource && "Patient".equals(object.getValue("resourceType"))) {
+        if (object != resource && isPatient(object)) {
           claims.add(aboutPatient(object)); // a contained Patient
         }
         reference(object, resource, index, followOthers, claims);
@@ -176,8 +176,8 @@ public final class PatientGuard {
 
   /** What one Reference-shaped object (a {@code reference} string or an {@code identifier}) claims. */
   private void reference(JsonObject object, JsonObject resource, ResourceIndex index, boolean followOthers, Claims claims) {
-    if (object.getValue("identifier") instanceof JsonObject identifier && NhsNumber.SYSTEM.equals(identifier.getValue("system"))) {
-      claims.add(identifier.getValue("value") instanceof String v && nhsNumber.value().equals(v.replace(" ", ""))
+    if (object.getValue("identifier") instanceof JsonObject identifier && NhsNumber.isSystem(identifier.getValue("system"))) {
+      claims.add(identifier.getValue("value") instanceof String v && nhsNumber.value().equals(NhsNumber.compact(v))
           ? Judgement.MATCH : Judgement.OTHER_PATIENT);
     }
     if (!(object.getValue("reference") instanceof String literal)) {
@@ -202,7 +202,7 @@ public final class PatientGuard {
       if (toPatient) {
         claims.add(Judgement.UNKNOWN);
       }
-    } else if ("Patient".equals(Resources.type(target))) {
+    } else if (isPatient(target)) {
       claims.add(aboutPatient(target));
     } else if (followOthers && target != resource) {
       Claims theirs = direct(target, index);
@@ -226,6 +226,15 @@ public final class PatientGuard {
       memo.put(target, known);
     }
     return known;
+  }
+
+  /**
+   * A Patient however the source spells its type ({@code patient}, {@code PATIENT}, padded): FHIR types
+   * are case-sensitive, so such a resource is never released as a Patient, but what it says about whose
+   * data this is still counts.
+   */
+  private static boolean isPatient(JsonObject object) {
+    return object.getValue("resourceType") instanceof String type && type.trim().equalsIgnoreCase("Patient");
   }
 
   private Judgement aboutPatient(JsonObject patient) {

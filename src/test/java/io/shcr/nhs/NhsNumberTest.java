@@ -26,4 +26,27 @@ class NhsNumberTest {
     assertThat(NhsNumber.of("9434765919").formatted()).isEqualTo("943 476 5919");
     assertThat(NhsNumber.of("9434765919").searchToken()).isEqualTo("https://fhir.nhs.uk/Id/nhs-number|9434765919");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://fhir.nhs.uk/Id/nhs-number", "http://fhir.nhs.uk/Id/nhs-number", "https://fhir.nhs.uk/Id/nhs-number/",
+      "HTTPS://FHIR.NHS.UK/ID/NHS-NUMBER", " https://fhir.nhs.uk/Id/nhs-number ", "http://fhir.nhs.net/Id/nhs-number",
+      "urn:oid:2.16.840.1.113883.2.1.4.1"})
+  void everyFormOfTheNhsNumberSystemIsRecognised(String system) {
+    assertThat(NhsNumber.isSystem(system)).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://fhir.nhs.uk/Id/nhs-number-x", "https://fhir.nhs.uk/Id/local-patient-identifier",
+      "urn:oid:2.16.840.1.113883.2.1.4.10", "nhs-number", ""})
+  void otherSystemsAreNot(String system) {
+    assertThat(NhsNumber.isSystem(system)).isFalse();
+    assertThat(NhsNumber.isSystem(null)).isFalse();
+    assertThat(NhsNumber.isSystem(42)).isFalse();
+  }
+
+  @org.junit.jupiter.api.Test
+  void comparingAValueIgnoresEveryKindOfSpaceButNothingElse() {
+    assertThat(NhsNumber.compact(" 943\t476\u00a05919 ")).isEqualTo("9434765919");
+    assertThat(NhsNumber.compact("943-476-5919")).isEqualTo("943-476-5919");
+  }
 }

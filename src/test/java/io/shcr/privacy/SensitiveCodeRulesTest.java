@@ -80,7 +80,18 @@ class SensitiveCodeRulesTest {
       "http://snomed.info/sct, 896974005, false",           // transgender health service
       "http://snomed.info/sct, 310061009, true",            // gynecology service
       "https://fhir.nhs.uk/CodeSystem/Specialty-1, 504, false", // community sexual and reproductive health
-      "https://fhir.nhs.uk/CodeSystem/Specialty-1, 502, true"   // gynaecology
+      "https://fhir.nhs.uk/CodeSystem/Specialty-1, 502, true",  // gynaecology
+      "http://snomed.info/sct, 086406008, false",           // a leading zero a reader's system drops
+      "https://fhir.nhs.uk/CodeSystem/Specialty-1, 0360, false",
+      "http://snomed.info/sct, 86406008​, false",      // zero-width space: cannot be compared
+      "http://snomed.info/sct, ８６４０６００８, false", // full-width digits
+      "http://snomed.info/sct, 864 06008, false",           // an inner space
+      "http://hl7.org/fhir/sid/icd-10, A54 0, false",       // a classification's spaces are ignored
+      "http://hl7.org/fhir/sid/icd-10, I10, true",
+      "http://example.org/local, café, true",          // no list for the system: nothing to compare
+      ", 86406008, false",                                  // no system: a code listed in any system
+      ", A54.0, false",
+      ", 38341003, true"                                    // no system, on no list
   })
   void judgesCodesBySystem(String system, String code, boolean expectReleased) {
     JsonObject condition = new JsonObject().put("resourceType", "Condition").put("id", "c1")

@@ -117,6 +117,17 @@ class PatientGuardTest {
   }
 
   @Test
+  void anotherNumberUnderAnotherFormOfTheSystemOrInAPatientOfAnotherCaseIsSeen() {
+    JsonObject byOid = patient("oid", NHS);
+    byOid.getJsonArray("identifier").add(new JsonObject().put("system", "urn:oid:2.16.840.1.113883.2.1.4.1").put("value", OTHER_NHS));
+    assertThat(judge(byOid)).isEqualTo("another patient");
+    JsonObject lowerCase = patient("lc", OTHER_NHS).put("resourceType", "patient");
+    assertThat(judge(ours("c1").put("contained", new JsonArray().add(lowerCase)))).isEqualTo("another patient");
+    assertThat(guard.anotherPatientIn(new JsonObject().put("entry", new JsonArray().add(new JsonObject()
+        .put("resource", lowerCase))))).isTrue();
+  }
+
+  @Test
   void anAnswerNamingAnotherNhsNumberAnywhereIsSeen() {
     JsonObject bundle = new JsonObject().put("resourceType", "Bundle").put("entry", new JsonArray()
         .add(new JsonObject().put("resource", ours("e1").put("extension", new JsonArray().add(new JsonObject()
