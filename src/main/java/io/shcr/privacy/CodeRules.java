@@ -135,18 +135,32 @@ final class CodeRules {
    * sources put them in {@code system}, and a code must not escape its lists for that. A bare OID is its
    * {@code urn:oid:} URI.
    */
+  /** True when {@code code} is a withholding security label under any system we know. */
+  boolean labelInAnySystem(String code) {
+    for (SystemRule rule : distinctRules()) {
+      if (rule.label(code.strip())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private List<SystemRule> distinctRules() {
+    if (distinctRules == null) {
+      java.util.Set<SystemRule> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      distinct.addAll(bySystem.values());
+      distinctRules = List.copyOf(distinct);
+    }
+    return distinctRules;
+  }
+
   /**
    * True when a code written without a system is a listed sensitive code of any system we know: it
    * cannot be judged by its system, and a reader's system (or the display beside it) may still show it
    * for what it is. An ordinary system-less code (an Encounter class {@code AMB}) is on no list.
    */
   boolean listedInAnySystem(String code) {
-    if (distinctRules == null) {
-      java.util.Set<SystemRule> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-      distinct.addAll(bySystem.values());
-      distinctRules = List.copyOf(distinct);
-    }
-    for (SystemRule rule : distinctRules) {
+    for (SystemRule rule : distinctRules()) {
       if (rule.sensitiveCode(code)) {
         return true;
       }

@@ -110,6 +110,7 @@ final class ResourceInspector {
         sensitive = true; // a listed code written without its system
         return;
       }
+      labelled |= unsystematicLabel(map.get("security")) || unsystematicLabel(map.get("securityLabel"));
       if (map.get("resourceType") instanceof String type) {
         unknownService(services.unknownSystem(type, map));
       }
@@ -130,6 +131,22 @@ final class ResourceInspector {
           value(child);
         }
       }
+    }
+
+    /**
+     * A security label written without its system ({@code meta.security: [{code: R}]}) cannot be
+     * looked up by system, so any label code we withhold under any system withholds it (fail closed).
+     */
+    private boolean unsystematicLabel(Object labels) {
+      List<?> list = labels instanceof JsonArray array ? array.getList() : labels instanceof List<?> l ? l : List.of();
+      for (Object label : list) {
+        Map<?, ?> coding = label instanceof JsonObject o ? o.getMap() : label instanceof Map<?, ?> m ? m : null;
+        if (coding != null && coding.get("system") == null && coding.get("code") instanceof String code
+            && rules.labelInAnySystem(code)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private void unknownService(String system) {

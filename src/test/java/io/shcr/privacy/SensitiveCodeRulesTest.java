@@ -130,6 +130,22 @@ class SensitiveCodeRulesTest {
   }
 
   @Test
+  void withholdsASecurityLabelWrittenWithoutItsSystem() {
+    JsonObject restricted = observation("o1").put("meta", new JsonObject().put("security", new JsonArray().add(
+        new JsonObject().put("code", "R"))));
+    JsonObject hiv = observation("o2").put("meta", new JsonObject().put("security", new JsonArray().add(
+        new JsonObject().put("code", " HIV"))));
+    JsonObject onAConsent = new JsonObject().put("resourceType", "DocumentReference").put("id", "d1").put("status", "current")
+        .put("securityLabel", new JsonArray().add(new JsonObject().put("code", "V")));
+    JsonObject normal = observation("o3").put("meta", new JsonObject().put("security", new JsonArray().add(
+        new JsonObject().put("code", "N"))));
+    assertThat(released(restricted)).isFalse();
+    assertThat(released(hiv)).isFalse();
+    assertThat(released(onAConsent)).isFalse();
+    assertThat(released(normal)).isTrue();
+  }
+
+  @Test
   void withholdsWhatASourceMarksRestrictedOrSensitive() {
     JsonObject restricted = observation("o1").put("meta", new JsonObject().put("security", new JsonArray().add(
         new JsonObject().put("system", "http://terminology.hl7.org/CodeSystem/v3-Confidentiality").put("code", "R"))));
