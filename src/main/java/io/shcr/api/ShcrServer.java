@@ -1,6 +1,7 @@
 package io.shcr.api;
 
 import io.shcr.config.ServiceConfig;
+import io.shcr.fhirapi.FhirApi;
 import io.shcr.sources.SourceDirectory;
 import io.shcr.streaming.ErrorResponses;
 import io.vertx.core.DeploymentOptions;
@@ -122,6 +123,7 @@ public final class ShcrServer {
     RecordApi records = new RecordApi(vertx, config, components, directory);
     router.get("/api/v1/patients/:nhsNumber/record").produces(EVENT_STREAM).produces(JSON).handler(records::handle);
     router.get("/api/v1/sources").produces(JSON).handler(new SourcesApi(components, directory, refusals)::handle);
+    new FhirApi(vertx, components.sources(), records).mount(router);
     components.extraRoutes().forEach(routes -> routes.mount(router));
     for (int status = 400; status < 600; status++) {
       int code = status;
