@@ -36,7 +36,7 @@ final class CapabilityStatementDoc {
             .put("service", new JsonArray().add(new JsonObject().put("coding", new JsonArray().add(new JsonObject()
                 .put("system", "http://terminology.hl7.org/CodeSystem/restful-security-service").put("code", "OAuth")
                 .put("display", "OAuth")))))
-            .put("description", "Authorization: Bearer <NHS CIS2 ID token>; see docs/api.md, Authentication."))
+            .put("description", "An Authorization: Bearer header with an NHS CIS2 ID token; see docs/api.md, Authentication."))
         .put("resource", resources)
         .put("searchParam", new JsonArray()
             .add(param("_count", "number", "Most matches on one page: 1 to " + FhirQuery.MAX_COUNT + ", default "

@@ -25,7 +25,7 @@ import java.util.Set;
  */
 record FhirQuery(NhsNumber nhsNumber, String type, Set<Section> sections, int offset, int count, boolean countOnly) {
 
-  static final int DEFAULT_COUNT = 200;
+  static final int DEFAULT_COUNT = 500;
   static final int MAX_COUNT = 1_000;
   /** The farthest page a next link may reach; each page re-runs the view, so a client cannot walk forever. */
   static final int MAX_OFFSET = 100_000;

@@ -33,7 +33,8 @@ import java.util.UUID;
  *       against its source's base URL, or, for an unnamed source, replaced by {@code display:
  *       "Withheld"} (its base is ours and would resolve nowhere);</li>
  *   <li>a {@code Provenance} per source with entries on the page; an {@code OperationOutcome} entry
- *       ({@code search.mode = outcome}) per source that did not answer {@code ok}, with the SSE
+ *       ({@code search.mode = outcome}) per source that failed, timed out, was not live or was skipped
+ *       (not for one that answered it does not hold the patient), with the SSE
  *       {@code source} event's status code, and one for the standing statement.</li>
  * </ul>
  */
@@ -133,7 +134,8 @@ final class SearchBundle {
       }
     }
     for (Object status : statuses) {
-      if (status instanceof JsonObject json && !"ok".equals(json.getString("status"))) {
+      // A source that does not hold the patient answered; the others did not, or not in full.
+      if (status instanceof JsonObject json && !"ok".equals(json.getString("status")) && !"not-found".equals(json.getString("status"))) {
         out.add(outcome(sources, json));
       }
     }
@@ -212,7 +214,8 @@ final class SearchBundle {
                 .put("system", "http://terminology.hl7.org/CodeSystem/provenance-participant-type").put("code", "custodian")
                 .put("display", "Custodian"))))
             .put("who", who)));
-    return new JsonObject().put("fullUrl", "urn:uuid:" + UUID.randomUUID()).put("resource", provenance)
+    String id = UUID.randomUUID().toString();
+    return new JsonObject().put("fullUrl", "urn:uuid:" + id).put("resource", provenance.put("id", id))
         .put("search", new JsonObject().put("mode", "include"));
   }
 
@@ -242,8 +245,9 @@ final class SearchBundle {
   }
 
   private static JsonObject outcomeEntry(JsonObject issue) {
-    return new JsonObject().put("fullUrl", "urn:uuid:" + UUID.randomUUID())
-        .put("resource", new JsonObject().put("resourceType", "OperationOutcome").put("issue", new JsonArray().add(issue)))
+    String id = UUID.randomUUID().toString();
+    return new JsonObject().put("fullUrl", "urn:uuid:" + id)
+        .put("resource", new JsonObject().put("resourceType", "OperationOutcome").put("id", id).put("issue", new JsonArray().add(issue)))
         .put("search", new JsonObject().put("mode", "outcome"));
   }
 
