@@ -98,7 +98,7 @@ public final class FhirApi {
   }
 
   private static String encode(String text) {
-    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20").replace("%7C", "|").replace("%3A", ":");
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** Refuses (audited by the router's contract) a {@code _format} we cannot serve; true when refused. */

@@ -78,7 +78,7 @@ public final class FhirValidation {
   }
 
   private static String generalised(String message) {
-    String text = message.replaceAll("\\[[0-9]+\\]", "[n]").replaceAll("'[^']*'", "'...'").replaceAll("@[0-9a-f]+", "");
+    String text = message.replaceAll("\\[[0-9]+\\]", "[n]").replaceAll(" '[^']*'", " '...'").replaceAll("@[0-9a-f]+", "");
     return text.length() > 220 ? text.substring(0, 220) + "..." : text;
   }
 }
