@@ -166,10 +166,29 @@ class FhirValidityTest {
   void capabilityStatementAndAuditExportValidate() {
     List<String> errors = new ArrayList<>(valid("metadata", get(null, "/fhir/metadata")));
     get("ed-doctor", "/fhir/Patient/9990000018/$everything");
-    HttpResponse<Buffer> export = get("privacy-officer", "/api/v1/audit/AuditEvent?patient=9990000018");
-    assertThat(export.statusCode()).isEqualTo(200);
-    assertThat(export.bodyAsJsonObject().getJsonArray("entry")).isNotEmpty();
-    errors.addAll(valid("audit export", export));
+    get("ed-doctor", "/fhir/Condition?patient.identifier=" + NhsNumber.SYSTEM + "|9990000018");
+    get("ed-doctor", "/api/v1/patients/9990000018/record");
+    get(null, "/fhir/Condition?patient.identifier=" + NhsNumber.SYSTEM + "|9990000018");
+    assertThat(await(client.post(demo.service.port(), "127.0.0.1", "/api/v1/patients/9990000042/break-glass")
+        .putHeader("Authorization", "Bearer " + demo.token("ed-doctor"))
+        .sendJsonObject(new JsonObject().put("reasonCode", "emergency-treatment")
+            .put("justification", "Unconscious patient brought in by ambulance, no history available."))).statusCode()).isEqualTo(201);
+    get("ed-doctor", "/fhir/Patient/9990000042/$everything");
+    for (String query : List.of("patient=9990000018&pageSize=2", "patient=9990000018&pageSize=2&page=2", "patient=9990000042", "")) {
+      HttpResponse<Buffer> export = get("privacy-officer", "/api/v1/audit/AuditEvent?" + query);
+      assertThat(export.statusCode()).isEqualTo(200);
+      JsonObject bundle = export.bodyAsJsonObject();
+      assertThat(bundle.getJsonArray("entry")).isNotEmpty();
+      assertThat(bundle.getJsonArray("link").getJsonObject(0).getString("relation")).isEqualTo("self");
+      errors.addAll(valid("audit export " + query, export));
+      if (query.contains("pageSize=2")) {
+        assertThat(bundle.getJsonArray("link").stream().map(l -> ((JsonObject) l).getString("relation"))).contains("next");
+      }
+    }
+    String all = get("privacy-officer", "/api/v1/audit/AuditEvent?patient=9990000042").bodyAsString();
+    assertThat(all).contains("\"110113\"", "\"110127\"", "\"ETREAT\"", "\"operation\"", "XrequestId");
+    String rich = get("privacy-officer", "/api/v1/audit/AuditEvent?patient=9990000018&pageSize=100").bodyAsString();
+    assertThat(rich).contains("\"search-type\"", "\"read\"", "\"operation\"", "\"110101\"", "\"HOPERAT\"");
     assertThat(errors).isEmpty();
   }
 
