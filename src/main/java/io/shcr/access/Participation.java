@@ -46,6 +46,11 @@ public final class Participation {
     return sources.find(ods).filter(SourceConfig::live);
   }
 
+  /** The name sources.yaml gives a participating organisation that holds records, by ODS code (public). */
+  public Optional<String> registeredName(String ods) {
+    return sources.find(ods).map(SourceConfig::name);
+  }
+
   /** Whether the organisation is known to the agreement at all (live or not yet). */
   public boolean isKnown(String ods) {
     return sources.find(ods).isPresent() || others.containsKey(ods);

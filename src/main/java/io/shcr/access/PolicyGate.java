@@ -24,6 +24,7 @@ public final class PolicyGate implements AccessGate {
   private final BreakGlassGrants grants;
   private final SpineClient spine;
   private final AccessPolicy.BreakGlass breakGlass;
+  private final OrganisationNames organisationNames;
 
   public PolicyGate(Authenticator authenticator, Participation participation, RoleViews roleViews, PatientThrottle throttle,
       BreakGlassGrants grants, SpineClient spine, AccessPolicy.BreakGlass breakGlass) {
@@ -34,6 +35,7 @@ public final class PolicyGate implements AccessGate {
     this.grants = grants;
     this.spine = spine;
     this.breakGlass = breakGlass;
+    this.organisationNames = new OrganisationNames(participation::registeredName);
   }
 
   @Override
@@ -85,7 +87,7 @@ public final class PolicyGate implements AccessGate {
             .withHeader("Retry-After", Long.toString(spine.consentRetryAfterSeconds())));
       }
       ResourceTransform transform = restriction.result() == SpineClient.Restriction.NONE
-          ? ResourceTransform.IDENTITY : RestrictedPatientMask.INSTANCE;
+          ? organisationNames : RestrictedPatientMask.INSTANCE;
       Purpose purpose = grant.isPresent() ? Purpose.EMERGENCY : Purpose.DIRECT_CARE;
       return new AccessDecision(principal, null, view.sections(), purpose, reason, via, transform);
     });

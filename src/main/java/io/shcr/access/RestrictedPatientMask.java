@@ -18,6 +18,10 @@ import java.util.regex.Pattern;
  * {@code location}, every reference to a Location, and the {@code display} of references to
  * organisations, locations, practitioners and services (it names the practice and its town). A Location
  * object at any depth is reduced to its id. Works on a copy; the source's object is never changed.
+ *
+ * <p>What is left stays valid FHIR: a masked reference that would say nothing ({@code {}}) is removed
+ * where it is optional and replaced by display "Withheld" with the data-absent-reason {@code masked}
+ * where it is required; an element or list emptied by masking is removed with it.
  */
 public final class RestrictedPatientMask implements ResourceTransform {
 
@@ -30,6 +34,12 @@ public final class RestrictedPatientMask implements ResourceTransform {
   private static final Set<String> META_LABELS = Set.of("security", "tag");
   private static final Set<String> PLACE_OR_PERSON_TYPES = Set.of("Organization", "Location", "Practitioner", "PractitionerRole",
       "HealthcareService");
+
+  /**
+   * Elements whose reference FHIR requires (Immunization.performer.actor, Provenance.agent.who, a
+   * subject or patient): a masked one is replaced by {@link #withheldReference()}, any other removed.
+   */
+  private static final Set<String> REQUIRED_REFERENCES = Set.of("actor", "who", "subject", "patient", "beneficiary");
 
   private static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
 
@@ -49,8 +59,34 @@ public final class RestrictedPatientMask implements ResourceTransform {
     return masked(copy);
   }
 
-  /** The object masked in place, or its replacement (a Location stub). */
+  /**
+   * The object masked in place, its replacement (a Location stub), or null when masking left nothing
+   * of it that says anything: a reference with neither target, identifier nor display, or an element
+   * all of whose content was removed. FHIR allows no empty objects, so the caller removes it (or, where
+   * a reference is required, puts {@link #withheldReference()} in its place).
+   */
   private static JsonObject masked(JsonObject object) {
+    boolean reference = !object.containsKey("resourceType")
+        && (object.containsKey("reference") || object.containsKey("identifier") || object.containsKey("display"));
+    boolean hadContent = !object.isEmpty();
+    JsonObject out = maskedInPlace(object);
+    if (out.containsKey("resourceType")) {
+      return out;
+    }
+    boolean hollow = reference && !out.containsKey("reference") && !out.containsKey("identifier") && !out.containsKey("display")
+        && !out.containsKey("extension");
+    return hollow || (hadContent && out.isEmpty()) ? null : out;
+  }
+
+  /** A reference that says one was here and was withheld: display "Withheld", data-absent-reason masked. */
+  static JsonObject withheldReference() {
+    return new JsonObject()
+        .put("extension", new JsonArray().add(new JsonObject()
+            .put("url", "http://hl7.org/fhir/StructureDefinition/data-absent-reason").put("valueCode", "masked")))
+        .put("display", "Withheld");
+  }
+
+  private static JsonObject maskedInPlace(JsonObject object) {
     String type = object.getValue("resourceType") instanceof String t ? t : null;
     if ("Location".equals(type)) {
       JsonObject stub = new JsonObject().put("resourceType", "Location");
@@ -75,8 +111,18 @@ public final class RestrictedPatientMask implements ResourceTransform {
       Map.Entry<String, Object> field = fields.next();
       if (locates(field.getKey()) || isLocationReference(field.getValue())) {
         fields.remove();
+        continue;
+      }
+      Object value = maskedValue(field.getValue());
+      if (value == null) {
+        if (REQUIRED_REFERENCES.contains(field.getKey())) {
+          field.setValue(field.getValue() instanceof JsonArray || field.getValue() instanceof List<?>
+              ? new JsonArray().add(withheldReference()) : withheldReference());
+        } else {
+          fields.remove();
+        }
       } else {
-        field.setValue(maskedValue(field.getValue()));
+        field.setValue(value);
       }
     }
     return object;
@@ -104,6 +150,7 @@ public final class RestrictedPatientMask implements ResourceTransform {
     return identifier != null && NhsNumber.SYSTEM.equals(identifier.getValue("system"));
   }
 
+  /** The value masked; null when nothing of it is left (an emptied object, or an array all of whose items went). */
   private static Object maskedValue(Object value) {
     JsonObject object = asObject(value);
     if (object != null) {
@@ -112,9 +159,11 @@ public final class RestrictedPatientMask implements ResourceTransform {
     if (value instanceof JsonArray || value instanceof List<?>) {
       JsonArray array = value instanceof JsonArray a ? a : new JsonArray(castList((List<?>) value));
       List<Object> items = array.getList();
+      boolean hadItems = !items.isEmpty();
       items.removeIf(RestrictedPatientMask::isLocationReference);
       items.replaceAll(RestrictedPatientMask::maskedValue);
-      return array;
+      items.removeIf(java.util.Objects::isNull);
+      return hadItems && items.isEmpty() ? null : array;
     }
     return value;
   }

@@ -22,6 +22,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/v1/patients/{nhsNumber}/record}: the request pipeline. Parse (NHS number first),
  * decide access, audit the decision durably, and only then fan out and stream. No audit, no data.
  */
-final class RecordApi {
+final class RecordApi implements RecordPipeline {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecordApi.class);
 
@@ -50,6 +51,13 @@ final class RecordApi {
   void handle(RoutingContext ctx) {
     String requestId = ShcrServer.requestId(ctx);
     RecordRequestParser.Parsed parsed = parser.parse(ctx, requestId);
+    run(ctx, parsed.request(), parsed.error(), request -> defaultSink(ctx, request));
+  }
+
+  @Override
+  public void run(RoutingContext ctx, RecordRequest request, ApiError inputError, Function<RecordRequest, RecordSink> sinks) {
+    String requestId = ShcrServer.requestId(ctx);
+    RecordRequestParser.Parsed parsed = new RecordRequestParser.Parsed(request, inputError);
     if (parsed.error() != null) {
       // Bad input is refused whoever asks, but the audit says who asked when the token allows it.
       components.authenticator().authenticate(ctx)
@@ -57,17 +65,17 @@ final class RecordApi {
           .onComplete(who -> auditThen(ctx, refusedInput(ctx, requestId, who.result(), parsed.error()), parsed.error(), requestId));
       return;
     }
-    RecordRequest request = parsed.request();
     components.access().decide(ctx, request)
         .recover(t -> {
           LOG.error("access decision failed for request {}: {}", requestId, t.getClass().getSimpleName());
           return Future.succeededFuture(AccessDecision.refused(null,
               new ApiError(500, "INTERNAL_SERVER_ERROR", "The access decision could not be made; nothing was fetched.")));
         })
-        .onSuccess(decision -> afterDecision(ctx, request, decision));
+        .onSuccess(decision -> afterDecision(ctx, request, decision, sinks));
   }
 
-  private void afterDecision(RoutingContext ctx, RecordRequest request, AccessDecision decision) {
+  private void afterDecision(RoutingContext ctx, RecordRequest request, AccessDecision decision,
+      Function<RecordRequest, RecordSink> sinks) {
     AccessAudit access = accessAudit(ctx, request, decision);
     components.audit().recordAccess(access).onComplete(ar -> {
       if (ar.failed()) {
@@ -77,24 +85,23 @@ final class RecordApi {
       } else if (!decision.allowed()) {
         ErrorResponses.send(ctx.response(), decision.refusal(), request.requestId());
       } else {
-        stream(ctx, request, decision, ar.result());
+        stream(ctx, request, decision, ar.result(), sinks);
       }
     });
   }
 
-  private void stream(RoutingContext ctx, RecordRequest request, AccessDecision decision, AuditReceipt receipt) {
+  private void stream(RoutingContext ctx, RecordRequest request, AccessDecision decision, AuditReceipt receipt,
+      Function<RecordRequest, RecordSink> sinks) {
     if (ctx.response().closed()) {
       // Gone while we decided and audited: ask no source on behalf of nobody.
       components.audit().recordOutcome(receipt, new ViewOutcome("client-gone", java.util.Map.of(), 0, 0, 0));
       return;
     }
-    boolean sse = wantsEventStream(ctx);
-    SseRecordSink sseSink = sse ? new SseRecordSink(vertx, ctx.response(), config.heartbeatMs(), request.requestId()) : null;
-    RecordSink sink = sse ? sseSink : new JsonRecordSink(ctx.response(), request.requestId());
+    RecordSink sink = sinks.apply(request);
     RecordView view = new RecordView(vertx, directory, components.privacy(), request, decision,
         Deadline.in(config.recordDeadlineMs()), sink);
     ctx.response().closeHandler(v -> {
-      if (sseSink != null) {
+      if (sink instanceof SseRecordSink sseSink) {
         sseSink.abandon();
       }
       view.cancel();
@@ -103,6 +110,12 @@ final class RecordApi {
         .recordOutcome(receipt, viewOutcome(summary))
         .onFailure(t -> LOG.error("audit outcome not written for request {}: {}", request.requestId(),
             t.getClass().getSimpleName())));
+  }
+
+  private RecordSink defaultSink(RoutingContext ctx, RecordRequest request) {
+    return wantsEventStream(ctx)
+        ? new SseRecordSink(vertx, ctx.response(), config.heartbeatMs(), request.requestId())
+        : new JsonRecordSink(ctx.response(), request.requestId());
   }
 
   /** A relationship that was not confirmed is a refusal, and its outcome says so with the code the client got. */

@@ -55,11 +55,25 @@ final class Refusals {
       refuse(ctx, HttpRefusals.connectionClosed(), false);
       return;
     }
+    if (brokenFraming(ctx.failure())) {
+      // The HTTP codec could not read the rest of the request (a malformed chunk size, say), after a route
+      // had begun on it: the client's doing, so a 400, never logged as our failure.
+      refuse(ctx, HttpRefusals.badRequest(), false);
+      return;
+    }
     int status = ctx.statusCode();
     if (status < 400) {
       status = ctx.failure() instanceof HttpException http ? http.getStatusCode() : 500;
     }
     refuse(ctx, errorFor(ctx, status, null), false);
+  }
+
+  /** Whether the failure was thrown by Netty's HTTP decoder reading the request, not by any code of ours. */
+  private static boolean brokenFraming(Throwable failure) {
+    if (failure == null || failure.getStackTrace().length == 0) {
+      return false;
+    }
+    return failure.getStackTrace()[0].getClassName().startsWith("io.netty.handler.codec.http.");
   }
 
   /**

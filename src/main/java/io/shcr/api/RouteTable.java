@@ -64,20 +64,31 @@ final class RouteTable {
     if (matches("/api/v1/sources", path)) {
       return "sources.list";
     }
+    if (matches("/fhir/metadata", path)) {
+      return "fhir.metadata";
+    }
+    if (matches("/fhir/Patient/:nhsNumber/$everything", path) || matches("/fhir/:type", path)) {
+      return "record.view"; // the FHIR face of the same record view, decided and audited the same way
+    }
     return UNMATCHED;
   }
 
   /** The NHS number a patient route's path names, when it is a valid one. */
   static String nhsNumber(String path) {
-    if (path == null || !path.startsWith("/api/v1/patients/")) {
+    if (path == null) {
       return null;
     }
     String[] segments = trim(path).split("/", -1);
-    if (segments.length != 6) {
+    int at;
+    if (path.startsWith("/api/v1/patients/") && segments.length == 6) {
+      at = 4;
+    } else if (matches("/fhir/Patient/:nhsNumber/$everything", path)) {
+      at = 3;
+    } else {
       return null;
     }
     try {
-      return NhsNumber.parse(URLDecoder.decode(segments[4], StandardCharsets.UTF_8)).map(NhsNumber::value).orElse(null);
+      return NhsNumber.parse(URLDecoder.decode(segments[at], StandardCharsets.UTF_8)).map(NhsNumber::value).orElse(null);
     } catch (IllegalArgumentException notDecodable) {
       return null;
     }

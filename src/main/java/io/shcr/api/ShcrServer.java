@@ -1,6 +1,7 @@
 package io.shcr.api;
 
 import io.shcr.config.ServiceConfig;
+import io.shcr.fhirapi.FhirApi;
 import io.shcr.sources.SourceDirectory;
 import io.shcr.streaming.ErrorResponses;
 import io.vertx.core.DeploymentOptions;
@@ -27,6 +28,7 @@ public final class ShcrServer {
   private final InvalidRequests invalidRequests;
   private final List<String> deployments = new ArrayList<>();
   private int port;
+  private volatile Router declared;
 
   private ShcrServer(Vertx vertx, ServiceConfig config, Components components) {
     this.vertx = vertx;
@@ -35,6 +37,7 @@ public final class ShcrServer {
     this.directory = new SourceDirectory(vertx, components.sources());
     this.refusals = new Refusals(components.authenticator(), components.audit());
     this.invalidRequests = new InvalidRequests(components.audit());
+    OpenApiDocument.BODY.length(); // read the resource now, not on an event loop
   }
 
   /** Builds every component from the configuration directory and starts listening. */
@@ -119,15 +122,43 @@ public final class ShcrServer {
     router.route().handler(new RequestIntake(refusals)).failureHandler(refusals::failure);
     router.get("/health/live").produces(JSON).handler(this::live);
     router.get("/health/ready").produces(JSON).handler(this::ready);
+    router.get("/openapi.json").produces(JSON).handler(this::openApi);
     RecordApi records = new RecordApi(vertx, config, components, directory);
     router.get("/api/v1/patients/:nhsNumber/record").produces(EVENT_STREAM).produces(JSON).handler(records::handle);
     router.get("/api/v1/sources").produces(JSON).handler(new SourcesApi(components, directory, refusals)::handle);
+    new FhirApi(vertx, components.sources(), records).mount(router);
     components.extraRoutes().forEach(routes -> routes.mount(router));
+    declared = router;
     for (int status = 400; status < 600; status++) {
       int code = status;
       router.errorHandler(code, ctx -> refusals.routerError(ctx, code, router));
     }
     return router;
+  }
+
+  /**
+   * Every route the router declares, as {@code METHOD /path} with {@code {param}} placeholders (the form
+   * openapi.json uses), for the test that keeps the description and the router in step.
+   */
+  public List<String> declaredRoutes() {
+    List<String> routes = new ArrayList<>();
+    Router router = declared;
+    if (router == null) {
+      return routes;
+    }
+    for (io.vertx.ext.web.Route route : router.getRoutes()) {
+      if (route.getPath() != null && route.methods() != null) {
+        String path = route.getPath().replaceAll(":([A-Za-z]+)", "{$1}");
+        route.methods().forEach(method -> routes.add(method.name() + " " + path));
+      }
+    }
+    return routes;
+  }
+
+  /** The OpenAPI 3.1 description of every route, kept by hand beside the code (src/main/resources/openapi.json). */
+  private void openApi(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", JSON).putHeader("Cache-Control", "no-store")
+        .putHeader(ErrorResponses.REQUEST_ID, requestId(ctx)).end(OpenApiDocument.BODY);
   }
 
   /** The id the intake gave this request (made now for a route mounted outside this server's router). */

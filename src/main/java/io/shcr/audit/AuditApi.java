@@ -94,7 +94,27 @@ final class AuditApi implements ApiRoutes {
   private Future<Reply> fhirExport(Call call) {
     AuditQuery query = call.scoped(AuditQueryParams.parse(call.ctx.queryParams(), false));
     return call.audited(query.patient()).compose(v -> log.store().search(query))
-        .map(page -> new Reply(200, FHIR_JSON, FhirAuditEvents.bundle(page)));
+        .map(page -> new Reply(200, FHIR_JSON, FhirAuditEvents.bundle(page, query, n -> pageUrl(call.ctx, n))));
+  }
+
+  /** This search's URL at another page: the same parameters in a stable order, {@code page} replaced. */
+  private static String pageUrl(RoutingContext ctx, int page) {
+    String scheme = ctx.request().scheme() == null ? "http" : ctx.request().scheme();
+    String host = ctx.request().authority() == null ? "localhost" : ctx.request().authority().toString();
+    if (!host.matches("[A-Za-z0-9.\\-\\[\\]:]{1,255}")) {
+      host = "localhost";
+    }
+    java.util.StringJoiner query = new java.util.StringJoiner("&");
+    for (String name : new java.util.TreeSet<>(ctx.queryParams().names())) {
+      if (!"page".equals(name)) {
+        for (String value : ctx.queryParams().getAll(name)) {
+          query.add(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8) + "="
+              + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+    }
+    query.add("page=" + page);
+    return scheme + "://" + host + ctx.request().path() + "?" + query;
   }
 
   private Future<Reply> alerts(Call call) {

@@ -7,11 +7,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * Exports access records as FHIR R4 AuditEvent resources in the UK Core shape, in a searchset Bundle:
- * type DICOM 110112 Query; break-glass as subtype DICOM 110127 "Emergency Override Started" with
- * purpose v3-ActReason ETREAT (TREAT otherwise); the user as a contained Practitioner (SDS user id)
- * and PractitionerRole (SDS role profile id, job role, ODS organisation); the patient as an entity
- * identified by NHS number; the outcome code from the decision and, for a view, how it ended.
+ * Exports access records as FHIR R4 AuditEvent resources in a searchset Bundle, shaped after IHE Basic
+ * Audit Log Patterns (BALP) where they fit and UK Core for the people:
+ * <ul>
+ *   <li>a record view is a RESTful operation on the patient's record (type {@code rest}): subtype
+ *       {@code read} (action R) for {@code /api/v1/patients/{nhs}/record}, {@code search-type} for a
+ *       FHIR type search and {@code operation} for {@code $everything} (action E), purpose TREAT, or
+ *       ETREAT under a break-glass;</li>
+ *   <li>a break-glass is DICOM 110113 Security Alert with subtype 110127 Emergency Override Started and
+ *       purpose ETREAT; tampered shared state ({@code cluster-integrity}) is 110113 too;</li>
+ *   <li>the privacy officer's own use of the audit is DICOM 110101 Audit Log Used (search: E;
+ *       acknowledgement: U), purpose HOPERAT (healthcare operations);</li>
+ *   <li>anything else refused at the door (no route, no token) is a RESTful operation without subtype;</li>
+ *   <li>the user as a contained Practitioner (SDS user id) and PractitionerRole (SDS role profile id,
+ *       job role, ODS organisation); the patient as an entity identified by NHS number; the request id
+ *       as BALP's transaction entity ({@code XrequestId}), and the trace id beside it once requests carry
+ *       one ({@link #TRACE_ID} in the access record's data: nothing writes it yet);</li>
+ *   <li>outcome 0 success, 4 minor failure (a refusal, a view that showed nothing), 8 serious failure
+ *       (our failure), as R4 defines them; the Bundle has {@code self}, {@code first}, {@code previous}
+ *       and {@code next} links over the store's pages.</li>
+ * </ul>
  */
 final class FhirAuditEvents {
 
@@ -21,8 +36,34 @@ final class FhirAuditEvents {
   private static final String SDS_ROLE_PROFILE = "https://fhir.nhs.uk/Id/sds-role-profile-id";
   private static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
   private static final String JOB_ROLE = "https://fhir.nhs.uk/CodeSystem/UKCore-SDSJobRoleName";
+  private static final String EVENT_TYPE = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+  private static final String RESTFUL = "http://hl7.org/fhir/restful-interaction";
+  private static final String BALP_ENTITY = "https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType";
+  private static final String REQUEST_ID_SYSTEM = "https://shcr.nhs.uk/Id/request-id";
+  private static final String TRACE_ID_SYSTEM = "https://www.w3.org/TR/trace-context/";
+  /** Where an access record will carry its W3C trace id once requests are traced (the hook for the export). */
+  static final String TRACE_ID = "traceId";
 
   private FhirAuditEvents() {}
+
+  /**
+   * @param pageUrl the URL of a page of this search (pages number from 1)
+   */
+  static JsonObject bundle(AuditPage page, AuditQuery query, java.util.function.IntFunction<String> pageUrl) {
+    JsonArray links = new JsonArray().add(link("self", pageUrl.apply(query.page())));
+    if (query.page() > 1) {
+      links.add(link("first", pageUrl.apply(1)));
+      links.add(link("previous", pageUrl.apply(query.page() - 1)));
+    }
+    if ((long) query.page() * query.pageSize() < page.total()) {
+      links.add(link("next", pageUrl.apply(query.page() + 1)));
+    }
+    return bundle(page).put("link", links);
+  }
+
+  private static JsonObject link(String relation, String url) {
+    return new JsonObject().put("relation", relation).put("url", url);
+  }
 
   static JsonObject bundle(AuditPage page) {
     JsonArray entries = new JsonArray();
@@ -33,27 +74,45 @@ final class FhirAuditEvents {
           .put("resource", event)
           .put("search", new JsonObject().put("mode", "match")));
     }
-    return new JsonObject().put("resourceType", "Bundle").put("type", "searchset").put("total", page.total()).put("entry", entries);
+    JsonObject bundle = new JsonObject().put("resourceType", "Bundle").put("type", "searchset").put("total", page.total());
+    return entries.isEmpty() ? bundle : bundle.put("entry", entries);
   }
 
   static JsonObject event(AuditEntry access, AuditEntry outcome) {
     JsonObject data = access.data();
-    boolean breakGlass = AuditRecords.BREAK_GLASS.equals(data.getString("action"));
-    boolean tampered = AuditRecords.CLUSTER_INTEGRITY.equals(data.getString("action"));
+    String action = String.valueOf(data.getString("action"));
+    boolean breakGlass = AuditRecords.BREAK_GLASS.equals(action);
+    boolean tampered = AuditRecords.CLUSTER_INTEGRITY.equals(action);
+    boolean auditUse = action.startsWith("audit.");
     JsonObject event = new JsonObject()
         .put("resourceType", "AuditEvent")
-        .put("id", String.valueOf(access.sequence()))
-        .put("type", tampered ? coding(DICOM, "110113", "Security Alert") : coding(DICOM, "110112", "Query"))
-        .put("action", "E")
-        .put("recorded", access.time().toString())
+        .put("id", String.valueOf(access.sequence()));
+    if (breakGlass || tampered) {
+      event.put("type", coding(DICOM, "110113", "Security Alert"));
+      if (breakGlass) {
+        event.put("subtype", new JsonArray().add(coding(DICOM, "110127", "Emergency Override Started")));
+      }
+      event.put("action", "E");
+    } else if (auditUse) {
+      event.put("type", coding(DICOM, "110101", "Audit Log Used"));
+      boolean acknowledge = "audit.acknowledge".equals(action);
+      event.put("subtype", new JsonArray().add(acknowledge ? coding(RESTFUL, "update", "update") : coding(RESTFUL, "search-type", "search-type")));
+      event.put("action", acknowledge ? "U" : "E");
+    } else {
+      event.put("type", coding(EVENT_TYPE, "rest", "RESTful Operation"));
+      String interaction = "record.view".equals(action) ? recordInteraction(data) : null;
+      if (interaction != null) {
+        event.put("subtype", new JsonArray().add(coding(RESTFUL, interaction, interaction)));
+      }
+      event.put("action", "read".equals(interaction) ? "R" : "E");
+    }
+    event.put("recorded", access.time().toString())
         .put("outcome", outcomeCode(data.getString("outcome"), outcome))
         .put("outcomeDesc", outcomeDescription(data, outcome));
-    if (breakGlass) {
-      event.put("subtype", new JsonArray().add(coding(DICOM, "110127", "Emergency Override Started")));
+    JsonObject purpose = purpose(data, breakGlass, auditUse);
+    if (purpose != null) {
+      event.put("purposeOfEvent", new JsonArray().add(new JsonObject().put("coding", new JsonArray().add(purpose))));
     }
-    boolean emergency = breakGlass || "emergency".equals(data.getString("purpose"));
-    event.put("purposeOfEvent", new JsonArray().add(new JsonObject().put("coding", new JsonArray()
-        .add(emergency ? coding(ACT_REASON, "ETREAT", "Emergency Treatment") : coding(ACT_REASON, "TREAT", "treatment")))));
     JsonObject principal = data.getJsonObject("principal");
     if (principal != null) {
       event.put("contained", contained(principal));
@@ -62,6 +121,7 @@ final class FhirAuditEvents {
     event.put("source", new JsonObject()
         .put("observer", new JsonObject().put("display", "shcr shared care record"))
         .put("type", new JsonArray().add(coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"))));
+    JsonArray entities = new JsonArray();
     if (data.getString("nhsNumber") != null) {
       JsonObject patient = new JsonObject()
           .put("what", new JsonObject().put("identifier", new JsonObject().put("system", NhsNumber.SYSTEM).put("value", data.getString("nhsNumber"))))
@@ -71,9 +131,45 @@ final class FhirAuditEvents {
       if (!details.isEmpty()) {
         patient.put("detail", details);
       }
-      event.put("entity", new JsonArray().add(patient));
+      entities.add(patient);
+    }
+    if (data.getString("requestId") != null) {
+      entities.add(transaction(REQUEST_ID_SYSTEM, data.getString("requestId")));
+    }
+    if (data.getString(TRACE_ID) != null) {
+      entities.add(transaction(TRACE_ID_SYSTEM, data.getString(TRACE_ID)));
+    }
+    if (!entities.isEmpty()) {
+      event.put("entity", entities);
     }
     return event;
+  }
+
+  /** BALP's transaction entity: the id that ties this event to the request (and, later, its trace). */
+  private static JsonObject transaction(String system, String value) {
+    return new JsonObject()
+        .put("what", new JsonObject().put("identifier", identifier(system, value)))
+        .put("type", coding(BALP_ENTITY, "XrequestId", "X-Request-Id"));
+  }
+
+  /** The RESTful interaction a record view was, from the path it came in on: read, search-type or operation. */
+  private static String recordInteraction(JsonObject data) {
+    String path = data.getJsonObject("request") == null ? null : data.getJsonObject("request").getString("path");
+    if (path == null || !path.startsWith("/fhir/")) {
+      return "read";
+    }
+    return path.contains("$everything") || path.contains("%24everything") ? "operation" : "search-type";
+  }
+
+  /** Treatment (emergency under a break-glass) for records, healthcare operations for the audit's own use, else none. */
+  private static JsonObject purpose(JsonObject data, boolean breakGlass, boolean auditUse) {
+    if (breakGlass || "emergency".equals(data.getString("purpose"))) {
+      return coding(ACT_REASON, "ETREAT", "Emergency Treatment");
+    }
+    if (auditUse) {
+      return coding(ACT_REASON, "HOPERAT", "healthcare operations");
+    }
+    return "record.view".equals(data.getString("action")) ? coding(ACT_REASON, "TREAT", "treatment") : null;
   }
 
   /**

@@ -75,6 +75,11 @@ public final class HoldingSink implements RecordSink {
   }
 
   @Override
+  public io.vertx.core.Future<Integer> written() {
+    return delegate.written();
+  }
+
+  @Override
   public void section(SectionEvent section) {
     pass(sink -> sink.section(section));
   }

@@ -31,4 +31,12 @@ public interface RecordSink {
 
   /** How many resources have actually been written to the client so far (for audit). */
   int delivered();
+
+  /**
+   * How many resources reached the client, once the response is fully written. A sink that finishes
+   * its response off the event loop after {@link #complete} (a FHIR Bundle) completes this later.
+   */
+  default io.vertx.core.Future<Integer> written() {
+    return io.vertx.core.Future.succeededFuture(delivered());
+  }
 }

@@ -259,14 +259,15 @@ public final class RecordView {
     runs.values().forEach(run -> statuses.put(run.source.id(),
         run.result == null ? "cancelled" : run.result.status().wireName()));
     // Delivered means what reached the client: a JSON document never sent delivered nothing.
-    done.complete(new ViewSummary(outcome, statuses, delivered(), withheld, elapsedMs()));
+    long elapsed = elapsedMs();
+    written().onComplete(count -> done.complete(new ViewSummary(outcome, statuses, count.result(), withheld, elapsed)));
   }
 
-  private int delivered() {
+  private Future<Integer> written() {
     try {
-      return sink.delivered();
+      return sink.written().otherwise(0);
     } catch (RuntimeException e) {
-      return 0;
+      return Future.succeededFuture(0);
     }
   }
 

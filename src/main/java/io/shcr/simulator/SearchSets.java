@@ -43,12 +43,13 @@ final class SearchSets {
     if (to < matches.size()) {
       links.add(link("next", url(base, type, criteria, count, to)));
     }
-    return new JsonObject()
+    JsonObject bundle = new JsonObject()
         .put("resourceType", "Bundle")
         .put("type", "searchset")
         .put("total", matches.size())
-        .put("link", links)
-        .put("entry", entries);
+        .put("link", links);
+    // FHIR JSON has no empty arrays: no matches, no entry.
+    return entries.isEmpty() ? bundle : bundle.put("entry", entries);
   }
 
   static Optional<Integer> offsetOf(String token) {

@@ -83,10 +83,11 @@ final class SensitiveHistory {
           Entries.diagnosis(chart, Codes.CHLAMYDIA, date, gum);
         }
         Entries.codedResult(chart, Codes.HIV_TEST, p.has(Sensitive.HIV) ? Codes.HIV_POSITIVE : Codes.HIV_NEGATIVE, date, gum);
-        // practiceSetting at the top level, where some sources misplace it (DocumentReference.context.practiceSetting).
-        Entries.letter(chart, Codes.CLINICAL_LETTER, "Sexual health clinic letter",
-            "Seen in the sexual health clinic. Results and treatment discussed; follow-up arranged.", date.plusDays(3), gum)
-            .put("practiceSetting", Codes.TF_GUM.concept());
+        // The clinic's specialty as the letter's practice setting (DocumentReference.context.practiceSetting).
+        JsonObject letter = Entries.letter(chart, Codes.CLINICAL_LETTER, "Sexual health clinic letter",
+            "Seen in the sexual health clinic. Results and treatment discussed; follow-up arranged.", date.plusDays(3), gum);
+        JsonObject context = letter.getValue("context") instanceof JsonObject c ? c : new JsonObject();
+        letter.put("context", context.put("practiceSetting", Codes.TF_GUM.concept()));
       }
     }
     if (p.has(Sensitive.TERMINATION_OF_PREGNANCY)) {

@@ -43,7 +43,7 @@ final class StructuredRecord {
     }
     return new JsonObject()
         .put("resourceType", "Bundle")
-        .put("meta", new JsonObject().put("profile", Fhir.array("https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1")))
+        // No meta.profile: GP Connect's structured record profile is STU3, and this Bundle is R4 JSON.
         .put("type", "collection")
         .put("entry", entries);
   }

@@ -103,4 +103,24 @@ class RestrictedPatientMaskTest {
     assertThat(masked.encode()).doesNotContain("Ribble").doesNotContain("Clitheroe").contains("Asthma").contains("Jordan Clarke")
         .contains("Practitioner/G123").contains("P81902");
   }
+
+  @Test
+  void aMaskedReferenceNeverLeavesAnEmptyObjectOptionalOnesGoRequiredOnesSayWithheld() {
+    String ods = "{\"identifier\":{\"system\":\"https://fhir.nhs.uk/Id/ods-organization-code\",\"value\":\"P81902\"},"
+        + "\"display\":\"Moor Lane Surgery\"}";
+    JsonObject encounter = new JsonObject("{\"resourceType\":\"Encounter\",\"id\":\"e1\",\"status\":\"finished\","
+        + "\"serviceProvider\":" + ods + ",\"participant\":[{\"individual\":" + ods + "}],"
+        + "\"subject\":{\"reference\":\"Patient/p1\"}}");
+    JsonObject masked = mask.apply(encounter);
+    assertThat(masked.containsKey("serviceProvider")).as("optional: removed").isFalse();
+    assertThat(masked.containsKey("participant")).as("a list emptied by masking goes with it").isFalse();
+    assertThat(masked.getJsonObject("subject").getString("reference")).isEqualTo("Patient/p1");
+
+    JsonObject immunization = new JsonObject("{\"resourceType\":\"Immunization\",\"id\":\"i1\","
+        + "\"performer\":[{\"function\":{\"text\":\"administering\"},\"actor\":" + ods + "}]}");
+    JsonObject actor = mask.apply(immunization).getJsonArray("performer").getJsonObject(0).getJsonObject("actor");
+    assertThat(actor.getString("display")).as("required: replaced").isEqualTo("Withheld");
+    assertThat(actor.getJsonArray("extension").getJsonObject(0).getString("valueCode")).isEqualTo("masked");
+    assertThat(mask.apply(immunization).encode()).doesNotContain("P81902").doesNotContain("Moor Lane").doesNotContain("{}");
+  }
 }

@@ -154,7 +154,16 @@ final class MalformedRequests {
     String path;
     String query = "";
     double t = random.nextDouble();
-    if (t < 0.28) {
+    if (t < 0.08) {
+      // The FHIR face of the record: the same refusals, audited the same way.
+      path = pick(new String[] {"/fhir/Patient/" + nhs() + "/$everything", "/fhir/Patient/" + nhs() + "/%24everything",
+          "/fhir/Condition", "/fhir/Patient", "/fhir/Observation", "/fhir/Procedure", "/fhir/metadata", "/fhir/Patient/" + nhs(),
+          "/fhir/Patient/" + nhs() + "/$nope"});
+      query = query(pick(new String[] {"patient.identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhs(),
+          "patient:identifier=https://fhir.nhs.uk/Id/nhs-number%7C" + nhs(), "identifier=" + nhs(), "patient=" + nhs(),
+          "patient.identifier=urn:x|" + nhs()}), pick(new String[] {"_count=2", "_count=0", "_count=-1", "_count=99999999999",
+          "_offset=3", "_summary=count", "_summary=true", "_format=xml", "_format=json", "_sort=date", "_count=1&_count=2"}));
+    } else if (t < 0.28) {
       path = "/api/v1/patients/" + nhs() + "/record";
       query = query("sections=" + pick(new String[] {"problems", "demographics,alerts", "results", "nope", ""}),
           "sources=" + pick(new String[] {"RXN", "P81001", "NOPE", "RXN,NOPE"}));
@@ -176,7 +185,7 @@ final class MalformedRequests {
       path = "/api/v1/sources";
       query = query("x=1");
     } else if (t < 0.81) {
-      path = pick(new String[] {"/health/live", "/health/ready", "/cluster/members"});
+      path = pick(new String[] {"/health/live", "/health/ready", "/cluster/members", "/openapi.json"});
       query = query("probe=1");
     } else if (t < 0.90) {
       path = pick(new String[] {"/", "/api", "/api/v1", "/api/v1/patients", "/api/v2/sources", "/favicon.ico", "/admin",

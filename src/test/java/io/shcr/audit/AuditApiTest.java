@@ -145,7 +145,12 @@ class AuditApiTest {
     assertThat(bundle.getString("type")).isEqualTo("searchset");
     assertThat(bundle.getLong("total")).as("three accesses and this export").isEqualTo(4);
     JsonObject viewed = resource(bundle, 3);
-    assertThat(viewed.getJsonObject("type").getString("code")).isEqualTo("110112");
+    assertThat(viewed.getJsonObject("type").getString("code")).isEqualTo("rest");
+    assertThat(viewed.getJsonArray("subtype").getJsonObject(0).getString("code")).isEqualTo("read");
+    assertThat(viewed.getString("action")).isEqualTo("R");
+    assertThat(viewed.getJsonArray("entity").getJsonObject(1).getJsonObject("what").getJsonObject("identifier").getString("value"))
+        .isEqualTo("r1");
+    assertThat(bundle.getJsonArray("link").getJsonObject(0).getString("relation")).isEqualTo("self");
     assertThat(viewed.getString("outcome")).isEqualTo("0");
     assertThat(viewed.encode()).contains("\"code\":\"TREAT\"")
         .contains("https://fhir.nhs.uk/Id/sds-user-id").contains("https://fhir.nhs.uk/Id/sds-role-profile-id")
@@ -153,7 +158,9 @@ class AuditApiTest {
     assertThat(viewed.getJsonArray("entity").getJsonObject(0).getJsonObject("what").getJsonObject("identifier").getString("value"))
         .isEqualTo(PATIENT_A);
     JsonObject glass = resource(bundle, 2);
+    assertThat(glass.getJsonObject("type").getString("code")).isEqualTo("110113");
     assertThat(glass.getJsonArray("subtype").getJsonObject(0).getString("code")).isEqualTo("110127");
+    assertThat(resource(bundle, 0).getJsonObject("type").getString("code")).as("this export, the officer's own search").isEqualTo("110101");
     assertThat(glass.encode()).contains("\"code\":\"ETREAT\"");
     assertThat(resource(bundle, 1).getString("outcome")).isEqualTo("4");
     assertThat(get("/api/v1/audit/events?_format=fhir&patient=" + PATIENT_A, "R0001").bodyAsJsonObject().getLong("total")).isEqualTo(5);
@@ -233,7 +240,7 @@ class AuditApiTest {
 
     JsonObject bundle = get("/api/v1/audit/AuditEvent?patient=" + PATIENT_A, "R0001").bodyAsJsonObject();
     JsonObject exported = bundle.getJsonArray("entry").stream().map(e -> ((JsonObject) e).getJsonObject("resource"))
-        .filter(r -> r.containsKey("subtype")).findFirst().orElseThrow();
+        .filter(r -> "110113".equals(r.getJsonObject("type").getString("code"))).findFirst().orElseThrow();
     assertThat(exported.getJsonArray("entity").getJsonObject(0).getJsonArray("detail").encode())
         .contains("break-glass-justification").contains(words).contains("break-glass-reason");
     JsonObject view = bundle.getJsonArray("entry").stream().map(e -> ((JsonObject) e).getJsonObject("resource"))
