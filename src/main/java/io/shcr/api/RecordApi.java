@@ -16,7 +16,11 @@ import io.shcr.sources.SourceDirectory;
 import io.shcr.streaming.ErrorResponses;
 import io.shcr.streaming.JsonRecordSink;
 import io.shcr.streaming.SseRecordSink;
+import io.shcr.ops.ServiceLifecycle;
+import io.shcr.ops.ShcrMetrics;
+import io.shcr.streaming.MeteredSink;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -38,9 +42,11 @@ final class RecordApi {
   private final Components components;
   private final SourceDirectory directory;
   private final RecordRequestParser parser;
+  private final ServiceLifecycle lifecycle;
 
-  RecordApi(Vertx vertx, ServiceConfig config, Components components, SourceDirectory directory) {
+  RecordApi(Vertx vertx, ServiceConfig config, Components components, SourceDirectory directory, ServiceLifecycle lifecycle) {
     this.vertx = vertx;
+    this.lifecycle = lifecycle;
     this.config = config;
     this.components = components;
     this.directory = directory;
@@ -68,6 +74,7 @@ final class RecordApi {
   }
 
   private void afterDecision(RoutingContext ctx, RecordRequest request, AccessDecision decision) {
+    ShcrMetrics.accessDecision(decision.allowed() ? "allowed" : "refused", decision.allowed() ? null : decision.refusal().code());
     AccessAudit access = accessAudit(ctx, request, decision);
     components.audit().recordAccess(access).onComplete(ar -> {
       if (ar.failed()) {
@@ -90,19 +97,37 @@ final class RecordApi {
     }
     boolean sse = wantsEventStream(ctx);
     SseRecordSink sseSink = sse ? new SseRecordSink(vertx, ctx.response(), config.heartbeatMs(), request.requestId()) : null;
-    RecordSink sink = sse ? sseSink : new JsonRecordSink(ctx.response(), request.requestId());
+    ShcrMetrics.View metrics = ShcrMetrics.viewStarted(sse);
+    RecordSink sink = new MeteredSink(sse ? sseSink : new JsonRecordSink(ctx.response(), request.requestId()), metrics);
     RecordView view = new RecordView(vertx, directory, components.privacy(), request, decision,
         Deadline.in(config.recordDeadlineMs()), sink);
+    Promise<Void> audited = Promise.promise();
+    lifecycle.open(new ServiceLifecycle.OpenView() {
+      @Override
+      public void shutdown() {
+        view.shutdown();
+      }
+
+      @Override
+      public Future<Void> ended() {
+        return audited.future();
+      }
+    });
     ctx.response().closeHandler(v -> {
       if (sseSink != null) {
         sseSink.abandon();
       }
       view.cancel();
     });
-    view.start().onSuccess(summary -> components.audit()
-        .recordOutcome(receipt, viewOutcome(summary))
-        .onFailure(t -> LOG.error("audit outcome not written for request {}: {}", request.requestId(),
-            t.getClass().getSimpleName())));
+    view.start().onSuccess(summary -> {
+      metrics.ended(summary.outcome());
+      ViewLog.ended(request.requestId(), sse, summary);
+      components.audit()
+          .recordOutcome(receipt, viewOutcome(summary))
+          .onFailure(t -> LOG.error("audit outcome not written for request {}: {}", request.requestId(),
+              t.getClass().getSimpleName()))
+          .onComplete(done -> audited.tryComplete());
+    });
   }
 
   /** A relationship that was not confirmed is a refusal, and its outcome says so with the code the client got. */
