@@ -260,6 +260,9 @@ public final class SourceClient {
         return;
       }
       HttpClientRequest httpRequest = ar.result();
+      // A call we reset (deadline, cancellation, shutdown) or a source that resets its stream is expected:
+      // the exchange's own future reports it; without a handler Vert.x would log each one as an ERROR.
+      httpRequest.exceptionHandler(t -> LOG.debug("source {}: call ended early ({})", config.id(), t.getClass().getSimpleName()));
       if (exchange.finished || !scope.register(httpRequest)) {
         httpRequest.reset();
         exchange.fail(SourceFailure.cancelled());
