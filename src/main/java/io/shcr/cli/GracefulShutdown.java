@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * limit: the drain limit, plus the time views take to end and their outcomes to be audited, plus what
  * leaving the cluster and closing Vert.x take. Past that the process exits anyway.
  */
-final class GracefulShutdown {
+public final class GracefulShutdown {
 
   private static final Logger LOG = LoggerFactory.getLogger(GracefulShutdown.class);
 
@@ -22,7 +22,7 @@ final class GracefulShutdown {
   private GracefulShutdown() {}
 
   /** Installs the hook: drain {@code server} for at most {@code drainLimitMs}, then run {@code after} (cluster, Vert.x). */
-  static void install(ShcrServer server, long drainLimitMs, Supplier<Future<Void>> after) {
+  public static void install(ShcrServer server, long drainLimitMs, Supplier<Future<Void>> after) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       long started = System.nanoTime();
       LOG.info("Shutdown requested: draining (limit {} ms)", drainLimitMs);
