@@ -53,7 +53,7 @@ public final class EnvOverrides {
     Object node = root;
     for (int i = 0; i < path.length; i++) {
       boolean last = i == path.length - 1;
-      if (path[i].isEmpty()) {
+      if (path[i].isEmpty() || path[i].startsWith("_") || path[i].endsWith("_")) {
         throw new ConfigException(name + ": an empty key in the name (three underscores?)");
       }
       if (node instanceof JsonObject object) {
