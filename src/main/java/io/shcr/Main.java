@@ -2,6 +2,7 @@ package io.shcr;
 
 import io.shcr.cli.AuditCommand;
 import io.shcr.cli.DemoCommand;
+import io.shcr.cli.ProbeCommand;
 import io.shcr.cli.ServeCommand;
 import io.shcr.cli.SimulateCommand;
 import io.shcr.cli.TokenCommand;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       SimulateCommand.class,
       DemoCommand.class,
+      ProbeCommand.class,
     })
 public final class Main implements Runnable {
 

@@ -16,7 +16,11 @@ import io.shcr.sources.SourceDirectory;
 import io.shcr.streaming.ErrorResponses;
 import io.shcr.streaming.JsonRecordSink;
 import io.shcr.streaming.SseRecordSink;
+import io.shcr.ops.ServiceLifecycle;
+import io.shcr.ops.ShcrMetrics;
+import io.shcr.streaming.MeteredSink;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -39,9 +43,11 @@ final class RecordApi implements RecordPipeline {
   private final Components components;
   private final SourceDirectory directory;
   private final RecordRequestParser parser;
+  private final ServiceLifecycle lifecycle;
 
-  RecordApi(Vertx vertx, ServiceConfig config, Components components, SourceDirectory directory) {
+  RecordApi(Vertx vertx, ServiceConfig config, Components components, SourceDirectory directory, ServiceLifecycle lifecycle) {
     this.vertx = vertx;
+    this.lifecycle = lifecycle;
     this.config = config;
     this.components = components;
     this.directory = directory;
@@ -76,6 +82,7 @@ final class RecordApi implements RecordPipeline {
 
   private void afterDecision(RoutingContext ctx, RecordRequest request, AccessDecision decision,
       Function<RecordRequest, RecordSink> sinks) {
+    ShcrMetrics.accessDecision(decision.allowed() ? "allowed" : "refused", decision.allowed() ? null : decision.refusal().code());
     AccessAudit access = accessAudit(ctx, request, decision);
     components.audit().recordAccess(access).onComplete(ar -> {
       if (ar.failed()) {
@@ -97,19 +104,39 @@ final class RecordApi implements RecordPipeline {
       components.audit().recordOutcome(receipt, new ViewOutcome("client-gone", java.util.Map.of(), 0, 0, 0));
       return;
     }
-    RecordSink sink = sinks.apply(request);
+    boolean sse = wantsEventStream(ctx);
+    RecordSink delivering = sinks.apply(request);
+    ShcrMetrics.View metrics = ShcrMetrics.viewStarted(sse);
+    RecordSink sink = new MeteredSink(delivering, metrics);
     RecordView view = new RecordView(vertx, directory, components.privacy(), request, decision,
         Deadline.in(config.recordDeadlineMs()), sink);
+    Promise<Void> audited = Promise.promise();
+    lifecycle.open(new ServiceLifecycle.OpenView() {
+      @Override
+      public void shutdown() {
+        view.shutdown();
+      }
+
+      @Override
+      public Future<Void> ended() {
+        return audited.future();
+      }
+    });
     ctx.response().closeHandler(v -> {
-      if (sink instanceof SseRecordSink sseSink) {
+      if (delivering instanceof SseRecordSink sseSink) {
         sseSink.abandon();
       }
       view.cancel();
     });
-    view.start().onSuccess(summary -> components.audit()
-        .recordOutcome(receipt, viewOutcome(summary))
-        .onFailure(t -> LOG.error("audit outcome not written for request {}: {}", request.requestId(),
-            t.getClass().getSimpleName())));
+    view.start().onSuccess(summary -> {
+      metrics.ended(summary.outcome());
+      ViewLog.ended(request.requestId(), sse, summary);
+      components.audit()
+          .recordOutcome(receipt, viewOutcome(summary))
+          .onFailure(t -> LOG.error("audit outcome not written for request {}: {}", request.requestId(),
+              t.getClass().getSimpleName()))
+          .onComplete(done -> audited.tryComplete());
+    });
   }
 
   private RecordSink defaultSink(RoutingContext ctx, RecordRequest request) {

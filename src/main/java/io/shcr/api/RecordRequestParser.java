@@ -55,7 +55,7 @@ final class RecordRequestParser {
     }
     String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     return new Parsed(new RecordRequest(requestId, nhsNumber.get(), Set.copyOf(sections), Set.copyOf(sources),
-        client, ctx.request().getHeader(HttpHeaders.USER_AGENT)), null);
+        client, ctx.request().getHeader(HttpHeaders.USER_AGENT), RequestIntake.trace(ctx)), null);
   }
 
   private static Set<String> listParam(RoutingContext ctx, String name) {

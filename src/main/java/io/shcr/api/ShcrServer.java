@@ -2,6 +2,10 @@ package io.shcr.api;
 
 import io.shcr.config.ServiceConfig;
 import io.shcr.fhirapi.FhirApi;
+import io.shcr.health.Readiness;
+import io.shcr.ops.Liveness;
+import io.shcr.ops.OpsConfig;
+import io.shcr.ops.ServiceLifecycle;
 import io.shcr.sources.SourceDirectory;
 import io.shcr.streaming.ErrorResponses;
 import io.vertx.core.DeploymentOptions;
@@ -27,6 +31,8 @@ public final class ShcrServer {
   private final Refusals refusals;
   private final InvalidRequests invalidRequests;
   private final List<String> deployments = new ArrayList<>();
+  private final ServiceLifecycle lifecycle = new ServiceLifecycle();
+  private Liveness liveness;
   private int port;
   private volatile Router declared;
 
@@ -51,15 +57,25 @@ public final class ShcrServer {
    * shares a listening socket between servers that ask for the same port number.
    */
   public static Future<ShcrServer> start(Vertx vertx, ServiceConfig config, Components components) {
+    return start(vertx, config, components, OpsConfig.DEFAULTS);
+  }
+
+  /** As above, with the operations settings (liveness) of {@code operations.yaml}. */
+  public static Future<ShcrServer> start(Vertx vertx, ServiceConfig config, Components components, OpsConfig ops) {
     ShcrServer shcr = new ShcrServer(vertx, config, components);
     try {
       shcr.port = config.port() == 0 ? freePort() : config.port();
     } catch (IOException e) {
       return Future.failedFuture(e);
     }
-    return vertx.deployVerticle(() -> new HttpVerticle(shcr, shcr.port), new DeploymentOptions().setInstances(config.eventLoops()))
+    return Liveness.start(vertx, ops.livenessStaleMs())
+        .compose(liveness -> {
+          shcr.liveness = liveness;
+          return vertx.deployVerticle(() -> new HttpVerticle(shcr, shcr.port), new DeploymentOptions().setInstances(config.eventLoops()));
+        })
         .map(id -> {
           shcr.deployments.add(id);
+          shcr.lifecycle.started();
           return shcr;
         });
   }
@@ -103,8 +119,24 @@ public final class ShcrServer {
   public Future<Void> close() {
     List<Future<Void>> undeployed = deployments.stream().map(vertx::undeploy).toList();
     return Future.join(undeployed).<Void>mapEmpty()
+        .eventually(() -> liveness == null ? Future.succeededFuture() : liveness.stop())
         .eventually(directory::close)
         .eventually(() -> components.onClose().get());
+  }
+
+  /**
+   * The graceful end (SIGTERM): readiness 503 and new views refused ({@code SHUTTING_DOWN}) at once;
+   * open views run on for at most {@code limitMs}, then end with {@code complete} (sources still
+   * running reported {@code shutdown}); once every outcome is audited, the server closes, which
+   * closes the audit store (its last batch synced).
+   */
+  public Future<Void> drain(long limitMs) {
+    return lifecycle.drain(vertx, limitMs).eventually(this::close);
+  }
+
+  /** Where this server is in its life (tests and the drain). */
+  public ServiceLifecycle lifecycle() {
+    return lifecycle;
   }
 
   static final String JSON = "application/json";
@@ -121,10 +153,12 @@ public final class ShcrServer {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIntake(refusals)).failureHandler(refusals::failure);
     router.get("/health/live").produces(JSON).handler(this::live);
+    router.get("/health/started").produces(JSON).handler(this::started);
     router.get("/health/ready").produces(JSON).handler(this::ready);
     router.get("/openapi.json").produces(JSON).handler(this::openApi);
-    RecordApi records = new RecordApi(vertx, config, components, directory);
-    router.get("/api/v1/patients/:nhsNumber/record").produces(EVENT_STREAM).produces(JSON).handler(records::handle);
+    RecordApi records = new RecordApi(vertx, config, components, directory, lifecycle);
+    router.get("/api/v1/patients/:nhsNumber/record").produces(EVENT_STREAM).produces(JSON)
+        .handler(this::refuseWhileDraining).handler(records::handle);
     router.get("/api/v1/sources").produces(JSON).handler(new SourcesApi(components, directory, refusals)::handle);
     new FhirApi(vertx, components.sources(), records).mount(router);
     components.extraRoutes().forEach(routes -> routes.mount(router));
@@ -166,13 +200,54 @@ public final class ShcrServer {
     return RequestIntake.requestId(ctx);
   }
 
+  /** 200 while every event loop runs its heartbeat; 503 naming the loops that have stopped (restart me). */
   private void live(RoutingContext ctx) {
-    ctx.json(new JsonObject().put("status", "UP"));
+    liveness.check().onComplete(done -> {
+      boolean up = done.succeeded() && done.result().getUp();
+      JsonObject body = new JsonObject().put("status", up ? "UP" : "DOWN");
+      if (done.succeeded()) {
+        body.put("checks", done.result().toJson().getJsonArray("checks"));
+      }
+      if (up) {
+        ctx.json(body);
+      } else {
+        ErrorResponses.send(ctx.response(), new ApiError(503, "NOT_LIVE",
+            "An event loop has stopped answering: " + body.encode()), requestId(ctx));
+      }
+    });
+  }
+
+  /** 200 once wired and listening (a startup probe: slow starts, such as a cluster join, are not failures). */
+  private void started(RoutingContext ctx) {
+    if (lifecycle.isStarted()) {
+      ctx.json(new JsonObject().put("status", "UP"));
+    } else {
+      ErrorResponses.send(ctx.response(), new ApiError(503, "NOT_READY", "Still starting.").withHeader("Retry-After", "1"),
+          requestId(ctx));
+    }
   }
 
   /** 200 when every readiness check passes, else 503 naming the failed ones (see {@link ReadinessResponse}). */
   private void ready(RoutingContext ctx) {
-    components.readiness().check().onComplete(done ->
-        ReadinessResponse.send(ctx.response(), done.result(), components.sources().all().size(), requestId(ctx)));
+    components.readiness().check().onComplete(done -> {
+      Readiness.Report report = done.result();
+      if (lifecycle.isDraining()) {
+        List<Readiness.Result> results = new ArrayList<>(report.results());
+        results.add(new Readiness.Result("shutting-down", false, "this node is draining before it stops"));
+        report = new Readiness.Report(results);
+      }
+      ReadinessResponse.send(ctx.response(), report, components.sources().all().size(), requestId(ctx));
+    });
+  }
+
+  /** While draining, no new view starts: 503 SHUTTING_DOWN, audited like every refusal. */
+  private void refuseWhileDraining(RoutingContext ctx) {
+    if (lifecycle.isDraining()) {
+      refusals.refuse(ctx, new ApiError(503, "SHUTTING_DOWN",
+          "This node is shutting down and takes no new views; try again (another node will answer).")
+          .withHeader("Retry-After", "2"));
+    } else {
+      ctx.next();
+    }
   }
 }

@@ -84,7 +84,7 @@ public record AuditConfig(String store, Path dataDir, long maxFileBytes, Postgre
     }
     AuditConfig config = new AuditConfig(
         store,
-        Path.of(embedded.optionalString("dataDir", "data/audit")),
+        io.shcr.config.DataDirectory.resolve(embedded.optionalString("dataDir", "audit"), env),
         embedded.number("maxFileMb", 64L, 1, 4_096) * 1024 * 1024,
         postgres,
         (int) top.nested("groupCommit").number("maxBatch", 1_000L, 1, 100_000),

@@ -210,7 +210,9 @@ public final class AuditLog implements AuditTrail {
       headUncertain = false;
       return null;
     }) : Future.succeededFuture();
+    long startedNanos = System.nanoTime();
     knownHead.compose(v -> write(batch, 0)).onComplete(result -> onWriter(() -> {
+      io.shcr.ops.ShcrMetrics.auditBatch(batch.size(), System.nanoTime() - startedNanos, result.succeeded());
       inFlight = List.of();
       List<AuditEntry> late = new ArrayList<>();
       for (int i = 0; i < batch.size(); i++) {

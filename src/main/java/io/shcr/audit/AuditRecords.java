@@ -56,6 +56,9 @@ public final class AuditRecords {
 
   private static JsonObject request(RequestFacts facts) {
     JsonObject json = new JsonObject().put("method", facts.method()).put("path", facts.path()).put("query", facts.query());
+    if (facts.traceId() != null) {
+      json.put("traceId", facts.traceId());
+    }
     return facts.status() > 0 ? json.put("status", facts.status()) : json;
   }
 

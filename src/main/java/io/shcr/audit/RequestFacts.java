@@ -15,8 +15,13 @@ import java.util.Set;
  * @param path the raw path, sanitised and cut to {@link #MAX_PATH} characters
  * @param query {@code none}, {@code names:a,b} or {@code unparseable} (or {@code not-parsed})
  * @param status the status the service answered, when it refused (0 when not yet known)
+ * @param traceId the request's W3C trace id (32 hex digits), or null: joins the record to logs and spans
  */
-public record RequestFacts(String method, String path, String query, int status) {
+public record RequestFacts(String method, String path, String query, int status, String traceId) {
+
+  public RequestFacts(String method, String path, String query, int status) {
+    this(method, path, query, status, null);
+  }
 
   public static final int MAX_PATH = 200;
   public static final String UNPARSEABLE = "unparseable";
@@ -38,7 +43,12 @@ public record RequestFacts(String method, String path, String query, int status)
   }
 
   public RequestFacts withStatus(int answered) {
-    return new RequestFacts(method, path, query, answered);
+    return new RequestFacts(method, path, query, answered, traceId);
+  }
+
+  /** These facts with the request's trace id (only 32 lower-case hex digits are kept). */
+  public RequestFacts withTrace(String trace) {
+    return new RequestFacts(method, path, query, status, trace != null && trace.matches("[0-9a-f]{32}") ? trace : null);
   }
 
   public boolean queryUnparseable() {

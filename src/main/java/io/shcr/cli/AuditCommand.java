@@ -36,20 +36,20 @@ public final class AuditCommand implements Runnable {
 
   /** Options shared by the subcommands: where the configuration is, or the embedded trail directly. */
   static class Target {
-    @Option(names = "--config", defaultValue = "conf", description = "Configuration directory (default: ${DEFAULT-VALUE}).")
-    Path configDir;
+    @picocli.CommandLine.Mixin
+    ConfigOption configOption = new ConfigOption();
 
     @Option(names = "--dir", description = "An embedded trail's directory (overrides audit.yaml).")
     Path dataDir;
 
     <T> T withStore(Function<AuditStore, io.vertx.core.Future<T>> action) {
-      AuditConfig config = AuditConfig.load(configDir);
+      AuditConfig auditConfig = AuditConfig.load(configOption.dir());
       if (dataDir != null) {
-        config = config.withEmbeddedDir(dataDir);
+        auditConfig = auditConfig.withEmbeddedDir(dataDir);
       }
       Vertx vertx = Vertx.vertx();
       try {
-        AuditStore store = config.newStore(vertx);
+        AuditStore store = auditConfig.newStore(vertx);
         try {
           return Startup.await(action.apply(store));
         } finally {

@@ -1,9 +1,14 @@
 package io.shcr.cli;
 
+import io.shcr.api.Components;
 import io.shcr.api.ShcrServer;
 import io.shcr.api.Wiring;
 import io.shcr.config.ServiceConfig;
+import io.shcr.ops.MetricsEndpoint;
+import io.shcr.ops.OpsConfig;
+import io.shcr.ops.Telemetry;
 import io.shcr.simulator.SimulatorServer;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,26 +22,33 @@ import picocli.CommandLine.Option;
     description = "Run the simulated regional care network and the Shared Care Record service together.")
 public final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--config", defaultValue = "conf", description = "Configuration directory (default: ${DEFAULT-VALUE}).")
-  Path configDir;
+  @picocli.CommandLine.Mixin
+  ConfigOption configOption = new ConfigOption();
 
   @Option(names = "--quiet", description = "Simulate a network with no injected faults or delays.")
   boolean quiet;
 
   @Override
   public Integer call() {
-    io.shcr.config.YamlFiles.requireDirectory(configDir);
-    SimulatorServer simulator = SimulateCommand.start(configDir, null, quiet);
+    Path configDir = configOption.dir();
+    OpsConfig ops = OpsConfig.load(configDir);
+    Telemetry telemetry = Telemetry.create(ops);
+    Vertx vertx = telemetry.vertx();
+    // One process, one Vert.x: the simulator stays up until the service has drained.
+    SimulatorServer simulator = SimulateCommand.start(vertx, configDir, null, quiet);
     System.out.println(SimulateCommand.describe(simulator));
     ServiceConfig config = ServiceConfig.load(configDir);
-    Wiring.Wired wired = Startup.await(Wiring.wire(simulator.vertx(), config, Wiring.Options.TRIAL));
-    ShcrServer shcr = Startup.await(ShcrServer.start(simulator.vertx(), config, wired.components()));
-    String service = "http://" + config.host() + ":" + shcr.port();
+    Wiring.Wired wired = Startup.await(Wiring.wire(vertx, config, Wiring.Options.TRIAL));
+    Components components = ServeCommand.withMetricsRoute(wired.components(), telemetry);
+    ShcrServer shcr = Startup.await(ShcrServer.start(vertx, config, components, ops));
+    MetricsEndpoint metrics = Startup.await(MetricsEndpoint.start(vertx, telemetry));
+    GracefulShutdown.install(shcr, ops.drainLimitMs(), () -> vertx.close().eventually(telemetry::close));
+    String service = "http://" + ServeCommand.shownHost(config.host()) + ":" + shcr.port();
     System.out.println();
     wired.access().demoTokens().print(System.out, service, "9990000018");
     System.out.println("""
 
-        shcr demo is running: %1$s
+        shcr demo is running: %1$s (probes: /health/live, /health/started, /health/ready; %3$s)
 
           Stream the record of 999 000 0018 (records at ten or more organisations) as the ED doctor:
             curl -N -H 'Accept: text/event-stream' -H "Authorization: Bearer $TOKEN_ED_DOCTOR" \\
@@ -45,8 +57,8 @@ public final class DemoCommand implements Callable<Integer> {
           Also try 9990000026 (S-flagged), 9990000034 (objected to sharing), 9990000042 (no records),
           each persona above, break-glass and the privacy officer's audit search: docs/demo.md.
           Faults switched on in %2$s/simulator.yaml and what they show: docs/demo.md
-          Stop with Ctrl+C.
-        """.formatted(service, configDir));
+          Stop with Ctrl+C (open views are drained first).
+        """.formatted(service, configDir, ServeCommand.describeMetrics(ops, metrics)));
     return Startup.blockForever();
   }
 }

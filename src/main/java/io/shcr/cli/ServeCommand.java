@@ -8,6 +8,9 @@ import io.shcr.cluster.ClusterConfig;
 import io.shcr.cluster.ClusterRuntime;
 import io.shcr.cluster.ClusterSecret;
 import io.shcr.config.ServiceConfig;
+import io.shcr.ops.MetricsEndpoint;
+import io.shcr.ops.OpsConfig;
+import io.shcr.ops.Telemetry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,8 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Shared Care Record service.")
 public final class ServeCommand implements Callable<Integer> {
 
-  @Option(names = "--config", defaultValue = "conf", description = "Configuration directory (default: ${DEFAULT-VALUE}).")
-  Path configDir;
+  @picocli.CommandLine.Mixin
+  ConfigOption configOption = new ConfigOption();
 
   @Option(names = "--port", description = "Port to listen on (overrides service.yaml).")
   Integer port;
@@ -47,12 +50,13 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    io.shcr.config.YamlFiles.requireDirectory(configDir);
+    Path configDir = configOption.dir();
     ServiceConfig config = ServiceConfig.load(configDir);
     if (port != null) {
       config = config.withPort(port);
     }
-    ClusterConfig clusterConfig = clusterConfig();
+    ClusterConfig clusterConfig = clusterConfig(configDir);
+    OpsConfig ops = OpsConfig.load(configDir);
     Wiring.Options options = new Wiring.Options(trustDemoKey);
     if (trustDemoKey) {
       System.err.println("""
@@ -61,35 +65,55 @@ public final class ServeCommand implements Callable<Integer> {
           inline demo secrets are used. Anyone can mint a token for any role. TRIAL USE ONLY.
           ************************************************************************************""");
     }
+    Telemetry telemetry = Telemetry.create(ops);
+    ServiceConfig serviceConfig = config;
     if (!clusterConfig.enabled()) {
-      Vertx vertx = Vertx.vertx();
-      ServiceConfig single = config;
-      ShcrServer server = Startup.await(Wiring.fromConfig(vertx, single, options)
-          .compose(components -> ShcrServer.start(vertx, single, components)));
-      System.out.println("shcr listening on http://" + config.host() + ":" + server.port());
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> Startup.await(vertx.close())));
+      Vertx vertx = telemetry.vertx();
+      ShcrServer server = Startup.await(Wiring.fromConfig(vertx, serviceConfig, options)
+          .compose(components -> ShcrServer.start(vertx, serviceConfig, withMetricsRoute(components, telemetry), ops)));
+      MetricsEndpoint metrics = Startup.await(MetricsEndpoint.start(vertx, telemetry));
+      GracefulShutdown.install(server, ops.drainLimitMs(), () -> vertx.close().eventually(telemetry::close));
+      System.out.println("shcr listening on http://" + shownHost(config.host()) + ":" + server.port() + "; "
+          + describeMetrics(ops, metrics));
       return Startup.blockForever();
     }
     byte[] sharedStateSecret = ClusterSecret.resolve(clusterConfig, System::getenv, trustDemoKey);
-    ClusterRuntime node = Startup.await(ClusterRuntime.start(clusterConfig));
-    ServiceConfig serviceConfig = config;
+    ClusterRuntime node = Startup.await(ClusterRuntime.start(clusterConfig, telemetry::builder));
     Wiring.Options clustered = options.clustered(node.sharedState(sharedStateSecret));
     ShcrServer server = Startup.await(Wiring.fromConfig(node.vertx(), serviceConfig, clustered)
-        .compose(components -> ShcrServer.start(node.vertx(), serviceConfig, withRoute(components, node.routes()))));
+        .compose(components -> ShcrServer.start(node.vertx(), serviceConfig,
+            withMetricsRoute(withRoute(components, node.routes()), telemetry), ops)));
     node.shareSourcesWith(server.directory());
-    System.out.println("shcr listening on http://" + config.host() + ":" + server.port() + " as node " + node.nodeId()
-        + " of cluster " + clusterConfig.name() + " (" + node.members() + " members)");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        Startup.await(server.close());
-      } finally {
-        Startup.await(node.close());
-      }
-    }));
+    MetricsEndpoint metrics = Startup.await(MetricsEndpoint.start(node.vertx(), telemetry));
+    System.out.println("shcr listening on http://" + shownHost(config.host()) + ":" + server.port() + " as node " + node.nodeId()
+        + " of cluster " + clusterConfig.name() + " (" + node.members() + " members); " + describeMetrics(ops, metrics));
+    // Drained first, then the cluster is left (its shared state handed to the others), then Vert.x closes.
+    GracefulShutdown.install(server, ops.drainLimitMs(), () -> node.close().eventually(telemetry::close));
     return Startup.blockForever();
   }
 
-  private ClusterConfig clusterConfig() {
+  /** The metrics route on the service's port, when operations.yaml puts it there. */
+  static Components withMetricsRoute(Components components, Telemetry telemetry) {
+    ApiRoutes metrics = MetricsEndpoint.onServicePort(telemetry);
+    return metrics == null ? components : components.withRoutes(List.of(metrics));
+  }
+
+  /** Where the operator finds the metrics, one phrase. */
+  static String describeMetrics(OpsConfig ops, MetricsEndpoint endpoint) {
+    if (!ops.metrics().enabled()) {
+      return "metrics off";
+    }
+    String auth = ops.metrics().token() == null ? "" : " (token required)";
+    return endpoint == null ? "metrics at /metrics on this port" + auth
+        : "metrics at http://" + shownHost(ops.metrics().host()) + ":" + endpoint.port() + "/metrics" + auth;
+  }
+
+  /** 0.0.0.0 is where we listen, not where to connect: show loopback for the commands printed. */
+  static String shownHost(String host) {
+    return "0.0.0.0".equals(host) ? "127.0.0.1" : host;
+  }
+
+  private ClusterConfig clusterConfig(Path configDir) {
     ClusterConfig loaded = ClusterConfig.load(configDir);
     if (cluster) {
       loaded = loaded.enable();

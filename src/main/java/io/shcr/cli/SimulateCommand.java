@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
     description = "Run the simulated regional care network (every organisation and Spine) on one port.")
 public final class SimulateCommand implements Callable<Integer> {
 
-  @Option(names = "--config", defaultValue = "conf", description = "Configuration directory (default: ${DEFAULT-VALUE}).")
-  Path configDir;
+  @picocli.CommandLine.Mixin
+  ConfigOption configOption = new ConfigOption();
 
   @Option(names = "--port", description = "Port to listen on (overrides simulator.yaml).")
   Integer port;
@@ -25,13 +25,15 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SimulatorServer simulator = start(configDir, port, quiet);
+    Vertx vertx = Vertx.vertx();
+    SimulatorServer simulator = start(vertx, configOption.dir(), port, quiet);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> Startup.await(vertx.close())));
     System.out.println(describe(simulator));
     return Startup.blockForever();
   }
 
-  static SimulatorServer start(Path configDir, Integer port, boolean quiet) {
-    io.shcr.config.YamlFiles.requireDirectory(configDir);
+  /** The simulator on the given Vert.x (whoever made it closes it). */
+  static SimulatorServer start(Vertx vertx, Path configDir, Integer port, boolean quiet) {
     SourceRegistry sources = SourceRegistry.load(configDir.resolve("sources.yaml"));
     SimulatorConfig config = SimulatorConfig.load(configDir);
     if (port != null) {
@@ -40,10 +42,7 @@ public final class SimulateCommand implements Callable<Integer> {
     if (quiet) {
       config = config.quiet();
     }
-    Vertx vertx = Vertx.vertx();
-    SimulatorServer simulator = Startup.await(SimulatorServer.start(vertx, sources, config));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> Startup.await(vertx.close())));
-    return simulator;
+    return Startup.await(SimulatorServer.start(vertx, sources, config));
   }
 
   static String describe(SimulatorServer simulator) {

@@ -24,8 +24,8 @@ public final class TokenCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--config", defaultValue = "conf", description = "Configuration directory (default: ${DEFAULT-VALUE}).")
-  Path configDir;
+  @picocli.CommandLine.Mixin
+  ConfigOption configOption = new ConfigOption();
 
   @Option(names = "--persona", description = "Start from a demo persona in access-policy.yaml (ed-doctor, social-worker, ...).")
   String persona;
@@ -59,7 +59,7 @@ public final class TokenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    DemoTokens tokens = DemoTokens.load(configDir);
+    DemoTokens tokens = DemoTokens.load(configOption.dir());
     if (list) {
       tokens.policy().demo().personas().forEach(p -> System.out.println(p.id() + "\t" + p.description()));
       return 0;

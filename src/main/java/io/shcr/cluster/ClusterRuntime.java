@@ -59,11 +59,17 @@ public final class ClusterRuntime {
 
   /** Starts Hazelcast and a clustered Vert.x on it; completes once this node has joined. */
   public static Future<ClusterRuntime> start(ClusterConfig config) {
+    return start(config, options -> Vertx.builder().with(options));
+  }
+
+  /** As above, with the process's metrics and tracing ({@code Telemetry::builder}). */
+  public static Future<ClusterRuntime> start(ClusterConfig config,
+      java.util.function.Function<VertxOptions, io.vertx.core.VertxBuilder> builder) {
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSettings.from(config));
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost(config.eventBusHost()).setPort(config.eventBusPort())
         .setClusterPublicHost(config.eventBusHost());
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+    return builder.apply(options).withClusterManager(manager).buildClustered()
         .map(vertx -> new ClusterRuntime(config, vertx, manager));
   }
 

@@ -19,13 +19,18 @@ public final class YamlFiles {
   public static Path requireDirectory(Path configDir) {
     if (!Files.isDirectory(configDir)) {
       throw new ConfigException("Configuration directory not found: " + configDir.toAbsolutePath()
-          + " (run from the repository root, or pass --config DIR)");
+          + " (pass --config DIR or set SHCR_CONFIG; without either, the configuration packaged in the jar is used)");
     }
     return configDir;
   }
 
-  @SuppressWarnings("unchecked")
+  /** A file's settings, with the environment's overrides for it applied ({@link EnvOverrides}). */
   public static JsonObject read(Path file) {
+    return EnvOverrides.apply(readFile(file), file.getFileName().toString(), System.getenv());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static JsonObject readFile(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("Configuration file not found: " + file);
     }
@@ -40,8 +45,9 @@ public final class YamlFiles {
     }
   }
 
-  /** Reads an optional file: empty when it does not exist. */
+  /** Reads an optional file: empty (overrides aside) when it does not exist. */
   public static JsonObject readOptional(Path file) {
-    return Files.isRegularFile(file) ? read(file) : new JsonObject();
+    return Files.isRegularFile(file) ? read(file)
+        : EnvOverrides.apply(new JsonObject(), file.getFileName().toString(), System.getenv());
   }
 }

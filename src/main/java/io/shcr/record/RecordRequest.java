@@ -1,6 +1,7 @@
 package io.shcr.record;
 
 import io.shcr.nhs.NhsNumber;
+import io.shcr.ops.TraceContext;
 import java.util.Set;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Set;
  * @param sourceIds the sources asked for, or empty for every source
  * @param clientAddress the caller's address, for audit
  * @param userAgent the caller's user agent, for audit
+ * @param trace the W3C trace context every source call carries
  */
 public record RecordRequest(
     String requestId,
@@ -19,4 +21,12 @@ public record RecordRequest(
     Set<Section> sections,
     Set<String> sourceIds,
     String clientAddress,
-    String userAgent) {}
+    String userAgent,
+    TraceContext trace) {
+
+  /** A request that starts its own trace (tests, tools). */
+  public RecordRequest(String requestId, NhsNumber nhsNumber, Set<Section> sections, Set<String> sourceIds,
+      String clientAddress, String userAgent) {
+    this(requestId, nhsNumber, sections, sourceIds, clientAddress, userAgent, TraceContext.forRequest(null));
+  }
+}

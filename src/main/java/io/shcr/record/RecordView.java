@@ -64,6 +64,7 @@ public final class RecordView {
   private long watchdogTimer = -1;
   private int withheld;
   private boolean finished;
+  private boolean shuttingDown;
 
   public RecordView(Vertx vertx, SourceDirectory directory, PrivacyFilter privacy, RecordRequest request,
       AccessDecision decision, Deadline deadline, RecordSink sink) {
@@ -100,6 +101,25 @@ public final class RecordView {
     runs.values().forEach(SourceRun::start);
     checkComplete();
     return done.future();
+  }
+
+  /**
+   * The service is shutting down: every source still running is stopped and reported {@code shutdown}
+   * (our doing, not the source's), and the view completes with what arrived.
+   */
+  public void shutdown() {
+    if (finished) {
+      return;
+    }
+    shuttingDown = true;
+    for (SourceRun run : runs.values()) {
+      if (run.result == null) {
+        run.scope.cancel();
+        run.finish(new SourceResult(run.source.id(), SourceStatus.SHUTDOWN, elapsedMs(),
+            "this service was shutting down and ended the request early; the source was not at fault"));
+      }
+    }
+    checkComplete();
   }
 
   /** The client went away: stop every call in flight and end the view. */
@@ -239,7 +259,7 @@ public final class RecordView {
         .put("sources", statuses)
         .put("elapsedMs", elapsedMs());
     if (deliver(() -> sink.complete(complete))) {
-      finish("complete");
+      finish(shuttingDown ? "shutdown" : "complete");
     }
   }
 
@@ -256,11 +276,16 @@ public final class RecordView {
     }
     runs.values().forEach(SourceRun::stopTimer);
     Map<String, String> statuses = new LinkedHashMap<>();
-    runs.values().forEach(run -> statuses.put(run.source.id(),
-        run.result == null ? "cancelled" : run.result.status().wireName()));
+    Map<String, Long> timings = new LinkedHashMap<>();
+    runs.values().forEach(run -> {
+      statuses.put(run.source.id(), run.result == null ? "cancelled" : run.result.status().wireName());
+      if (run.result != null) {
+        timings.put(run.source.id(), run.result.latencyMs());
+      }
+    });
     // Delivered means what reached the client: a JSON document never sent delivered nothing.
     long elapsed = elapsedMs();
-    written().onComplete(count -> done.complete(new ViewSummary(outcome, statuses, count.result(), withheld, elapsed)));
+    written().onComplete(count -> done.complete(new ViewSummary(outcome, statuses, count.result(), withheld, elapsed, timings)));
   }
 
   private Future<Integer> written() {
@@ -293,7 +318,8 @@ public final class RecordView {
       this.source = source;
       this.index = new ResourceIndex(source.baseUrl());
       this.scope = new CallScope(directory.newLane(), source.maxResponseBytes() * BYTE_BUDGET_RESPONSES,
-          source.maxResourcesPerRequest());
+          source.maxResourcesPerRequest()).tracedAs(new io.shcr.sources.CallHeaders(request.requestId(),
+              request.trace().traceparent(), request.trace().traceId()));
     }
 
     void start() {
@@ -455,6 +481,7 @@ public final class RecordView {
         return;
       }
       result = sourceResult;
+      io.shcr.ops.ShcrMetrics.sourceResult(source.id(), sourceResult.status().wireName(), sourceResult.latencyMs());
       // Calls still in flight are left to end on their own (or at the deadline): each one's outcome
       // counts for the source's breaker; nothing more of this source is released.
       stopTimer();

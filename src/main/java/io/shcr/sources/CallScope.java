@@ -20,6 +20,7 @@ public final class CallScope {
   private final AtomicLong resourcesLeft;
   private long bytesLeft;
   private volatile boolean cancelled;
+  private volatile CallHeaders headers = CallHeaders.NONE;
   private volatile boolean anotherPatient;
 
   /** A scope with no limit on how much the source may send in total, reading answers inline (tests, tools). */
@@ -42,6 +43,16 @@ public final class CallScope {
 
   public WorkLane lane() {
     return lane;
+  }
+
+  /** What every call of this scope tells the source about the request it serves (request id, trace). */
+  public CallScope tracedAs(CallHeaders callHeaders) {
+    this.headers = callHeaders;
+    return this;
+  }
+
+  public CallHeaders headers() {
+    return headers;
   }
 
   /** Counts received bytes against the budget; false once it is spent. */

@@ -67,6 +67,16 @@ public final class ConcurrencyLimit {
     admitted.forEach(Promise::complete);
   }
 
+  /** Calls queued for a permit now (metrics). */
+  public synchronized int waitingCount() {
+    return waiting.size();
+  }
+
+  /** Permits held now (metrics). */
+  public synchronized int inUseCount() {
+    return inUse;
+  }
+
   public synchronized int permits() {
     return permits;
   }

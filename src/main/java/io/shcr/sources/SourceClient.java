@@ -56,6 +56,17 @@ public final class SourceClient {
         .setTimeout(-1)
         .setFallbackOnFailure(false));
     this.limit = new ConcurrencyLimit(config.maxConnections(), config.maxWaitQueue());
+    io.shcr.ops.ShcrMetrics.sourceGauges(config.id(), this, SourceClient::breakerLevel, c -> c.limit.waitingCount(),
+        c -> c.limit.inUseCount());
+  }
+
+  /** The breaker as a number for its gauge: 0 closed, 1 half-open, 2 open. */
+  private static double breakerLevel(SourceClient client) {
+    return switch (client.breaker.state()) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
   }
 
   /** This node's share of the source's concurrency cap (see {@link ConcurrencyLimit}). */
@@ -242,12 +253,16 @@ public final class SourceClient {
     if (request.contentType() != null) {
       options.putHeader(HttpHeaders.CONTENT_TYPE, request.contentType());
     }
+    scope.headers().applyTo(options, "gp-connect".equals(config.adapter()));
     http.request(options).onComplete(ar -> {
       if (ar.failed()) {
         exchange.fail(SourceFailure.couldNotConnect());
         return;
       }
       HttpClientRequest httpRequest = ar.result();
+      // A call we reset (deadline, cancellation, shutdown) or a source that resets its stream is expected:
+      // the exchange's own future reports it; without a handler Vert.x would log each one as an ERROR.
+      httpRequest.exceptionHandler(t -> LOG.debug("source {}: call ended early ({})", config.id(), t.getClass().getSimpleName()));
       if (exchange.finished || !scope.register(httpRequest)) {
         httpRequest.reset();
         exchange.fail(SourceFailure.cancelled());

@@ -9,7 +9,9 @@ public enum SourceStatus {
   TIMEOUT("timeout"),
   NOT_LIVE("not-live"),
   CIRCUIT_OPEN("circuit-open"),
-  PATIENT_MISMATCH("patient-mismatch");
+  PATIENT_MISMATCH("patient-mismatch"),
+  /** This service was shutting down and ended the call: never the source's fault, never counted against it. */
+  SHUTDOWN("shutdown");
 
   private final String wireName;
 

@@ -66,7 +66,7 @@ public final class DemoNetwork {
       replace(dir.resolve("sources.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
       replace(dir.resolve("access-policy.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
       replace(dir.resolve("service.yaml"), "port: 8080", "port: 0");
-      replace(dir.resolve("audit.yaml"), "dataDir: data/audit", "dataDir: " + dir.resolve("audit"));
+      replace(dir.resolve("audit.yaml"), "dataDir: audit", "dataDir: " + dir.resolve("audit"));
       configure.edit(dir);
     } catch (IOException e) {
       return Future.failedFuture(e);

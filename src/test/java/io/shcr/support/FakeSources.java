@@ -29,6 +29,8 @@ public final class FakeSources {
   private final Promise<Void> gate = Promise.promise();
   private HttpServer server;
 
+  private final Map<String, io.vertx.core.MultiMap> lastHeaders = new java.util.concurrent.ConcurrentHashMap<>();
+
   public FakeSources(Vertx vertx) {
     this.vertx = vertx;
   }
@@ -47,6 +49,11 @@ public final class FakeSources {
 
   public String baseUrl(String id) {
     return "http://127.0.0.1:" + server.actualPort() + "/" + id;
+  }
+
+  /** The headers of the last call each source received (request id, trace context, user agent). */
+  public io.vertx.core.MultiMap lastHeaders(String id) {
+    return lastHeaders.get(id);
   }
 
   public int calls(String id) {
@@ -68,6 +75,7 @@ public final class FakeSources {
     String id = parts.length > 1 ? parts[1] : "";
     String rest = parts.length > 2 ? parts[2] : "";
     calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    lastHeaders.put(id, io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(request.headers()));
     Behaviour behaviour = behaviours.getOrDefault(id, Behaviour.NORMAL);
     request.connection().closeHandler(v -> {
       if (!request.response().ended()) {

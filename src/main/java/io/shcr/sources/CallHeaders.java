@@ -1,0 +1,42 @@
+package io.shcr.sources;
+
+import io.shcr.ops.ShcrVersion;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * What a source call says about the request it serves, so a source's own logs can be joined to ours:
+ * {@code X-Request-Id}, the W3C {@code traceparent}, {@code User-Agent: shcr/<version>}, and for GP
+ * Connect its {@code Ssp-TraceID} (a GUID: the trace id in GUID form). Nothing about the user or patient.
+ *
+ * @param requestId our request id, or null
+ * @param traceparent the W3C trace context header, or null
+ * @param traceId the trace's 32 hex digits, or null
+ */
+public record CallHeaders(String requestId, String traceparent, String traceId) {
+
+  public static final String REQUEST_ID = "X-Request-Id";
+  public static final String TRACEPARENT = "traceparent";
+  public static final String SSP_TRACE_ID = "Ssp-TraceID";
+
+  /** No request to name (tools, tests): only the User-Agent. */
+  public static final CallHeaders NONE = new CallHeaders(null, null, null);
+
+  void applyTo(RequestOptions options, boolean gpConnect) {
+    options.putHeader(HttpHeaders.USER_AGENT, ShcrVersion.userAgent());
+    if (requestId != null) {
+      options.putHeader(REQUEST_ID, requestId);
+    }
+    if (traceparent != null) {
+      options.putHeader(TRACEPARENT, traceparent);
+    }
+    if (gpConnect && traceId != null) {
+      options.putHeader(SSP_TRACE_ID, guid(traceId));
+    }
+  }
+
+  static String guid(String hex32) {
+    return hex32.substring(0, 8) + "-" + hex32.substring(8, 12) + "-" + hex32.substring(12, 16) + "-"
+        + hex32.substring(16, 20) + "-" + hex32.substring(20);
+  }
+}
