@@ -49,10 +49,10 @@ final class RouteTable {
     if (path == null) {
       return UNMATCHED;
     }
-    if (matches("/api/v1/patients/:nhsNumber/record", path)) {
+    if (matches("/api/v1/patients/:nhsNumber/record", path) || matches("/viewer/api/patients/:nhsNumber/record", path)) {
       return "record.view";
     }
-    if (matches("/api/v1/patients/:nhsNumber/break-glass", path)) {
+    if (matches("/api/v1/patients/:nhsNumber/break-glass", path) || matches("/viewer/api/patients/:nhsNumber/break-glass", path)) {
       return "break-glass";
     }
     if (matches("/api/v1/audit/alerts/:sequence/acknowledge", path)) {
@@ -64,12 +64,15 @@ final class RouteTable {
     if (matches("/api/v1/sources", path)) {
       return "sources.list";
     }
+    if (path.startsWith("/viewer/")) {
+      return "viewer";
+    }
     return UNMATCHED;
   }
 
   /** The NHS number a patient route's path names, when it is a valid one. */
   static String nhsNumber(String path) {
-    if (path == null || !path.startsWith("/api/v1/patients/")) {
+    if (path == null || !(path.startsWith("/api/v1/patients/") || path.startsWith("/viewer/api/patients/"))) {
       return null;
     }
     String[] segments = trim(path).split("/", -1);

@@ -123,6 +123,9 @@ public final class ShcrServer {
     router.get("/api/v1/patients/:nhsNumber/record").produces(EVENT_STREAM).produces(JSON).handler(records::handle);
     router.get("/api/v1/sources").produces(JSON).handler(new SourcesApi(components, directory, refusals)::handle);
     components.extraRoutes().forEach(routes -> routes.mount(router));
+    // The viewer's record stream: its session guard (an extra route, mounted just above) has put the
+    // session's token on the request, and the record pipeline runs as for any API caller.
+    router.get(io.shcr.viewer.ViewerRoutes.RECORD).produces(EVENT_STREAM).handler(records::handle);
     for (int status = 400; status < 600; status++) {
       int code = status;
       router.errorHandler(code, ctx -> refusals.routerError(ctx, code, router));

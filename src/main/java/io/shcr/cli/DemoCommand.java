@@ -1,5 +1,7 @@
 package io.shcr.cli;
 
+import io.shcr.viewer.ViewerConfig;
+
 import io.shcr.api.ShcrServer;
 import io.shcr.api.Wiring;
 import io.shcr.config.ServiceConfig;
@@ -26,17 +28,22 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     io.shcr.config.YamlFiles.requireDirectory(configDir);
-    SimulatorServer simulator = SimulateCommand.start(configDir, null, quiet);
-    System.out.println(SimulateCommand.describe(simulator));
     ServiceConfig config = ServiceConfig.load(configDir);
-    Wiring.Wired wired = Startup.await(Wiring.wire(simulator.vertx(), config, Wiring.Options.TRIAL));
+    // The simulated identity provider also accepts the viewer's callback on this run's own port.
+    String service = "http://" + config.host() + ":" + config.port();
+    SimulatorServer simulator = SimulateCommand.start(configDir, null, quiet, service + ViewerConfig.CALLBACK);
+    System.out.println(SimulateCommand.describe(simulator));
+    Wiring.Wired wired = Startup.await(Wiring.wire(simulator.vertx(), config, Wiring.Options.DEMO));
     ShcrServer shcr = Startup.await(ShcrServer.start(simulator.vertx(), config, wired.components()));
-    String service = "http://" + config.host() + ":" + shcr.port();
     System.out.println();
     wired.access().demoTokens().print(System.out, service, "9990000018");
     System.out.println("""
 
         shcr demo is running: %1$s
+
+          Open the clinician viewer in a browser, signed in as the ED doctor with 999 000 0018 open:
+            %1$s/?persona=ed-doctor&patient=9990000018
+          or %1$s/ to sign in as any persona (docs/viewer.md).
 
           Stream the record of 999 000 0018 (records at ten or more organisations) as the ED doctor:
             curl -N -H 'Accept: text/event-stream' -H "Authorization: Bearer $TOKEN_ED_DOCTOR" \\

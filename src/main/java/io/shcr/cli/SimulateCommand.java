@@ -1,5 +1,9 @@
 package io.shcr.cli;
 
+import io.shcr.access.AccessPolicyLoader;
+import io.shcr.simulator.IdentityProvider;
+import io.shcr.simulator.Network;
+
 import io.shcr.simulator.SimulatorConfig;
 import io.shcr.simulator.SimulatorServer;
 import io.shcr.sources.SourceRegistry;
@@ -31,6 +35,11 @@ public final class SimulateCommand implements Callable<Integer> {
   }
 
   static SimulatorServer start(Path configDir, Integer port, boolean quiet) {
+    return start(configDir, port, quiet, null);
+  }
+
+  /** As above; {@code viewerCallback}, when given, is one more redirect URI the identity provider accepts. */
+  static SimulatorServer start(Path configDir, Integer port, boolean quiet, String viewerCallback) {
     io.shcr.config.YamlFiles.requireDirectory(configDir);
     SourceRegistry sources = SourceRegistry.load(configDir.resolve("sources.yaml"));
     SimulatorConfig config = SimulatorConfig.load(configDir);
@@ -41,7 +50,12 @@ public final class SimulateCommand implements Callable<Integer> {
       config = config.quiet();
     }
     Vertx vertx = Vertx.vertx();
-    SimulatorServer simulator = Startup.await(SimulatorServer.start(vertx, sources, config));
+    // The demo's identity provider, when simulator.yaml configures one (signs with the demo key only).
+    IdentityProvider idp = IdentityProvider.Client.load(configDir)
+        .map(client -> viewerCallback == null ? client : client.withRedirectUri(viewerCallback))
+        .map(client -> new IdentityProvider(AccessPolicyLoader.load(configDir), client, java.time.Clock.systemUTC()))
+        .orElse(null);
+    SimulatorServer simulator = Startup.await(SimulatorServer.start(vertx, Network.of(sources, config), config, idp));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> Startup.await(vertx.close())));
     return simulator;
   }
@@ -50,6 +64,7 @@ public final class SimulateCommand implements Callable<Integer> {
     String base = simulator.baseUrl();
     return "Simulated care network on " + base + " (" + simulator.network().population().size() + " patients)\n"
         + "  each organisation at " + base + "/{ODS code} (see sources.yaml); Spine at " + base + "/spine\n"
+        + (simulator.identityProvider() != null ? "  identity provider (demo personas) at " + base + "/idp\n" : "")
         + "  try: curl '" + base + "/RXN/Encounter?patient.identifier=https://fhir.nhs.uk/Id/nhs-number%7C9990000018'";
   }
 }
