@@ -162,7 +162,7 @@ public final class IdentityProvider {
           .put("person_roleid", role.roleProfileId())
           .put("org_code", role.org())
           .put("role_code", role.roleCode())
-          .put("role_name", role.description())
+          .put("role_name", roleName(role.roleCode()))
           .put("activity_codes", new JsonArray(role.activityCodes())));
       if (!seenOrgs.contains(role.org())) {
         seenOrgs.add(role.org());
@@ -186,6 +186,21 @@ public final class IdentityProvider {
         .put("nhsid_user_orgs", orgs)
         .put("selected_roleid", selected.roleProfileId());
     return JwtSigner.sign(claims, policy.demo().kid(), key);
+  }
+
+  /** The national RBAC name of a job role, as CIS2 gives it in {@code role_name}. */
+  private static String roleName(String roleCode) {
+    String jobRole = roleCode.substring(roleCode.lastIndexOf(':') + 1);
+    return switch (jobRole) {
+      case "R8000" -> "Clinical Practitioner Access Role";
+      case "R8001" -> "Nurse Access Role";
+      case "R8003" -> "Health Professional Access Role";
+      case "R8008" -> "Admin/Clinical Support Access Role";
+      case "R8009" -> "Receptionist Access Role";
+      case "R8014" -> "Social Worker Access Role";
+      case "R0001" -> "Privacy Officer Access Role";
+      default -> jobRole;
+    };
   }
 
   /** The signing key as a JWKS (the same demo key the service's static key list names). */

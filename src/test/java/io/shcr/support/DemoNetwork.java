@@ -6,6 +6,7 @@ import io.shcr.api.Wiring;
 import io.shcr.config.ServiceConfig;
 import io.shcr.simulator.SimulatorConfig;
 import io.shcr.simulator.SimulatorServer;
+import io.shcr.simulator.IdentityProvider;
 import io.shcr.sources.SourceRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -78,6 +79,47 @@ public final class DemoNetwork {
         .compose(simulator -> Wiring.fromConfig(vertx, serviceConfig, Wiring.Options.TRIAL)
             .compose(components -> ShcrServer.start(vertx, serviceConfig, components))
             .map(service -> new DemoNetwork(dir, simulator, service)));
+  }
+
+  /**
+   * The demo as {@code shcr demo} runs it with the clinician viewer: the service on a free port it knows in
+   * advance (the viewer's public URL and the identity provider's registered callback name it), the simulator
+   * also playing the identity provider, and the demo's deep link honoured ({@link Wiring.Options#DEMO}).
+   */
+  public static Future<DemoNetwork> startViewer(Vertx vertx, boolean quiet, ConfigEdit configure) {
+    Path dir;
+    int simulatorPort;
+    int servicePort;
+    try {
+      dir = Files.createTempDirectory("shcr-viewer-");
+      copy(Path.of("conf"), dir);
+      simulatorPort = freePort();
+      servicePort = freePort();
+      for (String file : new String[] {"sources.yaml", "access-policy.yaml", "viewer.yaml"}) {
+        replace(dir.resolve(file), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
+      }
+      replace(dir.resolve("simulator.yaml"), "127.0.0.1:8080/viewer", "127.0.0.1:" + servicePort + "/viewer");
+      replace(dir.resolve("service.yaml"), "port: 8080", "port: " + servicePort);
+      replace(dir.resolve("audit.yaml"), "dataDir: data/audit", "dataDir: " + dir.resolve("audit"));
+      configure.edit(dir);
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    SimulatorConfig simulatorConfig = SimulatorConfig.load(dir).withPort(simulatorPort);
+    SourceRegistry sources = SourceRegistry.load(dir.resolve("sources.yaml"));
+    ServiceConfig serviceConfig = ServiceConfig.load(dir);
+    IdentityProvider idp = new IdentityProvider(io.shcr.access.AccessPolicyLoader.load(dir),
+        IdentityProvider.Client.load(dir).orElseThrow(), java.time.Clock.systemUTC());
+    io.shcr.simulator.Network network = io.shcr.simulator.Network.of(sources, quiet ? simulatorConfig.quiet() : simulatorConfig);
+    return SimulatorServer.start(vertx, network, quiet ? simulatorConfig.quiet() : simulatorConfig, idp)
+        .compose(simulator -> Wiring.fromConfig(vertx, serviceConfig, Wiring.Options.DEMO)
+            .compose(components -> ShcrServer.start(vertx, serviceConfig, components))
+            .map(service -> new DemoNetwork(dir, simulator, service)));
+  }
+
+  /** The service's own origin, as a browser reaches it. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + service.port();
   }
 
   /** A change to the copied configuration directory. */

@@ -1,5 +1,5 @@
-// The viewer's start: who is signed in, then the page the address asks for. Nothing is stored in the
-// browser (no localStorage, sessionStorage, IndexedDB or cache): each record is fetched for the view.
+// The viewer's start: who is signed in, then the page the address asks for. Nothing is kept in
+// browser storage or caches: each record is fetched for the view and leaves the page with it.
 
 import { h, showPage, clearPage } from './dom.js';
 import { format, digitsOf, isValid, problem } from './nhs-number.js';

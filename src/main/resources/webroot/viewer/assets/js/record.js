@@ -23,7 +23,7 @@ const STATUS = {
   timeout: ['Timed out', 'timeout', '!'],
   error: ['Failed', 'failed', '✕'],
   'patient-mismatch': ['Failed: sent another patient’s data, withheld', 'failed', '✕'],
-  'circuit-open': ['Temporarily skipped after repeated failures', 'skipped', '⏸'],
+  'circuit-open': ['Temporarily skipped after repeated failures', 'skipped', '»'],
 };
 
 export function openRecord(nhsNumber, { onRefusal, onEnded }) {
@@ -215,9 +215,9 @@ class RecordView {
     const restricted = this.restricted ? h('div', { class: 'scr-restricted', role: 'note' },
       h('strong', {}, 'Restricted record. '),
       'This patient’s address, telephone and the organisations near them are not shown. Do not try to find or record where they live.') : null;
-    this.banner.replaceChildren(
+    this.banner.replaceChildren(...[
       restricted,
       h('h1', { id: 'patient-name', class: 'scr-banner__name' }, p ? (patientName(p) || 'Name not known') : `Patient ${format(this.nhsNumber)}`),
-      h('dl', { class: 'scr-banner__facts' }, facts));
+      h('dl', { class: 'scr-banner__facts' }, facts)].filter(Boolean));
   }
 }
