@@ -21,12 +21,19 @@ export function append(el, children) {
   return el;
 }
 
-/** Replaces everything in <main> (clinical content of the last view included) and moves focus there. */
+let firstPage = true;
+
+/**
+ * Replaces everything in <main> (clinical content of the last view included). Each page after the first
+ * moves focus to <main>, so a screen reader announces the change; the first leaves focus where a page
+ * load puts it, so the first Tab reaches the skip link.
+ */
 export function showPage(title, ...children) {
   const main = document.getElementById('main');
   main.replaceChildren(...children.flat().filter(Boolean));
   document.title = `${title} – Shared Care Record`;
-  main.focus({ preventScroll: false });
+  if (!firstPage) main.focus({ preventScroll: false });
+  firstPage = false;
   return main;
 }
 

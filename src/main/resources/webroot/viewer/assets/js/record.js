@@ -91,7 +91,7 @@ class RecordView {
           h('p', {}, meta.standingStatement)),
         this.progress,
         h('div', { class: 'scr-layout' },
-          h('section', { class: 'scr-orgs', 'aria-labelledby': 'orgs-h' },
+          h('section', { class: 'scr-orgs', 'aria-labelledby': 'orgs-h', tabindex: '0' },
             h('h2', { id: 'orgs-h', class: 'nhsuk-heading-m' }, 'Organisations asked'), this.orgList),
           h('div', { class: 'scr-content' }, nav, this.sectionsBox))));
     this.renderBanner();
