@@ -37,7 +37,11 @@ final class RouteTable {
   static List<String> allowedMethods(Router router, String path) {
     TreeSet<String> allowed = new TreeSet<>();
     for (Route route : router.getRoutes()) {
-      if (route.getPath() != null && route.methods() != null && matches(route.getPath(), path)) {
+      if (route.getPath() == null || route.methods() == null) {
+        continue;
+      }
+      // A wildcard route ("/viewer/assets/*") takes every path under its prefix.
+      if (route.isExactPath() ? matches(route.getPath(), path) : path.startsWith(route.getPath())) {
         route.methods().stream().map(HttpMethod::name).forEach(allowed::add);
       }
     }

@@ -64,6 +64,9 @@ public record ViewerConfig(String publicUrl, String authorizationEndpoint, Strin
       return Optional.empty();
     }
     String publicUrl = trimSlash(f.optionalString("publicUrl", defaultPublicUrl));
+    if (publicUrl == null) {
+      problems.add(FILE + ": viewer.publicUrl: required when the service listens on a port chosen at start-up (http.port 0)");
+    }
     Fields oidc = f.nested("oidc");
     String secretEnv = oidc.optionalString("clientSecretEnv", "SHCR_VIEWER_CLIENT_SECRET");
     String secret = env.get(secretEnv);

@@ -66,7 +66,9 @@ public final class DemoNetwork {
       simulatorPort = freePort();
       replace(dir.resolve("sources.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
       replace(dir.resolve("access-policy.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
-      replace(dir.resolve("service.yaml"), "port: 8080", "port: 0");
+      replace(dir.resolve("viewer.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
+      // A port known before start-up: the viewer's public URL (its sign-in callback) is the service's own address.
+      replace(dir.resolve("service.yaml"), "port: 8080", "port: " + freePort());
       replace(dir.resolve("audit.yaml"), "dataDir: data/audit", "dataDir: " + dir.resolve("audit"));
       configure.edit(dir);
     } catch (IOException e) {

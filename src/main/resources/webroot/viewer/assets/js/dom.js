@@ -32,7 +32,10 @@ export function showPage(title, ...children) {
   const main = document.getElementById('main');
   main.replaceChildren(...children.flat().filter(Boolean));
   document.title = `${title} – Shared Care Record`;
-  if (!firstPage) main.focus({ preventScroll: false });
+  if (!firstPage) {
+    main.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }
   firstPage = false;
   return main;
 }
