@@ -67,12 +67,6 @@ final class SealedMap {
     return map().compose(map -> map.put(mapKey, sealed, ttlMs));
   }
 
-  /** Replaces a value only if one is there (a session touched while it is being ended stays ended). */
-  Future<Void> replace(String mapKey, JsonObject value, long ttlMs) {
-    String sealed = seal.seal(name, mapKey, encrypt(mapKey, value.encode()));
-    return map().compose(map -> map.replace(mapKey, sealed, ttlMs)).mapEmpty();
-  }
-
   Future<Optional<JsonObject>> get(String mapKey) {
     return map().compose(map -> map.get(mapKey)).map(stored -> stored == null ? Optional.<JsonObject>empty()
         : seal.open(name, mapKey, stored).flatMap(payload -> decrypt(mapKey, payload)));

@@ -54,7 +54,9 @@ final class ViewerSessions {
         return map.remove(key).map(done -> Optional.empty());
       }
       state.put("lastSeen", clock.millis());
-      return map.replace(key, state, ttl).map(done -> Optional.of(new ViewerSession(key, state)));
+      // Put again to renew the time to live (Hazelcast's async map has no replace with a TTL). A sign-out racing
+      // this very renewal could be undone; the page clears itself and the entry still ends at the idle time.
+      return map.put(key, state, ttl).map(done -> Optional.of(new ViewerSession(key, state)));
     });
   }
 

@@ -89,14 +89,29 @@ public final class DemoNetwork {
    * also playing the identity provider, and the demo's deep link honoured ({@link Wiring.Options#DEMO}).
    */
   public static Future<DemoNetwork> startViewer(Vertx vertx, boolean quiet, ConfigEdit configure) {
-    Path dir;
-    int simulatorPort;
-    int servicePort;
+    ViewerDemo demo;
     try {
-      dir = Files.createTempDirectory("shcr-viewer-");
+      demo = ViewerDemo.prepare(configure);
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    return demo.startSimulator(vertx, quiet)
+        .compose(simulator -> Wiring.fromConfig(vertx, demo.serviceConfig(), Wiring.Options.DEMO)
+            .compose(components -> ShcrServer.start(vertx, demo.serviceConfig(), components))
+            .map(service -> new DemoNetwork(demo.dir(), simulator, service)));
+  }
+
+  /**
+   * The copied configuration of a viewer demo: the simulator (and identity provider) on one free port, the
+   * service on another known in advance (the viewer's public URL and the provider's registered callback).
+   */
+  public record ViewerDemo(Path dir, int simulatorPort, int servicePort) {
+
+    public static ViewerDemo prepare(ConfigEdit configure) throws IOException {
+      Path dir = Files.createTempDirectory("shcr-viewer-");
       copy(Path.of("conf"), dir);
-      simulatorPort = freePort();
-      servicePort = freePort();
+      int simulatorPort = freePort();
+      int servicePort = freePort();
       for (String file : new String[] {"sources.yaml", "access-policy.yaml", "viewer.yaml"}) {
         replace(dir.resolve(file), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
       }
@@ -104,19 +119,25 @@ public final class DemoNetwork {
       replace(dir.resolve("service.yaml"), "port: 8080", "port: " + servicePort);
       replace(dir.resolve("audit.yaml"), "dataDir: data/audit", "dataDir: " + dir.resolve("audit"));
       configure.edit(dir);
-    } catch (IOException e) {
-      return Future.failedFuture(e);
+      return new ViewerDemo(dir, simulatorPort, servicePort);
     }
-    SimulatorConfig simulatorConfig = SimulatorConfig.load(dir).withPort(simulatorPort);
-    SourceRegistry sources = SourceRegistry.load(dir.resolve("sources.yaml"));
-    ServiceConfig serviceConfig = ServiceConfig.load(dir);
-    IdentityProvider idp = new IdentityProvider(io.shcr.access.AccessPolicyLoader.load(dir),
-        IdentityProvider.Client.load(dir).orElseThrow(), java.time.Clock.systemUTC());
-    io.shcr.simulator.Network network = io.shcr.simulator.Network.of(sources, quiet ? simulatorConfig.quiet() : simulatorConfig);
-    return SimulatorServer.start(vertx, network, quiet ? simulatorConfig.quiet() : simulatorConfig, idp)
-        .compose(simulator -> Wiring.fromConfig(vertx, serviceConfig, Wiring.Options.DEMO)
-            .compose(components -> ShcrServer.start(vertx, serviceConfig, components))
-            .map(service -> new DemoNetwork(dir, simulator, service)));
+
+    public ServiceConfig serviceConfig() {
+      return ServiceConfig.load(dir);
+    }
+
+    public Future<SimulatorServer> startSimulator(Vertx vertx, boolean quiet) {
+      SimulatorConfig simulatorConfig = SimulatorConfig.load(dir).withPort(simulatorPort);
+      SimulatorConfig config = quiet ? simulatorConfig.quiet() : simulatorConfig;
+      SourceRegistry sources = SourceRegistry.load(dir.resolve("sources.yaml"));
+      IdentityProvider idp = new IdentityProvider(io.shcr.access.AccessPolicyLoader.load(dir),
+          IdentityProvider.Client.load(dir).orElseThrow(), java.time.Clock.systemUTC());
+      return SimulatorServer.start(vertx, io.shcr.simulator.Network.of(sources, config), config, idp);
+    }
+
+    public void delete() {
+      deleteQuietly(dir);
+    }
   }
 
   /** The service's own origin, as a browser reaches it. */
