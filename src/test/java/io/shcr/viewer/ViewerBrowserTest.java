@@ -183,6 +183,7 @@ class ViewerBrowserTest {
     assertThat(browser.accessibilityViolations()).as("break-glass with an error").isEmpty();
     browser.driver.findElement(By.cssSelector("input[value='emergency-treatment']")).click();
     browser.driver.findElement(By.id("bg-justification")).sendKeys("Brought in unconscious; need medicines and allergies to treat");
+    browser.screenshot(Path.of("target/viewer-break-glass.png"));
     browser.driver.findElement(By.cssSelector("#break-glass button[type=submit]")).click();
     browser.waiting(20).until(d -> !d.findElements(By.cssSelector(".scr-record[data-nhs-number='9990000042']")).isEmpty());
     browser.waiting(20).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".scr-progress"), "have finished."));
