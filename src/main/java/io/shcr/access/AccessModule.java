@@ -1,5 +1,7 @@
 package io.shcr.access;
 
+import io.vertx.core.Future;
+
 import io.shcr.access.token.JwksSigningKeys;
 import io.shcr.access.token.JwtVerifier;
 import io.shcr.access.token.SigningKeys;
@@ -126,6 +128,16 @@ public final class AccessModule {
 
   public Authenticator authenticator() {
     return authenticator;
+  }
+
+  /** Verifies an ID token as a bearer token is verified (the viewer's sign-in), giving its active role. */
+  public Future<Principal> verifyIdToken(String idToken) {
+    return authenticator.authenticate(java.util.List.of("Bearer " + idToken));
+  }
+
+  /** The break-glass handler alone (the viewer mounts it behind its session guard). */
+  public io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> breakGlassHandler() {
+    return routes.handler();
   }
 
   /** The break-glass route, to add to {@code Components.extraRoutes}. */

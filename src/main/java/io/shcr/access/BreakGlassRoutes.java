@@ -72,6 +72,14 @@ public final class BreakGlassRoutes implements ApiRoutes {
         .handler(BodyHandler.create(false).setBodyLimit(16_384)).handler(this::breakGlass);
   }
 
+  /**
+   * The break-glass handler alone, for a route that reads the body and authenticates in its own way first
+   * (the viewer's, which puts its session's token on the request).
+   */
+  public io.vertx.core.Handler<RoutingContext> handler() {
+    return this::breakGlass;
+  }
+
   /** One attempt: who, for whom, with which reason and words, and whether it is audited yet. */
   private final class Attempt {
     final RoutingContext ctx;

@@ -37,7 +37,11 @@ final class RouteTable {
   static List<String> allowedMethods(Router router, String path) {
     TreeSet<String> allowed = new TreeSet<>();
     for (Route route : router.getRoutes()) {
-      if (route.getPath() != null && route.methods() != null && matches(route.getPath(), path)) {
+      if (route.getPath() == null || route.methods() == null) {
+        continue;
+      }
+      // A wildcard route ("/viewer/assets/*") takes every path under its prefix.
+      if (route.isExactPath() ? matches(route.getPath(), path) : path.startsWith(route.getPath())) {
         route.methods().stream().map(HttpMethod::name).forEach(allowed::add);
       }
     }
@@ -49,10 +53,10 @@ final class RouteTable {
     if (path == null) {
       return UNMATCHED;
     }
-    if (matches("/api/v1/patients/:nhsNumber/record", path)) {
+    if (matches("/api/v1/patients/:nhsNumber/record", path) || matches("/viewer/api/patients/:nhsNumber/record", path)) {
       return "record.view";
     }
-    if (matches("/api/v1/patients/:nhsNumber/break-glass", path)) {
+    if (matches("/api/v1/patients/:nhsNumber/break-glass", path) || matches("/viewer/api/patients/:nhsNumber/break-glass", path)) {
       return "break-glass";
     }
     if (matches("/api/v1/audit/alerts/:sequence/acknowledge", path)) {
@@ -69,6 +73,9 @@ final class RouteTable {
     }
     if (matches("/fhir/Patient/:nhsNumber/$everything", path) || matches("/fhir/:type", path)) {
       return "record.view"; // the FHIR face of the same record view, decided and audited the same way
+    }
+    if (path.startsWith("/viewer/")) {
+      return "viewer";
     }
     return UNMATCHED;
   }

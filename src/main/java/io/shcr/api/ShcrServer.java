@@ -163,6 +163,9 @@ public final class ShcrServer {
     new FhirApi(vertx, components.sources(), records).mount(router);
     components.extraRoutes().forEach(routes -> routes.mount(router));
     declared = router;
+    // The viewer's record stream: its session guard (an extra route, mounted just above) has put the
+    // session's token on the request, and the record pipeline runs as for any API caller.
+    router.get(io.shcr.viewer.ViewerRoutes.RECORD).produces(EVENT_STREAM).handler(records::handle);
     for (int status = 400; status < 600; status++) {
       int code = status;
       router.errorHandler(code, ctx -> refusals.routerError(ctx, code, router));

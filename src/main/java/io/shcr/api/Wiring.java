@@ -18,6 +18,8 @@ import io.shcr.sources.SourceRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
+import io.shcr.viewer.ViewerConfig;
+import io.shcr.viewer.ViewerModule;
 
 /**
  * Builds the service's components from the configuration directory, once, at start-up. Any bad
@@ -37,7 +39,11 @@ public final class Wiring {
    * @param shared how access state is shared: a cluster node's ({@code ClusterRuntime.sharedState}), or
    *     null for a single node's own
    */
-  public record Options(boolean trustDemoKey, SharedState shared) {
+  public record Options(boolean trustDemoKey, SharedState shared, boolean demo) {
+
+    public Options(boolean trustDemoKey, SharedState shared) {
+      this(trustDemoKey, shared, false);
+    }
 
     public Options(boolean trustDemoKey) {
       this(trustDemoKey, null);
@@ -45,8 +51,11 @@ public final class Wiring {
 
     /** These options for a cluster node. */
     public Options clustered(SharedState clusterState) {
-      return new Options(trustDemoKey, clusterState);
+      return new Options(trustDemoKey, clusterState, demo);
     }
+
+    /** {@code shcr demo}: demo keys trusted, and the viewer's demo deep link ({@code ?persona=}) honoured. */
+    public static final Options DEMO = new Options(true, null, true);
 
     /** A real deployment: demo keys are never trusted. */
     public static final Options PRODUCTION = new Options(false);
@@ -80,6 +89,17 @@ public final class Wiring {
     return new Readiness(vertx, checks, slowest + 1_000);
   }
 
+  /** The clinician viewer when {@code viewer.yaml} enables it (its public URL defaults to the service's own address). */
+  private static ViewerModule viewer(Vertx vertx, ServiceConfig config, Options options, SourceRegistry sources, AuditModule audit,
+      AccessModule access, SharedState shared) {
+    String ownUrl = config.port() == 0 ? null : "http://" + config.host() + ":" + config.port();
+    return ViewerConfig.load(config.configDir(), ownUrl, options.trustDemoKey(), System.getenv())
+        .map(viewer -> new ViewerModule(vertx, viewer, access::verifyIdToken, audit.trail(), shared.seal(), sources,
+            access.breakGlassHandler(), access.policy().breakGlass(), options.demo(),
+            java.time.Clock.systemUTC()))
+        .orElse(null);
+  }
+
   public static Future<Wired> wire(Vertx vertx, ServiceConfig config, Options options) {
     SourceRegistry sources;
     PrivacyFilter privacy;
@@ -103,12 +123,21 @@ public final class Wiring {
     }
     return AuditModule.create(vertx, auditConfig, unattributed).compose(audit -> {
       try {
-        AccessModule access = AccessModule.create(vertx, config.configDir(), sources, audit.trail(), options.trustDemoKey(),
-            options.shared() != null ? options.shared() : SharedState.processLocal());
+        SharedState shared = options.shared() != null ? options.shared() : SharedState.processLocal();
+        AccessModule access = AccessModule.create(vertx, config.configDir(), sources, audit.trail(), options.trustDemoKey(), shared);
+        ViewerModule viewer = viewer(vertx, config, options, sources, audit, access, shared);
+        List<ApiRoutes> routes = new java.util.ArrayList<>();
+        if (viewer != null) {
+          routes.add(viewer.routes());
+        }
+        routes.add(access.routes());
+        routes.add(audit.routes(access.authenticator(), new Participation(sources, access.policy().participants())::isLive));
         Components components = new Components(sources, privacy, access.gate(), access.authenticator(), audit.trail(),
-            List.of(access.routes(), audit.routes(access.authenticator(),
-                new Participation(sources, access.policy().participants())::isLive)),
+            List.copyOf(routes),
             () -> {
+              if (viewer != null) {
+                viewer.close();
+              }
               access.close();
               return audit.close();
             },

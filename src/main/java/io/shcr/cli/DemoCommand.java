@@ -1,6 +1,8 @@
 package io.shcr.cli;
 
 import io.shcr.api.Components;
+import io.shcr.viewer.ViewerConfig;
+
 import io.shcr.api.ShcrServer;
 import io.shcr.api.Wiring;
 import io.shcr.config.ServiceConfig;
@@ -34,11 +36,13 @@ public final class DemoCommand implements Callable<Integer> {
     OpsConfig ops = OpsConfig.load(configDir);
     Telemetry telemetry = Telemetry.create(ops);
     Vertx vertx = telemetry.vertx();
-    // One process, one Vert.x: the simulator stays up until the service has drained.
-    SimulatorServer simulator = SimulateCommand.start(vertx, configDir, null, quiet);
-    System.out.println(SimulateCommand.describe(simulator));
     ServiceConfig config = ServiceConfig.load(configDir);
-    Wiring.Wired wired = Startup.await(Wiring.wire(vertx, config, Wiring.Options.TRIAL));
+    // One process, one Vert.x: the simulator stays up until the service has drained. The simulated
+    // identity provider also accepts the viewer's callback on this run's own port.
+    String callback = "http://" + config.host() + ":" + config.port() + ViewerConfig.CALLBACK;
+    SimulatorServer simulator = SimulateCommand.start(vertx, configDir, null, quiet, callback);
+    System.out.println(SimulateCommand.describe(simulator));
+    Wiring.Wired wired = Startup.await(Wiring.wire(vertx, config, Wiring.Options.DEMO));
     Components components = ServeCommand.withMetricsRoute(wired.components(), telemetry);
     ShcrServer shcr = Startup.await(ShcrServer.start(vertx, config, components, ops));
     MetricsEndpoint metrics = Startup.await(MetricsEndpoint.start(vertx, telemetry));
@@ -49,6 +53,10 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.println("""
 
         shcr demo is running: %1$s (probes: /health/live, /health/started, /health/ready; %3$s)
+
+          Open the clinician viewer in a browser, signed in as the ED doctor with 999 000 0018 open:
+            %1$s/?persona=ed-doctor&patient=9990000018
+          or %1$s/ to sign in as any persona (docs/viewer.md).
 
           Stream the record of 999 000 0018 (records at ten or more organisations) as the ED doctor:
             curl -N -H 'Accept: text/event-stream' -H "Authorization: Bearer $TOKEN_ED_DOCTOR" \\

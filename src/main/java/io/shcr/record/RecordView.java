@@ -197,6 +197,8 @@ public final class RecordView {
         .put("sections", new JsonArray(decision.sections().stream().sorted().map(Section::wireName).toList()))
         .put("sources", sources)
         .put("standingStatement", PrivacyFilter.STANDING_STATEMENT)
+        // A restricted (S-flagged) patient: viewers show a "restricted record" banner and no location.
+        .put("restricted", decision.transform().hidesWhereThePatientIs())
         .put("deadlineMs", deadline.remainingMs())
         .put("startedAt", Instant.now().toString());
   }

@@ -19,12 +19,14 @@ public final class SimulatorServer {
   private final Vertx vertx;
   private final Network network;
   private final SimulatorConfig config;
+  private final IdentityProvider identityProvider;
   private HttpServer server;
 
-  private SimulatorServer(Vertx vertx, Network network, SimulatorConfig config) {
+  private SimulatorServer(Vertx vertx, Network network, SimulatorConfig config, IdentityProvider identityProvider) {
     this.vertx = vertx;
     this.network = network;
     this.config = config;
+    this.identityProvider = identityProvider;
   }
 
   /** Reads sources.yaml and simulator.yaml from the directory and starts listening. */
@@ -43,7 +45,12 @@ public final class SimulatorServer {
   }
 
   public static Future<SimulatorServer> start(Vertx vertx, Network network, SimulatorConfig config) {
-    SimulatorServer simulator = new SimulatorServer(vertx, network, config);
+    return start(vertx, network, config, null);
+  }
+
+  /** As above, also playing the identity provider (under {@code /idp}) when {@code identityProvider} is given. */
+  public static Future<SimulatorServer> start(Vertx vertx, Network network, SimulatorConfig config, IdentityProvider identityProvider) {
+    SimulatorServer simulator = new SimulatorServer(vertx, network, config, identityProvider);
     return vertx.createHttpServer()
         .requestHandler(simulator.router(vertx))
         .listen(config.port(), config.host())
@@ -60,6 +67,11 @@ public final class SimulatorServer {
   /** The Vert.x instance it runs on (the demo starts the service on the same one). */
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The identity provider it plays, or null. */
+  public IdentityProvider identityProvider() {
+    return identityProvider;
   }
 
   public Network network() {
@@ -85,6 +97,9 @@ public final class SimulatorServer {
     new SpineRoutes(network, responder).mount(router);
     new GpConnectRoutes(network, responder, config).mount(router);
     new FhirSearchRoutes(network, responder).mount(router);
+    if (identityProvider != null) {
+      new IdentityProviderRoutes(identityProvider).mount(router);
+    }
     router.route().handler(this::notFound);
     return router;
   }

@@ -23,7 +23,8 @@ class AccessPolicyLoaderTest {
     assertThat(policy.roleViews().get("R8000").sections()).containsExactlyInAnyOrder(Section.values());
     assertThat(policy.roleViews().get("R0001").sections()).isEmpty();
     assertThat(policy.demo().personas()).extracting(AccessPolicy.Persona::id)
-        .containsExactly("ed-doctor", "social-worker", "receptionist", "privacy-officer", "not-live-council");
+        .containsExactly("ed-doctor", "social-worker", "receptionist", "privacy-officer", "not-live-council", "gp",
+            "gp-urgent-care");
     assertThat(policy.spine().maxConnections()).isEqualTo(32);
     assertThat(policy.spine().maxWaitQueue()).isEqualTo(500);
     assertThat(policy.spine().breaker()).isEqualTo(new AccessPolicy.SpineBreaker(10, 5_000));

@@ -189,7 +189,10 @@ final class MalformedRequests {
       query = query("probe=1");
     } else if (t < 0.90) {
       path = pick(new String[] {"/", "/api", "/api/v1", "/api/v1/patients", "/api/v2/sources", "/favicon.ico", "/admin",
-          "/api/v1/patients/9990000018", "/api/v1/audit", "/.env", "/api/v1/patients/9990000018/record/extra"});
+          "/api/v1/patients/9990000018", "/api/v1/audit", "/.env", "/api/v1/patients/9990000018/record/extra",
+          "/viewer/api/session", "/viewer/api/patients/9990000018/record", "/viewer/api/patients/9990000018/break-glass",
+          "/viewer/api/patients/123/record", "/viewer/auth/logout", "/viewer/auth/callback", "/viewer/auth/login",
+          "/viewer/assets/js/app.js", "/viewer/assets/nothing.js", "/viewer", "/index.html"});
     } else {
       path = pick(new String[] {"*", "", "api/v1/sources", "//api//v1//sources", "/api/v1/../v1/sources",
           "/api/v1/%2e%2e/sources", "/%ZZ", "/api/v1/sources%", "/api\\v1\\sources", "/api/v1/sources#frag"});

@@ -160,12 +160,12 @@ class RequestFuzzTest {
         continue;
       }
       String id = response.header("X-Request-Id");
-      if (response.status() >= 400) {
+      if (response.status() >= 400 || signInRefused(response)) {
         refusals++;
         if (recorded.contains(id)) {
           refusalsRecorded++;
         }
-      } else if (!recorded.contains(id) && !UNAUDITED_PATHS.contains(pathOf(exchange.request()))) {
+      } else if (!recorded.contains(id) && !UNAUDITED_PATHS.contains(pathOf(exchange.request())) && !viewerFileOrSignInStart(response)) {
         unaudited.add(response.status() + " to " + describe(exchange.request()));
       }
     }
@@ -177,6 +177,23 @@ class RequestFuzzTest {
     // A summary counts without ids, and a request that never ended may be refused (and audited) with nobody left to answer.
     assertThat(refusalsRecorded + summarised).as("refusals audited (one by one or summarised) against refusals sent")
         .isBetween((long) refusals, (long) refusals + unanswered);
+  }
+
+  /** The viewer's sign-in callback refusing (no sign-in of this browser's): audited like any refusal, maybe summarised. */
+  private static boolean signInRefused(RawHttp.Response response) {
+    return response.status() == 303 && "/?signin=failed".equals(response.header("Location"));
+  }
+
+  /**
+   * Not audited by design: the viewer's page and its files (no personal data, like the health probes), and
+   * the start of a sign-in (a redirect to the identity provider; nothing is decided until the callback, which is audited).
+   */
+  private static boolean viewerFileOrSignInStart(RawHttp.Response response) {
+    String type = response.header("Content-Type");
+    boolean file = response.status() == 200 && type != null && type.matches("(text/html|text/css|text/javascript|image/svg\\+xml).*");
+    boolean signInStart = response.status() == 303 && response.header("Location") != null
+        && response.header("Location").contains("/idp/authorize?response_type=code");
+    return file || signInStart;
   }
 
   private static boolean sourceCallReset(ILoggingEvent event) {

@@ -6,6 +6,7 @@ import io.shcr.api.Wiring;
 import io.shcr.config.ServiceConfig;
 import io.shcr.simulator.SimulatorConfig;
 import io.shcr.simulator.SimulatorServer;
+import io.shcr.simulator.IdentityProvider;
 import io.shcr.sources.SourceRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -65,7 +66,9 @@ public final class DemoNetwork {
       simulatorPort = freePort();
       replace(dir.resolve("sources.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
       replace(dir.resolve("access-policy.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
-      replace(dir.resolve("service.yaml"), "port: 8080", "port: 0");
+      replace(dir.resolve("viewer.yaml"), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
+      // A port known before start-up: the viewer's public URL (its sign-in callback) is the service's own address.
+      replace(dir.resolve("service.yaml"), "port: 8080", "port: " + freePort());
       replace(dir.resolve("audit.yaml"), "dataDir: audit", "dataDir: " + dir.resolve("audit"));
       configure.edit(dir);
     } catch (IOException e) {
@@ -78,6 +81,68 @@ public final class DemoNetwork {
         .compose(simulator -> Wiring.fromConfig(vertx, serviceConfig, Wiring.Options.TRIAL)
             .compose(components -> ShcrServer.start(vertx, serviceConfig, components))
             .map(service -> new DemoNetwork(dir, simulator, service)));
+  }
+
+  /**
+   * The demo as {@code shcr demo} runs it with the clinician viewer: the service on a free port it knows in
+   * advance (the viewer's public URL and the identity provider's registered callback name it), the simulator
+   * also playing the identity provider, and the demo's deep link honoured ({@link Wiring.Options#DEMO}).
+   */
+  public static Future<DemoNetwork> startViewer(Vertx vertx, boolean quiet, ConfigEdit configure) {
+    ViewerDemo demo;
+    try {
+      demo = ViewerDemo.prepare(configure);
+    } catch (IOException e) {
+      return Future.failedFuture(e);
+    }
+    return demo.startSimulator(vertx, quiet)
+        .compose(simulator -> Wiring.fromConfig(vertx, demo.serviceConfig(), Wiring.Options.DEMO)
+            .compose(components -> ShcrServer.start(vertx, demo.serviceConfig(), components))
+            .map(service -> new DemoNetwork(demo.dir(), simulator, service)));
+  }
+
+  /**
+   * The copied configuration of a viewer demo: the simulator (and identity provider) on one free port, the
+   * service on another known in advance (the viewer's public URL and the provider's registered callback).
+   */
+  public record ViewerDemo(Path dir, int simulatorPort, int servicePort) {
+
+    public static ViewerDemo prepare(ConfigEdit configure) throws IOException {
+      Path dir = Files.createTempDirectory("shcr-viewer-");
+      copy(Path.of("conf"), dir);
+      int simulatorPort = freePort();
+      int servicePort = freePort();
+      for (String file : new String[] {"sources.yaml", "access-policy.yaml", "viewer.yaml"}) {
+        replace(dir.resolve(file), "127.0.0.1:8090", "127.0.0.1:" + simulatorPort);
+      }
+      replace(dir.resolve("simulator.yaml"), "127.0.0.1:8080/viewer", "127.0.0.1:" + servicePort + "/viewer");
+      replace(dir.resolve("service.yaml"), "port: 8080", "port: " + servicePort);
+      replace(dir.resolve("audit.yaml"), "dataDir: data/audit", "dataDir: " + dir.resolve("audit"));
+      configure.edit(dir);
+      return new ViewerDemo(dir, simulatorPort, servicePort);
+    }
+
+    public ServiceConfig serviceConfig() {
+      return ServiceConfig.load(dir);
+    }
+
+    public Future<SimulatorServer> startSimulator(Vertx vertx, boolean quiet) {
+      SimulatorConfig simulatorConfig = SimulatorConfig.load(dir).withPort(simulatorPort);
+      SimulatorConfig config = quiet ? simulatorConfig.quiet() : simulatorConfig;
+      SourceRegistry sources = SourceRegistry.load(dir.resolve("sources.yaml"));
+      IdentityProvider idp = new IdentityProvider(io.shcr.access.AccessPolicyLoader.load(dir),
+          IdentityProvider.Client.load(dir).orElseThrow(), java.time.Clock.systemUTC());
+      return SimulatorServer.start(vertx, io.shcr.simulator.Network.of(sources, config), config, idp);
+    }
+
+    public void delete() {
+      deleteQuietly(dir);
+    }
+  }
+
+  /** The service's own origin, as a browser reaches it. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + service.port();
   }
 
   /** A change to the copied configuration directory. */
