@@ -117,7 +117,7 @@ public final class DemoNetwork {
       }
       replace(dir.resolve("simulator.yaml"), "127.0.0.1:8080/viewer", "127.0.0.1:" + servicePort + "/viewer");
       replace(dir.resolve("service.yaml"), "port: 8080", "port: " + servicePort);
-      replace(dir.resolve("audit.yaml"), "dataDir: data/audit", "dataDir: " + dir.resolve("audit"));
+      replace(dir.resolve("audit.yaml"), "dataDir: audit", "dataDir: " + dir.resolve("audit"));
       configure.edit(dir);
       return new ViewerDemo(dir, simulatorPort, servicePort);
     }
