@@ -109,7 +109,7 @@ final class AccessTestBed {
             .put("purpose", d.purpose().wireName())
             .put("breakGlassReason", d.breakGlassReason())
             .put("relationshipVia", d.relationshipVia())
-            .put("masked", d.transform() != ResourceTransform.IDENTITY);
+            .put("masked", d.transform().hidesWhereThePatientIs());
       }
       if (d.principal() != null) {
         out.put("user", d.principal().userId()).put("jobRole", d.principal().jobRole());

@@ -90,7 +90,7 @@ class ServiceCodingCoverageTest {
   void everyServiceCodingTheNetworkServesIsInAKnownSystem() {
     assertThat(resources).as("resources walked").isGreaterThan(50_000);
     assertThat(serviceSystemsByField.keySet()).as("the walk met service codings")
-        .contains("Encounter.serviceType", "Encounter.type", "DocumentReference.practiceSetting", "ServiceRequest.category",
+        .contains("Encounter.serviceType", "Encounter.type", "DocumentReference.context.practiceSetting", "ServiceRequest.category",
             "DiagnosticReport.category");
     Map<String, Set<String>> unknown = new TreeMap<>();
     serviceSystemsByField.forEach((field, systems) -> systems.stream()
