@@ -63,6 +63,13 @@ export const REFUSALS = {
     'Your organisation’s own record system did not answer, so the service cannot confirm you are caring for this patient.', TRY_AGAIN],
   BREAK_GLASS_UNAVAILABLE: ['Emergency access could not be granted',
     'Emergency access could not be recorded, so nothing was granted.', TRY_AGAIN],
+  SHUTTING_DOWN: ['This server is restarting',
+    'The server that answered is being restarted for maintenance, so it is not opening new records. Nothing was shown.',
+    'Try again in a moment: another server will answer.'],
+  NOT_READY: ['The service is not ready',
+    'The service is still starting, or something it needs before it can show records is not answering.', TRY_AGAIN],
+  NOT_LIVE: ['The service is not answering properly',
+    'Part of the service has stopped answering. Nothing from the record was shown.', TRY_AGAIN],
   INTERNAL_SERVER_ERROR: ['Sorry, there is a problem with the service',
     'Something went wrong on our side. Nothing from the record was shown.', TRY_AGAIN],
 };
