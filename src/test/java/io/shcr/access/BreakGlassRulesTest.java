@@ -101,13 +101,13 @@ class BreakGlassRulesTest {
     vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .compose(server -> bed.client.post(server.actualPort(), "127.0.0.1", "/api/v1/patients/" + AccessTestBed.RICH + "/break-glass")
             .putHeader("Authorization", "Bearer " + bed.persona("ed-doctor"))
-            .putHeader("X-Request-ID", "client-chosen-id")
+            .putHeader("X-Request-ID", "client chosen id; not a safe token")
             .sendJsonObject(body("emergency-treatment")))
         .onComplete(test.succeeding((HttpResponse<Buffer> response) -> test.verify(() -> {
           assertThat(response.statusCode()).isEqualTo(503);
           assertThat(bed.audit.records).singleElement().satisfies(a -> {
             assertThat(a.outcome()).isEqualTo("allowed");
-            assertThat(a.requestId()).isNotEqualTo("client-chosen-id");
+            assertThat(a.requestId()).isNotEqualTo("client chosen id; not a safe token");
           });
           assertThat(bed.audit.outcomes).singleElement().satisfies(o -> assertThat(o.outcome()).isEqualTo("error"));
           assertThat(bed.audit.records.toString()).doesNotContain(JUSTIFICATION);

@@ -149,11 +149,13 @@ class ErrorContractTest {
   }
 
   @Test
-  void every401ChallengesAndNoRequestIdIsTakenFromTheClient() {
-    RawHttp.Response response = send(get("/api/v1/sources", "X-Request-Id: mine-123", "Authorization: Bearer not.a.token"));
+  void every401ChallengesAndAnUnsafeClientRequestIdIsReplaced() {
+    RawHttp.Response response = send(get("/api/v1/sources", "X-Request-Id: mine 123;<x>", "Authorization: Bearer not.a.token"));
     assertThat(refused(response, 401)).isEqualTo("UNAUTHORISED");
     assertThat(response.header("WWW-Authenticate")).startsWith("Bearer");
-    assertThat(response.header("X-Request-Id")).isNotEqualTo("mine-123");
+    assertThat(response.header("X-Request-Id")).doesNotContain("mine");
+    RawHttp.Response kept = send(get("/api/v1/sources", "X-Request-Id: mine-123", "Authorization: Bearer not.a.token"));
+    assertThat(kept.header("X-Request-Id")).as("a safe token is kept (issue 16)").isEqualTo("mine-123");
     assertThat(audited(response).getString("action")).isEqualTo("sources.list");
     assertThat(send(get("/api/v1/patients/9990000018/record")).header("WWW-Authenticate")).startsWith("Bearer");
   }
