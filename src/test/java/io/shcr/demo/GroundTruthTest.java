@@ -246,7 +246,9 @@ class GroundTruthTest {
         }
       }
       assertThat(leaked).as(view.format + ": items the simulator marks never to be shown").isEmpty();
-      List<String> texts = revealingTexts.stream().filter(view.text::contains).toList();
+      // Our own envelope's field names are not a source's text: meta's "restricted" flag is in every view.
+      String sent = view.text.replace("\"restricted\":", "");
+      List<String> texts = revealingTexts.stream().filter(sent::contains).toList();
       assertThat(texts).as(view.format + ": free text only sensitive items carry").isEmpty();
       List<String> missing = new ArrayList<>();
       for (Item item : shown) {
