@@ -1,7 +1,8 @@
 package io.shcr.access;
 
-import io.shcr.api.ApiError;
-import io.shcr.record.Section;
+import io.shcr.core.Principal;
+import io.shcr.core.ApiError;
+import io.shcr.core.Section;
 import java.util.Set;
 
 /**

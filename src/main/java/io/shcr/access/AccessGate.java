@@ -1,6 +1,6 @@
 package io.shcr.access;
 
-import io.shcr.record.RecordRequest;
+import io.shcr.core.RecordRequest;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.core.Principal;
 import io.vertx.core.Future;
 
 import io.shcr.access.token.JwksSigningKeys;

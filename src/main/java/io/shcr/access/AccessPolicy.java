@@ -1,6 +1,7 @@
 package io.shcr.access;
 
-import io.shcr.record.Section;
+import io.shcr.core.Principal;
+import io.shcr.core.Section;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -13,7 +13,7 @@ import io.shcr.access.AccessPolicy.Throttle;
 import io.shcr.config.ConfigException;
 import io.shcr.config.Fields;
 import io.shcr.config.YamlFiles;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,12 @@
 package io.shcr.access;
 
+import io.shcr.core.Principal;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Turns a request's {@code Authorization: Bearer} token into the active role's {@link Principal}. A
- * failure carries an {@link io.shcr.api.ApiError} (401 UNAUTHORISED with a reason a developer can act on)
+ * failure carries an {@link io.shcr.core.ApiError} (401 UNAUTHORISED with a reason a developer can act on)
  * as {@link AccessRefusedException}.
  */
 public interface Authenticator {

@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.core.Principal;
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

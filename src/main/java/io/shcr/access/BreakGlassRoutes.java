@@ -1,6 +1,8 @@
 package io.shcr.access;
 
-import io.shcr.api.ApiError;
+import io.shcr.core.AccessRefusedException;
+import io.shcr.core.Principal;
+import io.shcr.core.ApiError;
 import io.shcr.api.ApiRoutes;
 import io.shcr.api.ShcrServer;
 import io.shcr.audit.AccessAudit;
@@ -10,7 +12,7 @@ import io.shcr.audit.AuditUnavailableException;
 import io.shcr.audit.RequestFacts;
 import io.shcr.audit.ViewOutcome;
 import io.shcr.nhs.NhsNumber;
-import io.shcr.streaming.ErrorResponses;
+import io.shcr.core.ErrorResponses;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;

@@ -1,10 +1,12 @@
 package io.shcr.access;
 
+import io.shcr.core.AccessRefusedException;
+import io.shcr.core.Principal;
 import io.shcr.access.token.InvalidTokenException;
 import io.shcr.access.token.JwtVerifier;
 import io.shcr.access.token.KeysUnavailableException;
 import io.shcr.access.token.TokenProblem;
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.core.Principal;
 import io.shcr.access.token.InvalidTokenException;
 import io.shcr.access.token.TokenProblem;
 import io.shcr.nhs.NhsNumber;

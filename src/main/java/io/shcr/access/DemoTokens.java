@@ -1,6 +1,6 @@
 package io.shcr.access;
 
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;

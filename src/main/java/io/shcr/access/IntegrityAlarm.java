@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.core.Principal;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditRecords;
 import io.shcr.audit.AuditTrail;

@@ -1,8 +1,10 @@
 package io.shcr.access;
 
-import io.shcr.api.ApiError;
+import io.shcr.core.AccessRefusedException;
+import io.shcr.core.Principal;
+import io.shcr.core.ApiError;
 import io.shcr.nhs.NhsNumber;
-import io.shcr.record.RecordRequest;
+import io.shcr.core.RecordRequest;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;

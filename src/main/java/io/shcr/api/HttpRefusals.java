@@ -1,5 +1,6 @@
 package io.shcr.api;
 
+import io.shcr.core.ApiError;
 import java.util.Collection;
 
 /**

@@ -1,12 +1,13 @@
 package io.shcr.api;
 
+import io.shcr.core.ApiError;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditTrail;
 import io.shcr.audit.AuditUnavailableException;
 import io.shcr.audit.RequestFacts;
-import io.shcr.streaming.ErrorResponses;
+import io.shcr.core.ErrorResponses;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Instant;

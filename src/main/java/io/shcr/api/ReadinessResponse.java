@@ -1,5 +1,6 @@
 package io.shcr.api;
 
+import io.shcr.core.ApiError;
 import io.shcr.health.Readiness;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;

@@ -1,19 +1,20 @@
 package io.shcr.api;
 
+import io.shcr.core.ApiError;
 import io.shcr.access.AccessDecision;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditReceipt;
 import io.shcr.audit.ViewOutcome;
 import io.shcr.config.ServiceConfig;
-import io.shcr.record.Deadline;
-import io.shcr.record.RecordRequest;
+import io.shcr.core.Deadline;
+import io.shcr.core.RecordRequest;
 import io.shcr.record.RecordSink;
 import io.shcr.record.RecordView;
 import io.shcr.record.ViewSummary;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceDirectory;
-import io.shcr.streaming.ErrorResponses;
+import io.shcr.core.ErrorResponses;
 import io.shcr.streaming.JsonRecordSink;
 import io.shcr.streaming.SseRecordSink;
 import io.shcr.ops.ServiceLifecycle;
@@ -67,7 +68,7 @@ final class RecordApi implements RecordPipeline {
     if (parsed.error() != null) {
       // Bad input is refused whoever asks, but the audit says who asked when the token allows it.
       components.authenticator().authenticate(ctx)
-          .otherwise((io.shcr.access.Principal) null)
+          .otherwise((io.shcr.core.Principal) null)
           .onComplete(who -> auditThen(ctx, refusedInput(ctx, requestId, who.result(), parsed.error()), parsed.error(), requestId));
       return;
     }
@@ -166,7 +167,7 @@ final class RecordApi implements RecordPipeline {
         : new ApiError(503, "AUDIT_UNAVAILABLE", "The request could not be audited. Try again shortly."), requestId));
   }
 
-  private AccessAudit refusedInput(RoutingContext ctx, String requestId, io.shcr.access.Principal principal, ApiError error) {
+  private AccessAudit refusedInput(RoutingContext ctx, String requestId, io.shcr.core.Principal principal, ApiError error) {
     String client = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
     return new AccessAudit(requestId, Instant.now(), principal, "record.view", RouteTable.nhsNumber(RouteTable.routedPath(ctx)),
         "direct-care", null, List.of(), List.of(), AccessAudit.REFUSED, error.code(), client,

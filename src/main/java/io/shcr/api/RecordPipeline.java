@@ -1,6 +1,7 @@
 package io.shcr.api;
 
-import io.shcr.record.RecordRequest;
+import io.shcr.core.ApiError;
+import io.shcr.core.RecordRequest;
 import io.shcr.record.RecordSink;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;

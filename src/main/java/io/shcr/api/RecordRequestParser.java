@@ -1,8 +1,9 @@
 package io.shcr.api;
 
+import io.shcr.core.ApiError;
 import io.shcr.nhs.NhsNumber;
-import io.shcr.record.RecordRequest;
-import io.shcr.record.Section;
+import io.shcr.core.RecordRequest;
+import io.shcr.core.Section;
 import io.shcr.sources.SourceRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;

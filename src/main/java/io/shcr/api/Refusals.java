@@ -1,12 +1,13 @@
 package io.shcr.api;
 
+import io.shcr.core.ApiError;
 import io.shcr.access.Authenticator;
-import io.shcr.access.Principal;
+import io.shcr.core.Principal;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditTrail;
 import io.shcr.audit.AuditUnavailableException;
 import io.shcr.audit.RequestFacts;
-import io.shcr.streaming.ErrorResponses;
+import io.shcr.core.ErrorResponses;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;

@@ -2,11 +2,11 @@ package io.shcr.api;
 
 import io.shcr.audit.PercentEncoding;
 import io.shcr.audit.RequestFacts;
-import io.shcr.streaming.ErrorResponses;
+import io.shcr.core.ErrorResponses;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import io.shcr.ops.TraceContext;
+import io.shcr.core.TraceContext;
 import java.util.UUID;
 import java.util.regex.Pattern;
 

@@ -1,5 +1,6 @@
 package io.shcr.api;
 
+import io.shcr.core.ApiError;
 import io.shcr.config.ServiceConfig;
 import io.shcr.fhirapi.FhirApi;
 import io.shcr.health.Readiness;
@@ -7,7 +8,7 @@ import io.shcr.ops.Liveness;
 import io.shcr.ops.OpsConfig;
 import io.shcr.ops.ServiceLifecycle;
 import io.shcr.sources.SourceDirectory;
-import io.shcr.streaming.ErrorResponses;
+import io.shcr.core.ErrorResponses;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

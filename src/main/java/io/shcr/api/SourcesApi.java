@@ -1,10 +1,11 @@
 package io.shcr.api;
 
-import io.shcr.access.AccessRefusedException;
+import io.shcr.core.ApiError;
+import io.shcr.core.AccessRefusedException;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditUnavailableException;
 import io.shcr.sources.SourceDirectory;
-import io.shcr.streaming.ErrorResponses;
+import io.shcr.core.ErrorResponses;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

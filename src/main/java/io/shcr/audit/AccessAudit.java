@@ -1,6 +1,6 @@
 package io.shcr.audit;
 
-import io.shcr.access.Principal;
+import io.shcr.core.Principal;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,13 +1,13 @@
 package io.shcr.audit;
 
-import io.shcr.access.AccessRefusedException;
+import io.shcr.core.AccessRefusedException;
 import io.shcr.access.Authenticator;
-import io.shcr.access.Principal;
-import io.shcr.api.ApiError;
+import io.shcr.core.Principal;
+import io.shcr.core.ApiError;
 import io.shcr.api.ApiRoutes;
 import io.shcr.api.HttpRefusals;
 import io.shcr.api.ShcrServer;
-import io.shcr.streaming.ErrorResponses;
+import io.shcr.core.ErrorResponses;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -1,6 +1,6 @@
 package io.shcr.audit;
 
-import io.shcr.access.Principal;
+import io.shcr.core.Principal;
 import io.shcr.audit.AuditStore.ChainHead;
 import io.shcr.audit.AuditStore.StaleHeadException;
 import io.vertx.core.AsyncResult;

@@ -1,7 +1,7 @@
 package io.shcr.audit;
 
-import io.shcr.access.AccessRefusedException;
-import io.shcr.api.ApiError;
+import io.shcr.core.AccessRefusedException;
+import io.shcr.core.ApiError;
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.MultiMap;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.shcr.audit;
 
-import io.shcr.access.Principal;
+import io.shcr.core.Principal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.shcr.audit;
 
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 
 /** The audit record could not be made durable: the request fails with 503 AUDIT_UNAVAILABLE, no data flows. */
 public final class AuditUnavailableException extends RuntimeException {

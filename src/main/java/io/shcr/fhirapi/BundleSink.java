@@ -1,10 +1,10 @@
 package io.shcr.fhirapi;
 
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 import io.shcr.record.RecordSink;
 import io.shcr.record.SectionEvent;
 import io.shcr.sources.SourceRegistry;
-import io.shcr.streaming.ErrorResponses;
+import io.shcr.core.ErrorResponses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,11 +1,11 @@
 package io.shcr.fhirapi;
 
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 import io.shcr.api.RecordPipeline;
 import io.shcr.api.ShcrServer;
-import io.shcr.record.RecordRequest;
+import io.shcr.core.RecordRequest;
 import io.shcr.sources.SourceRegistry;
-import io.shcr.streaming.ErrorResponses;
+import io.shcr.core.ErrorResponses;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;

@@ -1,8 +1,8 @@
 package io.shcr.fhirapi;
 
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 import io.shcr.nhs.NhsNumber;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.vertx.core.MultiMap;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;

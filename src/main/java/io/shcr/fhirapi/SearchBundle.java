@@ -1,7 +1,7 @@
 package io.shcr.fhirapi;
 
 import io.shcr.fhir.References;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,9 @@
 package io.shcr.ops;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 import io.shcr.api.ApiRoutes;
-import io.shcr.streaming.ErrorResponses;
+import io.shcr.core.ErrorResponses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.shcr.record;
 
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,11 @@
 package io.shcr.record;
 
+import io.shcr.core.Deadline;
+import io.shcr.core.RecordRequest;
+import io.shcr.core.Section;
+import io.shcr.fhir.PatientGuard;
 import io.shcr.access.AccessDecision;
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 import io.shcr.fhir.ResourceIndex;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.sources.CallScope;

@@ -1,5 +1,7 @@
 package io.shcr.record;
 
+import io.shcr.core.Section;
+import io.shcr.fhir.PatientGuard;
 import io.shcr.access.ResourceTransform;
 import io.shcr.fhir.ResourceIndex;
 import io.shcr.fhir.Resources;

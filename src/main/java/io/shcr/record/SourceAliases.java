@@ -1,5 +1,6 @@
 package io.shcr.record;
 
+import io.shcr.core.Section;
 import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceKind;
 import java.security.SecureRandom;

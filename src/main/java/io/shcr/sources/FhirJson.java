@@ -2,7 +2,7 @@ package io.shcr.sources;
 
 import io.shcr.fhir.BoundedJson;
 import io.shcr.fhir.Bundles;
-import io.shcr.record.PatientGuard;
+import io.shcr.fhir.PatientGuard;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Locale;

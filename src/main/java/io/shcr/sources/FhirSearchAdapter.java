@@ -3,7 +3,7 @@ package io.shcr.sources;
 import io.shcr.fhir.Bundles;
 import io.shcr.fhir.References;
 import io.shcr.fhir.Resources;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;

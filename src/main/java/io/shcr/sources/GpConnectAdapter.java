@@ -2,7 +2,7 @@ package io.shcr.sources;
 
 import io.shcr.fhir.References;
 import io.shcr.fhir.Resources;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;

@@ -1,6 +1,6 @@
 package io.shcr.sources;
 
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.shcr.sources;
 
 import io.shcr.fhir.ResourceIndex;
 import io.shcr.nhs.NhsNumber;
-import io.shcr.record.Deadline;
-import io.shcr.record.Section;
+import io.shcr.core.Deadline;
+import io.shcr.core.Section;
 import java.util.Set;
 
 /**

@@ -1,6 +1,6 @@
 package io.shcr.sources;
 
-import io.shcr.record.Deadline;
+import io.shcr.core.Deadline;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;

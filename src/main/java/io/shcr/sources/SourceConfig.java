@@ -1,6 +1,6 @@
 package io.shcr.sources;
 
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import java.util.Set;
 
 /**

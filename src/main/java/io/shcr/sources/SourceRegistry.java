@@ -3,7 +3,7 @@ package io.shcr.sources;
 import io.shcr.config.ConfigException;
 import io.shcr.config.Fields;
 import io.shcr.config.YamlFiles;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.shcr.streaming;
 
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 import io.shcr.ops.ShcrMetrics;
 import io.shcr.record.RecordSink;
 import io.shcr.record.SectionEvent;

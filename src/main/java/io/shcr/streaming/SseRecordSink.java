@@ -1,6 +1,7 @@
 package io.shcr.streaming;
 
-import io.shcr.api.ApiError;
+import io.shcr.core.ErrorResponses;
+import io.shcr.core.ApiError;
 import io.shcr.record.RecordSink;
 import io.shcr.record.SectionEvent;
 import io.vertx.core.Vertx;

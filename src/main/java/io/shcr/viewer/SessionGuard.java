@@ -1,7 +1,7 @@
 package io.shcr.viewer;
 
-import io.shcr.access.Principal;
-import io.shcr.api.ApiError;
+import io.shcr.core.Principal;
+import io.shcr.core.ApiError;
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -1,8 +1,8 @@
 package io.shcr.viewer;
 
 import com.nimbusds.jwt.SignedJWT;
-import io.shcr.access.Principal;
-import io.shcr.api.ApiError;
+import io.shcr.core.Principal;
+import io.shcr.core.ApiError;
 import io.shcr.nhs.NhsNumber;
 import io.shcr.sources.SourceRegistry;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package io.shcr.viewer;
 
 import io.shcr.access.AccessPolicy;
-import io.shcr.access.Principal;
+import io.shcr.core.Principal;
 import io.shcr.access.SharedValueSeal;
 import io.shcr.api.ApiRoutes;
 import io.shcr.audit.AuditTrail;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shcr.config.ConfigException;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.shcr.sources.SourceRegistry;
 import java.io.IOException;
 import java.nio.file.Files;

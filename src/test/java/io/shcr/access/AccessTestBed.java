@@ -1,8 +1,8 @@
 package io.shcr.access;
 
 import io.shcr.nhs.NhsNumber;
-import io.shcr.record.RecordRequest;
-import io.shcr.record.Section;
+import io.shcr.core.RecordRequest;
+import io.shcr.core.Section;
 import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceKind;
 import io.shcr.sources.SourceRegistry;

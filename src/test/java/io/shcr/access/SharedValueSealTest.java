@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.core.Principal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

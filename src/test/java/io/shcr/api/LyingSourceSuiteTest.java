@@ -23,7 +23,7 @@ import static io.shcr.support.TrustBed.resources;
 import static io.shcr.support.TrustBed.statuses;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceKind;
 import io.shcr.support.LyingSources;

@@ -11,7 +11,7 @@ import static io.shcr.support.LyingSources.searchset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shcr.access.ResourceTransform;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.shcr.sources.SourceKind;
 import io.shcr.support.LyingSources;
 import io.shcr.support.SseClient;

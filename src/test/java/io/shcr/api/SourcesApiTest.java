@@ -9,7 +9,7 @@ import io.shcr.support.FakeSources;
 import io.shcr.support.FakeSources.Behaviour;
 import io.shcr.support.SseClient;
 import io.shcr.support.TestComponents;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.shcr.sources.SourceKind;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -5,9 +5,9 @@ import static io.shcr.audit.TestAudits.PATIENT_B;
 import static io.shcr.audit.TestAudits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shcr.access.AccessRefusedException;
+import io.shcr.core.AccessRefusedException;
 import io.shcr.access.Authenticator;
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

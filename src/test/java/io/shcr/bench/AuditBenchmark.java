@@ -1,6 +1,6 @@
 package io.shcr.bench;
 
-import io.shcr.access.Principal;
+import io.shcr.core.Principal;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditLog;
 import io.shcr.audit.AuditStore;

@@ -7,7 +7,7 @@ import io.shcr.access.SharedValueSeal;
 import io.shcr.support.TestComponents;
 import io.shcr.access.KeyedHash;
 import io.shcr.access.PatientThrottle;
-import io.shcr.access.Principal;
+import io.shcr.core.Principal;
 import io.shcr.cluster.ClusterRuntime;
 import io.shcr.cluster.LoopbackCluster;
 import io.shcr.nhs.NhsNumber;

@@ -10,7 +10,7 @@ import io.shcr.access.IntegrityAlarm;
 import io.shcr.access.SharedValueSeal;
 import io.shcr.access.KeyedHash;
 import io.shcr.access.PatientThrottle;
-import io.shcr.access.Principal;
+import io.shcr.core.Principal;
 import io.shcr.api.Components;
 import io.shcr.api.ShcrServer;
 import io.shcr.config.ServiceConfig;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shcr.access.AccessPolicy;
 import io.shcr.access.RoleViews;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.shcr.simulator.GroundTruth;
 import io.shcr.simulator.GroundTruth.Item;
 import io.shcr.simulator.Organisation;

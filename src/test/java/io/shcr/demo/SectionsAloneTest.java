@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shcr.access.AccessPolicy;
 import io.shcr.access.DemoTokens;
 import io.shcr.privacy.PrivacyFilter;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.shcr.simulator.Population;
 import io.shcr.simulator.Sensitive;
 import io.shcr.simulator.SyntheticPatient;

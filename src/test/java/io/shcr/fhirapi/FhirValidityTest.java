@@ -3,7 +3,7 @@ package io.shcr.fhirapi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shcr.nhs.NhsNumber;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.shcr.support.DemoNetwork;
 import io.shcr.support.FhirValidation;
 import io.vertx.core.Future;

@@ -1,5 +1,8 @@
 package io.shcr.record;
 
+import io.shcr.core.Deadline;
+import io.shcr.core.RecordRequest;
+import io.shcr.core.Section;
 import static io.shcr.support.LyingSources.HYPERTENSION;
 import static io.shcr.support.LyingSources.condition;
 import static io.shcr.support.LyingSources.honest;
@@ -8,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.shcr.access.AccessDecision;
 import io.shcr.access.Purpose;
 import io.shcr.access.ResourceTransform;
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 import io.shcr.nhs.NhsNumber;
 import io.shcr.sources.SourceDirectory;
 import io.shcr.sources.SourceRegistry;

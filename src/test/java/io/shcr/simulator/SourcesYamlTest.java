@@ -2,7 +2,7 @@ package io.shcr.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceKind;
 import io.shcr.sources.SourceRegistry;

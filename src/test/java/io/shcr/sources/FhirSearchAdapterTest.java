@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shcr.fhir.ResourceIndex;
 import io.shcr.nhs.NhsNumber;
-import io.shcr.record.Deadline;
-import io.shcr.record.Section;
+import io.shcr.core.Deadline;
+import io.shcr.core.Section;
 import io.shcr.support.FakeSources;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -2,7 +2,7 @@ package io.shcr.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;

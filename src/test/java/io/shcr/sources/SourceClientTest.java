@@ -2,8 +2,8 @@ package io.shcr.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shcr.record.Deadline;
-import io.shcr.record.Section;
+import io.shcr.core.Deadline;
+import io.shcr.core.Section;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shcr.config.ConfigException;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package io.shcr.support;
 
 import io.shcr.access.AccessDecision;
 import io.shcr.access.AccessGate;
-import io.shcr.access.Principal;
+import io.shcr.core.Principal;
 import io.shcr.access.Purpose;
 import io.shcr.access.ResourceTransform;
 import io.shcr.api.Components;

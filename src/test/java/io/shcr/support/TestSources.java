@@ -1,6 +1,6 @@
 package io.shcr.support;
 
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceKind;
 import java.util.Set;

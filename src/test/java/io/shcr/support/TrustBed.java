@@ -9,7 +9,7 @@ import io.shcr.api.ShcrServer;
 import io.shcr.config.ServiceConfig;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.privacy.RuleBasedPrivacyFilter;
-import io.shcr.record.Section;
+import io.shcr.core.Section;
 import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceKind;
 import io.shcr.sources.SourceRegistry;

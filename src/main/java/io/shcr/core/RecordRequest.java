@@ -1,7 +1,7 @@
-package io.shcr.record;
+package io.shcr.core;
 
 import io.shcr.nhs.NhsNumber;
-import io.shcr.ops.TraceContext;
+import io.shcr.core.TraceContext;
 import java.util.Set;
 
 /**

@@ -1,4 +1,4 @@
-package io.shcr.api;
+package io.shcr.core;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

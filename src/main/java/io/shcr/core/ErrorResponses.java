@@ -1,6 +1,6 @@
-package io.shcr.streaming;
+package io.shcr.core;
 
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;

@@ -1,4 +1,4 @@
-package io.shcr.record;
+package io.shcr.fhir;
 
 import static io.shcr.support.LyingSources.HYPERTENSION;
 import static io.shcr.support.LyingSources.NHS;
@@ -9,7 +9,6 @@ import static io.shcr.support.LyingSources.patient;
 import static io.shcr.support.LyingSources.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shcr.fhir.ResourceIndex;
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

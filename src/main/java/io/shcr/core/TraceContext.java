@@ -1,4 +1,4 @@
-package io.shcr.ops;
+package io.shcr.core;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;

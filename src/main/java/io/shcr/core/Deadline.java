@@ -1,4 +1,4 @@
-package io.shcr.record;
+package io.shcr.core;
 
 /**
  * A point in time by which work must be done (prebid's Timeout shape). Every call downstream takes

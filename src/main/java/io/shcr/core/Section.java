@@ -1,4 +1,4 @@
-package io.shcr.record;
+package io.shcr.core;
 
 import java.util.Arrays;
 import java.util.List;

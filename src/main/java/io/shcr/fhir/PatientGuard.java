@@ -1,4 +1,4 @@
-package io.shcr.record;
+package io.shcr.fhir;
 
 import io.shcr.fhir.References;
 import io.shcr.fhir.ResourceIndex;

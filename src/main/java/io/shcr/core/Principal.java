@@ -1,4 +1,4 @@
-package io.shcr.access;
+package io.shcr.core;
 
 import java.util.Set;
 

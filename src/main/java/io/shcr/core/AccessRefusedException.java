@@ -1,6 +1,6 @@
-package io.shcr.access;
+package io.shcr.core;
 
-import io.shcr.api.ApiError;
+import io.shcr.core.ApiError;
 
 /** A refusal travelling through a failed Future; the API renders its {@link ApiError}. */
 public final class AccessRefusedException extends RuntimeException {
