@@ -7,7 +7,6 @@ import io.shcr.access.token.JwksSigningKeys;
 import io.shcr.access.token.JwtVerifier;
 import io.shcr.access.token.SigningKeys;
 import io.shcr.access.token.StaticSigningKeys;
-import io.shcr.api.ApiRoutes;
 import io.shcr.audit.AuditTrail;
 import io.shcr.config.ConfigException;
 import io.shcr.sources.SourceRegistry;
@@ -36,17 +35,17 @@ public final class AccessModule {
   private final SpineClient spine;
   private final Cis2Authenticator authenticator;
   private final PolicyGate gate;
-  private final BreakGlassRoutes routes;
+  private final BreakGlassServices breakGlass;
 
   private AccessModule(AccessPolicy policy, WebClient client, SigningKeys keys, SpineClient spine, Cis2Authenticator authenticator,
-      PolicyGate gate, BreakGlassRoutes routes) {
+      PolicyGate gate, BreakGlassServices breakGlass) {
     this.policy = policy;
     this.client = client;
     this.keys = keys;
     this.spine = spine;
     this.authenticator = authenticator;
     this.gate = gate;
-    this.routes = routes;
+    this.breakGlass = breakGlass;
   }
 
   /**
@@ -99,8 +98,8 @@ public final class AccessModule {
     grants.watch(shared.watch());
     throttle.watch(shared.watch());
     PolicyGate gate = new PolicyGate(authenticator, new Participation(sources, policy.participants()), roleViews, throttle, grants, spine, policy.breakGlass());
-    BreakGlassRoutes routes = new BreakGlassRoutes(authenticator, gate, roleViews, grants, audit, policy.breakGlass(), clock);
-    return new AccessModule(configured, client, keys, spine, authenticator, gate, routes);
+    BreakGlassServices breakGlass = new BreakGlassServices(authenticator, gate, roleViews, grants, audit, policy.breakGlass(), clock);
+    return new AccessModule(configured, client, keys, spine, authenticator, gate, breakGlass);
   }
 
   /** The identity provider's JWKS when configured, else the static keys (a demo-only key with a loud warning). */
@@ -136,14 +135,9 @@ public final class AccessModule {
     return authenticator.authenticate(java.util.List.of("Bearer " + idToken));
   }
 
-  /** The break-glass handler alone (the viewer mounts it behind its session guard). */
-  public io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> breakGlassHandler() {
-    return routes.handler();
-  }
-
-  /** The break-glass route, to add to {@code Components.extraRoutes}. */
-  public ApiRoutes routes() {
-    return routes;
+  /** What the break-glass route needs (the api package mounts it, here and behind the viewer's session guard). */
+  public BreakGlassServices breakGlass() {
+    return breakGlass;
   }
 
   /** The demo token minter (demo key only); throws when the policy configures no demo key. */

@@ -105,7 +105,7 @@ public final class PolicyGate implements AccessGate {
    * of one whose objection cannot be ruled out (the record request would then be refused), so such a
    * break-glass is refused and grants nothing.
    */
-  Future<ApiError> breakGlassRefusal(NhsNumber patient, String reason) {
+  public Future<ApiError> breakGlassRefusal(NhsNumber patient, String reason) {
     if (breakGlass.overridesObjection(reason)) {
       return Future.succeededFuture();
     }
@@ -123,7 +123,7 @@ public final class PolicyGate implements AccessGate {
   }
 
   /** Why this principal's organisation may not use the service, or null when it may. */
-  ApiError participationRefusal(Principal principal) {
+  public ApiError participationRefusal(Principal principal) {
     if (participation.isLive(principal.organisation())) {
       return null;
     }

@@ -56,14 +56,14 @@ final class RecordApi implements RecordPipeline {
   }
 
   void handle(RoutingContext ctx) {
-    String requestId = ShcrServer.requestId(ctx);
+    String requestId = RequestIntake.requestId(ctx);
     RecordRequestParser.Parsed parsed = parser.parse(ctx, requestId);
     run(ctx, parsed.request(), parsed.error(), request -> defaultSink(ctx, request));
   }
 
   @Override
   public void run(RoutingContext ctx, RecordRequest request, ApiError inputError, Function<RecordRequest, RecordSink> sinks) {
-    String requestId = ShcrServer.requestId(ctx);
+    String requestId = RequestIntake.requestId(ctx);
     RecordRequestParser.Parsed parsed = new RecordRequestParser.Parsed(request, inputError);
     if (parsed.error() != null) {
       // Bad input is refused whoever asks, but the audit says who asked when the token allows it.

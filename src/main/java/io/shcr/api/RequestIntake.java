@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * valid percent-encoding is refused here (400, audited as such) instead of failing deep inside a
  * handler.
  */
-final class RequestIntake implements Handler<RoutingContext> {
+public final class RequestIntake implements Handler<RoutingContext> {
 
   private static final String REQUEST_ID = "shcr.requestId";
   private static final String FACTS = "shcr.requestFacts";
@@ -48,7 +48,7 @@ final class RequestIntake implements Handler<RoutingContext> {
   }
 
   /** This request's id, made (and stamped on the response) on first use. */
-  static String requestId(RoutingContext ctx) {
+  public static String requestId(RoutingContext ctx) {
     String id = ctx.get(REQUEST_ID);
     if (id == null) {
       String offered = ctx.request().getHeader(ErrorResponses.REQUEST_ID);

@@ -196,13 +196,9 @@ public final class ShcrServer {
   /** The OpenAPI 3.1 description of every route, kept by hand beside the code (src/main/resources/openapi.json). */
   private void openApi(RoutingContext ctx) {
     ctx.response().putHeader("Content-Type", JSON).putHeader("Cache-Control", "no-store")
-        .putHeader(ErrorResponses.REQUEST_ID, requestId(ctx)).end(OpenApiDocument.BODY);
+        .putHeader(ErrorResponses.REQUEST_ID, RequestIntake.requestId(ctx)).end(OpenApiDocument.BODY);
   }
 
-  /** The id the intake gave this request (made now for a route mounted outside this server's router). */
-  public static String requestId(RoutingContext ctx) {
-    return RequestIntake.requestId(ctx);
-  }
 
   /** 200 while every event loop runs its heartbeat; 503 naming the loops that have stopped (restart me). */
   private void live(RoutingContext ctx) {
@@ -216,7 +212,7 @@ public final class ShcrServer {
         ctx.json(body);
       } else {
         ErrorResponses.send(ctx.response(), new ApiError(503, "NOT_LIVE",
-            "An event loop has stopped answering: " + body.encode()), requestId(ctx));
+            "An event loop has stopped answering: " + body.encode()), RequestIntake.requestId(ctx));
       }
     });
   }
@@ -227,7 +223,7 @@ public final class ShcrServer {
       ctx.json(new JsonObject().put("status", "UP"));
     } else {
       ErrorResponses.send(ctx.response(), new ApiError(503, "NOT_READY", "Still starting.").withHeader("Retry-After", "1"),
-          requestId(ctx));
+          RequestIntake.requestId(ctx));
     }
   }
 
@@ -240,7 +236,7 @@ public final class ShcrServer {
         results.add(new Readiness.Result("shutting-down", false, "this node is draining before it stops"));
         report = new Readiness.Report(results);
       }
-      ReadinessResponse.send(ctx.response(), report, components.sources().all().size(), requestId(ctx));
+      ReadinessResponse.send(ctx.response(), report, components.sources().all().size(), RequestIntake.requestId(ctx));
     });
   }
 

@@ -95,7 +95,7 @@ public final class Wiring {
     String ownUrl = config.port() == 0 ? null : "http://" + config.host() + ":" + config.port();
     return ViewerConfig.load(config.configDir(), ownUrl, options.trustDemoKey(), System.getenv())
         .map(viewer -> new ViewerModule(vertx, viewer, access::verifyIdToken, audit.trail(), shared.seal(), sources,
-            access.breakGlassHandler(), access.policy().breakGlass(), options.demo(),
+            BreakGlassRoutes.of(access.breakGlass()).handler(), access.policy().breakGlass(), options.demo(),
             java.time.Clock.systemUTC()))
         .orElse(null);
   }
@@ -130,8 +130,8 @@ public final class Wiring {
         if (viewer != null) {
           routes.add(viewer.routes());
         }
-        routes.add(access.routes());
-        routes.add(audit.routes(access.authenticator(), new Participation(sources, access.policy().participants())::isLive));
+        routes.add(BreakGlassRoutes.of(access.breakGlass()));
+        routes.add(AuditApi.of(audit, access.authenticator(), new Participation(sources, access.policy().participants())::isLive));
         Components components = new Components(sources, privacy, access.gate(), access.authenticator(), audit.trail(),
             List.copyOf(routes),
             () -> {

@@ -1,15 +1,9 @@
 package io.shcr.audit;
 
-import io.shcr.access.AccessPolicyLoader;
-import io.shcr.access.Authenticator;
-import io.shcr.access.Participation;
-import io.shcr.api.ApiRoutes;
-import io.shcr.sources.SourceRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * The audit capability as the service wires it: the trail the record and break-glass APIs write to,
@@ -65,26 +59,16 @@ public final class AuditModule {
   }
 
   /**
-   * The privacy officer's API (job role R0001 of a live participating organisation): search, alerts,
-   * acknowledgement, FHIR export, scoped to the officer's organisation unless audit.yaml lists it under
-   * {@code privacyOfficers.regionWide}.
-   *
-   * @param liveParticipant whether an ODS code is a live participant (the access capability's check)
+   * The ODS codes whose privacy officers see the whole region ({@code privacyOfficers.regionWide} in
+   * audit.yaml); every other officer sees their own organisation's records only.
    */
-  public ApiRoutes routes(Authenticator authenticator, Predicate<String> liveParticipant) {
-    return new AuditApi(log, trail, authenticator, liveParticipant, regionWide);
+  public Set<String> regionWide() {
+    return regionWide;
   }
 
-  /**
-   * As {@link #routes(Authenticator, Predicate)}, reading participation from {@code sources.yaml} and
-   * {@code access-policy.yaml} in the configuration directory this module was built from; with no such
-   * directory no organisation counts as live, so the API refuses everyone (fail closed). Prefer passing
-   * the access capability's own check.
-   */
-  public ApiRoutes routes(Authenticator authenticator) {
-    Predicate<String> live = configDir == null ? ods -> false
-        : new Participation(SourceRegistry.load(configDir.resolve("sources.yaml")), AccessPolicyLoader.load(configDir).participants())::isLive;
-    return routes(authenticator, live);
+  /** The configuration directory this module was built from, or null when built from a config object. */
+  public Path configDir() {
+    return configDir;
   }
 
   /** The trail's writer itself (readiness asks it whether the store takes a write). */

@@ -28,7 +28,7 @@ import java.util.UUID;
  *       and {@code next} links over the store's pages.</li>
  * </ul>
  */
-final class FhirAuditEvents {
+public final class FhirAuditEvents {
 
   private static final String DICOM = "http://dicom.nema.org/resources/ontology/DCM";
   private static final String ACT_REASON = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
@@ -49,7 +49,7 @@ final class FhirAuditEvents {
   /**
    * @param pageUrl the URL of a page of this search (pages number from 1)
    */
-  static JsonObject bundle(AuditPage page, AuditQuery query, java.util.function.IntFunction<String> pageUrl) {
+  public static JsonObject bundle(AuditPage page, AuditQuery query, java.util.function.IntFunction<String> pageUrl) {
     JsonArray links = new JsonArray().add(link("self", pageUrl.apply(query.page())));
     if (query.page() > 1) {
       links.add(link("first", pageUrl.apply(1)));

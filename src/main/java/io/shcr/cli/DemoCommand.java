@@ -6,7 +6,7 @@ import io.shcr.viewer.ViewerConfig;
 import io.shcr.api.ShcrServer;
 import io.shcr.api.Wiring;
 import io.shcr.config.ServiceConfig;
-import io.shcr.ops.MetricsEndpoint;
+import io.shcr.api.MetricsEndpoint;
 import io.shcr.ops.OpsConfig;
 import io.shcr.ops.Telemetry;
 import io.shcr.simulator.SimulatorServer;

@@ -1,6 +1,7 @@
 package io.shcr.cli;
 
 import io.shcr.api.ApiRoutes;
+import io.shcr.api.ClusterRoutes;
 import io.shcr.api.Components;
 import io.shcr.api.ShcrServer;
 import io.shcr.api.Wiring;
@@ -8,7 +9,7 @@ import io.shcr.cluster.ClusterConfig;
 import io.shcr.cluster.ClusterRuntime;
 import io.shcr.cluster.ClusterSecret;
 import io.shcr.config.ServiceConfig;
-import io.shcr.ops.MetricsEndpoint;
+import io.shcr.api.MetricsEndpoint;
 import io.shcr.ops.OpsConfig;
 import io.shcr.ops.Telemetry;
 import io.vertx.core.Vertx;
@@ -82,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
     Wiring.Options clustered = options.clustered(node.sharedState(sharedStateSecret));
     ShcrServer server = Startup.await(Wiring.fromConfig(node.vertx(), serviceConfig, clustered)
         .compose(components -> ShcrServer.start(node.vertx(), serviceConfig,
-            withMetricsRoute(withRoute(components, node.routes()), telemetry), ops)));
+            withMetricsRoute(withRoute(components, new ClusterRoutes(node)), telemetry), ops)));
     node.shareSourcesWith(server.directory());
     MetricsEndpoint metrics = Startup.await(MetricsEndpoint.start(node.vertx(), telemetry));
     System.out.println("shcr listening on http://" + shownHost(config.host()) + ":" + server.port() + " as node " + node.nodeId()

@@ -6,7 +6,6 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import io.shcr.access.SharedState;
 import io.shcr.access.SharedValueSeal;
-import io.shcr.api.ApiRoutes;
 import io.shcr.sources.SourceDirectory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -117,11 +116,6 @@ public final class ClusterRuntime {
    */
   public SharedState sharedState(byte[] secret) {
     return new SharedState(new SharedValueSeal(secret), new HazelcastMapWatch(vertx, hazelcast()), true);
-  }
-
-  /** {@code GET /cluster/members}: how many nodes share the load, for operators and load balancers. */
-  public ApiRoutes routes() {
-    return new ClusterRoutes(this);
   }
 
   /** Leaves the cluster cleanly (backups are promoted before this member goes). */

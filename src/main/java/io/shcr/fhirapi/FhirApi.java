@@ -2,7 +2,7 @@ package io.shcr.fhirapi;
 
 import io.shcr.core.ApiError;
 import io.shcr.api.RecordPipeline;
-import io.shcr.api.ShcrServer;
+import io.shcr.api.RequestIntake;
 import io.shcr.core.RecordRequest;
 import io.shcr.sources.SourceRegistry;
 import io.shcr.core.ErrorResponses;
@@ -51,7 +51,7 @@ public final class FhirApi {
     }
     ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, FHIR_JSON + "; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .putHeader(ErrorResponses.REQUEST_ID, ShcrServer.requestId(ctx))
+        .putHeader(ErrorResponses.REQUEST_ID, RequestIntake.requestId(ctx))
         .end(CapabilityStatementDoc.build(ownBase(ctx)).encode());
   }
 
@@ -64,7 +64,7 @@ public final class FhirApi {
   }
 
   private void answer(RoutingContext ctx, FhirQuery.Parsed parsed) {
-    String requestId = ShcrServer.requestId(ctx);
+    String requestId = RequestIntake.requestId(ctx);
     ApiError formatError = formatError(ctx.queryParams().get("_format"));
     if (parsed.error() != null || formatError != null) {
       pipeline.run(ctx, null, parsed.error() != null ? parsed.error() : formatError, null);

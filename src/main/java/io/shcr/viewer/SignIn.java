@@ -149,7 +149,7 @@ final class SignIn {
             : sessions.end(flow.getString("replaces")).map(ended -> secret))
         .onComplete(made -> {
           if (made.failed()) {
-            LOG.warn("Viewer session {} not made: {}", io.shcr.api.ShcrServer.requestId(ctx), made.cause().getClass().getSimpleName());
+            LOG.warn("Viewer session {} not made: {}", io.shcr.api.RequestIntake.requestId(ctx), made.cause().getClass().getSimpleName());
             redirect(ctx, "/?signin=unavailable");
             return;
           }

@@ -2,7 +2,7 @@ package io.shcr.viewer;
 
 import io.shcr.core.Principal;
 import io.shcr.core.ApiError;
-import io.shcr.api.ShcrServer;
+import io.shcr.api.RequestIntake;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditTrail;
 import io.shcr.audit.AuditUnavailableException;
@@ -48,12 +48,12 @@ final class ViewerAudit {
   /** Audits the refusal, then sends it (503 AUDIT_UNAVAILABLE instead if it could not be audited). */
   void refuse(RoutingContext ctx, String action, Principal principal, String nhsNumber, ApiError error) {
     refused(ctx, action, principal, nhsNumber, error).onComplete(audited ->
-        ErrorResponses.send(ctx.response(), audited.result() ? error : AuditUnavailableException.ERROR, ShcrServer.requestId(ctx)));
+        ErrorResponses.send(ctx.response(), audited.result() ? error : AuditUnavailableException.ERROR, RequestIntake.requestId(ctx)));
   }
 
   private AccessAudit entry(RoutingContext ctx, String action, Principal principal, String nhsNumber, String outcome, String code,
       int status) {
-    return new AccessAudit(ShcrServer.requestId(ctx), clock.instant(), principal, action, nhsNumber, null, null, List.of(), List.of(),
+    return new AccessAudit(RequestIntake.requestId(ctx), clock.instant(), principal, action, nhsNumber, null, null, List.of(), List.of(),
         outcome, code, ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
         ctx.request().getHeader(HttpHeaders.USER_AGENT))
         .withRequest(RequestFacts.of(ctx.request()).withStatus(status));

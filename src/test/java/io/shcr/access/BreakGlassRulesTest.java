@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.api.BreakGlassRoutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;

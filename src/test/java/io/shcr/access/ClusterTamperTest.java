@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.api.BreakGlassRoutes;
 import io.shcr.core.Principal;
 import static io.shcr.cluster.LoopbackCluster.await;
 import static io.shcr.cluster.LoopbackCluster.waitUntil;

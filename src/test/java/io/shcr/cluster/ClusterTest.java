@@ -83,7 +83,7 @@ class ClusterTest {
       ServiceConfig config = new ServiceConfig(Path.of("conf"), "127.0.0.1", 0, 30_000, 60_000);
       Components plain = TestComponents.components(registry, TestComponents.allowAll(), new TestComponents.MemoryAudit());
       Components withCluster = new Components(plain.sources(), plain.privacy(), plain.access(), plain.authenticator(), plain.audit(),
-          List.of(node.routes()), plain.onClose());
+          List.of(new io.shcr.api.ClusterRoutes(node)), plain.onClose());
       ShcrServer server = await(ShcrServer.start(node.vertx(), config, withCluster), 10);
       node.shareSourcesWith(server.directory());
       servers.add(server);

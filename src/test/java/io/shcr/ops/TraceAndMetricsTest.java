@@ -1,5 +1,6 @@
 package io.shcr.ops;
 
+import io.shcr.api.MetricsEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shcr.api.Components;

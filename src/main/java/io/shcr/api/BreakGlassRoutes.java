@@ -1,10 +1,16 @@
-package io.shcr.access;
+package io.shcr.api;
 
+import io.shcr.access.AccessPolicy;
+import io.shcr.access.Authenticator;
+import io.shcr.access.BreakGlassGrants;
+import io.shcr.access.BreakGlassServices;
+import io.shcr.access.PolicyGate;
+import io.shcr.access.Purpose;
+import io.shcr.access.RoleViews;
 import io.shcr.core.AccessRefusedException;
 import io.shcr.core.Principal;
 import io.shcr.core.ApiError;
 import io.shcr.api.ApiRoutes;
-import io.shcr.api.ShcrServer;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditText;
 import io.shcr.audit.AuditTrail;
@@ -57,6 +63,12 @@ public final class BreakGlassRoutes implements ApiRoutes {
   private final AccessPolicy.BreakGlass settings;
   private final Clock clock;
 
+  /** The route over the access capability's break-glass pieces. */
+  public static BreakGlassRoutes of(BreakGlassServices services) {
+    return new BreakGlassRoutes(services.authenticator(), services.gate(), services.roleViews(), services.grants(),
+        services.audit(), services.rules(), services.clock());
+  }
+
   public BreakGlassRoutes(Authenticator authenticator, PolicyGate gate, RoleViews roleViews, BreakGlassGrants grants,
       AuditTrail audit, AccessPolicy.BreakGlass settings, Clock clock) {
     this.authenticator = authenticator;
@@ -95,7 +107,7 @@ public final class BreakGlassRoutes implements ApiRoutes {
 
     Attempt(RoutingContext ctx) {
       this.ctx = ctx;
-      this.requestId = ShcrServer.requestId(ctx);
+      this.requestId = RequestIntake.requestId(ctx);
       String pathNumber = ctx.pathParam("nhsNumber");
       this.patient = NhsNumber.parse(pathNumber).orElse(null);
       this.audited = patient != null ? patient.value() : auditable(pathNumber);

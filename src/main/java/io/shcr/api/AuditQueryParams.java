@@ -1,5 +1,6 @@
-package io.shcr.audit;
+package io.shcr.api;
 
+import io.shcr.audit.AuditQuery;
 import io.shcr.core.AccessRefusedException;
 import io.shcr.core.ApiError;
 import io.shcr.nhs.NhsNumber;

@@ -1,12 +1,22 @@
-package io.shcr.audit;
+package io.shcr.api;
 
+import io.shcr.audit.AccessAudit;
+import io.shcr.audit.AuditEntry;
+import io.shcr.audit.AuditLog;
+import io.shcr.audit.AuditModule;
+import io.shcr.audit.AuditQuery;
+import io.shcr.audit.AuditRecords;
+import io.shcr.audit.AuditText;
+import io.shcr.audit.AuditTrail;
+import io.shcr.audit.AuditUnavailableException;
+import io.shcr.audit.FhirAuditEvents;
+import io.shcr.audit.RequestFacts;
 import io.shcr.core.AccessRefusedException;
 import io.shcr.access.Authenticator;
 import io.shcr.core.Principal;
 import io.shcr.core.ApiError;
 import io.shcr.api.ApiRoutes;
 import io.shcr.api.HttpRefusals;
-import io.shcr.api.ShcrServer;
 import io.shcr.core.ErrorResponses;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.Future;
@@ -35,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * non-JSON body) before it is sent. Records show break-glass justifications: this API is the one
  * place they can be read. The request id is always the server's own, never one a client sent.
  */
-final class AuditApi implements ApiRoutes {
+public final class AuditApi implements ApiRoutes {
 
   static final String PRIVACY_OFFICER = "R0001";
   static final String BASE = "/api/v1/audit";
@@ -55,6 +65,17 @@ final class AuditApi implements ApiRoutes {
    * @param log the chain, for searches and acknowledgements
    * @param trail where this API's own access records go (the log, through the unattributed-refusal limit)
    */
+  /**
+   * The privacy officer's API (job role R0001 of a live participating organisation): search, alerts,
+   * acknowledgement, FHIR export, scoped to the officer's organisation unless audit.yaml lists it under
+   * {@code privacyOfficers.regionWide}.
+   *
+   * @param liveParticipant whether an ODS code is a live participant (the access capability's check)
+   */
+  public static AuditApi of(AuditModule audit, Authenticator authenticator, Predicate<String> liveParticipant) {
+    return new AuditApi(audit.log(), audit.trail(), authenticator, liveParticipant, audit.regionWide());
+  }
+
   AuditApi(AuditLog log, AuditTrail trail, Authenticator authenticator, Predicate<String> liveParticipant, Set<String> regionWide) {
     this.log = log;
     this.trail = trail;
@@ -170,7 +191,7 @@ final class AuditApi implements ApiRoutes {
   }
 
   private void respond(RoutingContext ctx, String action, Function<Call, Future<Reply>> handler) {
-    Call call = new Call(ctx, ShcrServer.requestId(ctx), action);
+    Call call = new Call(ctx, RequestIntake.requestId(ctx), action);
     authenticator.authenticate(ctx)
         .compose(principal -> {
           call.principal = principal;

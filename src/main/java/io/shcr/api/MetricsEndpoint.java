@@ -1,5 +1,7 @@
-package io.shcr.ops;
+package io.shcr.api;
 
+import io.shcr.ops.OpsConfig;
+import io.shcr.ops.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shcr.core.ApiError;
 import io.shcr.api.ApiRoutes;

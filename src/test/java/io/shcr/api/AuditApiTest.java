@@ -1,10 +1,18 @@
-package io.shcr.audit;
+package io.shcr.api;
 
 import static io.shcr.audit.TestAudits.PATIENT_A;
 import static io.shcr.audit.TestAudits.PATIENT_B;
 import static io.shcr.audit.TestAudits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shcr.audit.AuditLog;
+import io.shcr.audit.AuditPage;
+import io.shcr.audit.AuditQuery;
+import io.shcr.audit.AuditReceipt;
+import io.shcr.audit.ChainVerifier;
+import io.shcr.audit.FileAuditStore;
+import io.shcr.audit.TestAudits;
+import io.shcr.audit.ViewOutcome;
 import io.shcr.core.AccessRefusedException;
 import io.shcr.access.Authenticator;
 import io.shcr.core.ApiError;

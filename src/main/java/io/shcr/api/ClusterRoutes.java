@@ -1,6 +1,6 @@
-package io.shcr.cluster;
+package io.shcr.api;
 
-import io.shcr.api.ApiRoutes;
+import io.shcr.cluster.ClusterRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -11,11 +11,11 @@ import io.vertx.ext.web.RoutingContext;
  * id, and whether every partition has its backups in place ({@code safe}). An operator stopping nodes
  * one at a time waits for {@code safe: true} before stopping the next. No addresses, no data.
  */
-final class ClusterRoutes implements ApiRoutes {
+public final class ClusterRoutes implements ApiRoutes {
 
   private final ClusterRuntime runtime;
 
-  ClusterRoutes(ClusterRuntime runtime) {
+  public ClusterRoutes(ClusterRuntime runtime) {
     this.runtime = runtime;
   }
 
