@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * What the service is assembled from. {@link Wiring} builds it from configuration; tests build it
+ * What the service is assembled from. {@code io.shcr.server.Wiring} builds it from configuration; tests build it
  * directly with fakes where a capability is not under test.
  *
  * @param sources the participating sources

@@ -35,7 +35,14 @@ import org.slf4j.LoggerFactory;
  * {@code GET /api/v1/patients/{nhsNumber}/record}: the request pipeline. Parse (NHS number first),
  * decide access, audit the decision durably, and only then fan out and stream. No audit, no data.
  */
-final class RecordApi implements RecordPipeline {
+public final class RecordApi implements RecordPipeline {
+
+  /**
+   * The viewer's record stream: the viewer's session guard (mounted first) puts the session's token on
+   * the request, then this API answers it as any API caller's.
+   */
+  public static final String VIEWER_PATH = "/viewer/api/patients/:nhsNumber/record";
+
 
   private static final Logger LOG = LoggerFactory.getLogger(RecordApi.class);
 

@@ -2,7 +2,7 @@ package io.shcr.api;
 
 import io.shcr.core.ApiError;
 import io.shcr.config.ServiceConfig;
-import io.shcr.fhirapi.FhirApi;
+import io.shcr.api.fhir.FhirApi;
 import io.shcr.health.Readiness;
 import io.shcr.ops.Liveness;
 import io.shcr.ops.OpsConfig;
@@ -45,11 +45,6 @@ public final class ShcrServer {
     this.refusals = new Refusals(components.authenticator(), components.audit());
     this.invalidRequests = new InvalidRequests(components.audit());
     OpenApiDocument.BODY.length(); // read the resource now, not on an event loop
-  }
-
-  /** Builds every component from the configuration directory and starts listening. */
-  public static Future<ShcrServer> start(Vertx vertx, ServiceConfig config) {
-    return Wiring.fromConfig(vertx, config).compose(components -> start(vertx, config, components));
   }
 
   /**
@@ -166,7 +161,7 @@ public final class ShcrServer {
     declared = router;
     // The viewer's record stream: its session guard (an extra route, mounted just above) has put the
     // session's token on the request, and the record pipeline runs as for any API caller.
-    router.get(io.shcr.viewer.ViewerRoutes.RECORD).produces(EVENT_STREAM).handler(records::handle);
+    router.get(RecordApi.VIEWER_PATH).produces(EVENT_STREAM).handler(records::handle);
     for (int status = 400; status < 600; status++) {
       int code = status;
       router.errorHandler(code, ctx -> refusals.routerError(ctx, code, router));

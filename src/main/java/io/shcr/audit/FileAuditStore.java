@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * ({@link AuditLog}) and readiness reports the store as not writable.
  */
 public final class FileAuditStore implements AuditStore {
+  // A count, not a random id: the pool name is a metrics label, and a random id can look like an NHS number.
+  private static final java.util.concurrent.atomic.AtomicInteger WRITERS = new java.util.concurrent.atomic.AtomicInteger();
+
 
   static final String HEAD = "head";
   private static final String PROBE = ".probe";
@@ -108,7 +110,7 @@ public final class FileAuditStore implements AuditStore {
 
   @Override
   public Future<ChainHead> open() {
-    writerThread = vertx.createSharedWorkerExecutor("shcr-audit-writer-" + UUID.randomUUID(), 1);
+    writerThread = vertx.createSharedWorkerExecutor("shcr-audit-writer-" + WRITERS.incrementAndGet(), 1);
     return writerThread.executeBlocking(this::openBlocking, true);
   }
 

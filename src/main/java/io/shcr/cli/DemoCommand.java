@@ -4,7 +4,7 @@ import io.shcr.api.Components;
 import io.shcr.viewer.ViewerConfig;
 
 import io.shcr.api.ShcrServer;
-import io.shcr.api.Wiring;
+import io.shcr.server.Wiring;
 import io.shcr.config.ServiceConfig;
 import io.shcr.api.MetricsEndpoint;
 import io.shcr.ops.OpsConfig;

@@ -4,7 +4,7 @@ import io.shcr.api.ApiRoutes;
 import io.shcr.api.ClusterRoutes;
 import io.shcr.api.Components;
 import io.shcr.api.ShcrServer;
-import io.shcr.api.Wiring;
+import io.shcr.server.Wiring;
 import io.shcr.cluster.ClusterConfig;
 import io.shcr.cluster.ClusterRuntime;
 import io.shcr.cluster.ClusterSecret;

@@ -2,6 +2,7 @@ package io.shcr.viewer;
 
 import io.shcr.access.AccessPolicy;
 import io.shcr.api.ApiRoutes;
+import io.shcr.api.RecordApi;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -20,7 +21,7 @@ import io.vertx.ext.web.handler.StaticHandler;
  */
 public final class ViewerRoutes implements ApiRoutes {
 
-  public static final String RECORD = "/viewer/api/patients/:nhsNumber/record";
+  public static final String RECORD = RecordApi.VIEWER_PATH;
   public static final String BREAK_GLASS = "/viewer/api/patients/:nhsNumber/break-glass";
   public static final String SESSION = "/viewer/api/session";
   public static final String LOGIN = "/viewer/auth/login";

@@ -2,7 +2,7 @@ package io.shcr.support;
 
 import io.shcr.access.DemoTokens;
 import io.shcr.api.ShcrServer;
-import io.shcr.api.Wiring;
+import io.shcr.server.Wiring;
 import io.shcr.config.ServiceConfig;
 import io.shcr.simulator.SimulatorConfig;
 import io.shcr.simulator.SimulatorServer;

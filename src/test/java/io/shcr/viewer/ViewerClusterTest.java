@@ -3,7 +3,7 @@ package io.shcr.viewer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shcr.api.ShcrServer;
-import io.shcr.api.Wiring;
+import io.shcr.server.Wiring;
 import io.shcr.cluster.ClusterRuntime;
 import io.shcr.cluster.ClusterScan;
 import io.shcr.cluster.LoopbackCluster;

@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * costs no thread hop.
  */
 public final class JwksSigningKeys implements SigningKeys {
+  // Pool names are metrics labels: a count keeps them short and never shaped like an NHS number.
+  private static final java.util.concurrent.atomic.AtomicInteger POOLS = new java.util.concurrent.atomic.AtomicInteger();
+
 
   /** Settings of the cache; {@code outageToleranceMs} 0 turns outage tolerance off. */
   public record Settings(long refreshMs, long deadlineMs, long outageToleranceMs, long minRefetchMs) {
@@ -77,7 +80,7 @@ public final class JwksSigningKeys implements SigningKeys {
     long refreshAheadMs = Math.min(30_000, settings.refreshMs() / 4);
     this.freshForMs = settings.refreshMs() - refreshAheadMs - settings.deadlineMs();
     this.background = daemonThreads();
-    this.worker = vertx.createSharedWorkerExecutor("shcr-jwks-" + System.identityHashCode(this), WORKERS,
+    this.worker = vertx.createSharedWorkerExecutor("shcr-jwks-" + POOLS.incrementAndGet(), WORKERS,
         Math.max(10_000, settings.deadlineMs() * 4), TimeUnit.MILLISECONDS);
     EventListener<CachingJWKSetSource<SecurityContext>, SecurityContext> cacheEvents = this::onCacheEvent;
     JWKSourceBuilder<SecurityContext> builder = JWKSourceBuilder.<SecurityContext>create(url,

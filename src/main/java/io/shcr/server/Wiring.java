@@ -1,5 +1,9 @@
-package io.shcr.api;
+package io.shcr.server;
 
+import io.shcr.api.ApiRoutes;
+import io.shcr.api.AuditApi;
+import io.shcr.api.BreakGlassRoutes;
+import io.shcr.api.Components;
 import io.shcr.access.AccessModule;
 import io.shcr.access.AccessPolicy;
 import io.shcr.access.Participation;

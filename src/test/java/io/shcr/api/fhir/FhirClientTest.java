@@ -1,4 +1,4 @@
-package io.shcr.fhirapi;
+package io.shcr.api.fhir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

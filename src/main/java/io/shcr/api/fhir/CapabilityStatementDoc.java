@@ -1,4 +1,4 @@
-package io.shcr.fhirapi;
+package io.shcr.api.fhir;
 
 import io.shcr.nhs.NhsNumber;
 import io.shcr.core.Section;
