@@ -97,7 +97,7 @@ public final class AccessModule {
     PatientThrottle throttle = new PatientThrottle(vertx, hash, shared.seal(), alarm, clock, policy.throttle());
     grants.watch(shared.watch());
     throttle.watch(shared.watch());
-    PolicyGate gate = new PolicyGate(authenticator, new Participation(sources, policy.participants()), roleViews, throttle, grants, spine, policy.breakGlass());
+    PolicyGate gate = new PolicyGate(new Participation(sources, policy.participants()), roleViews, throttle, grants, spine, policy.breakGlass());
     BreakGlassServices breakGlass = new BreakGlassServices(authenticator, gate, roleViews, grants, audit, policy.breakGlass(), clock);
     return new AccessModule(configured, client, keys, spine, authenticator, gate, breakGlass);
   }

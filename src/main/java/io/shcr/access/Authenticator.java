@@ -2,14 +2,14 @@ package io.shcr.access;
 
 import io.shcr.core.Principal;
 import io.vertx.core.Future;
-import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
- * Turns a request's {@code Authorization: Bearer} token into the active role's {@link Principal}. A
+ * Turns the values of a request's {@code Authorization} header (normally one {@code Bearer} token) into the active role's {@link Principal}. A
  * failure carries an {@link io.shcr.core.ApiError} (401 UNAUTHORISED with a reason a developer can act on)
  * as {@link AccessRefusedException}.
  */
 public interface Authenticator {
 
-  Future<Principal> authenticate(RoutingContext ctx);
+  Future<Principal> authenticate(List<String> authorization);
 }

@@ -7,8 +7,8 @@ import io.shcr.access.token.JwtVerifier;
 import io.shcr.access.token.KeysUnavailableException;
 import io.shcr.access.token.TokenProblem;
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.vertx.core.Future;
-import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cis2Authenticator implements Authenticator {
 
-  /** Where the authenticated principal is kept on the routing context. */
-  public static final String PRINCIPAL = "shcr.access.principal";
-  private static final String OUTCOME = "shcr.access.authentication";
   /** The protection space of every challenge. */
   public static final String REALM = "shcr";
   private static final Logger LOG = LoggerFactory.getLogger(Cis2Authenticator.class);
@@ -37,19 +34,8 @@ public final class Cis2Authenticator implements Authenticator {
     this.claims = new Cis2Claims(minimumAssuranceLevel);
   }
 
-  @Override
-  public Future<Principal> authenticate(RoutingContext ctx) {
-    Future<Principal> known = ctx.get(OUTCOME);
-    if (known != null) {
-      return known;
-    }
-    Future<Principal> outcome = authenticate(ctx.request().headers().getAll("Authorization"))
-        .onSuccess(principal -> ctx.put(PRINCIPAL, principal));
-    ctx.put(OUTCOME, outcome);
-    return outcome;
-  }
-
   /** The principal for these {@code Authorization} header values (normally one). */
+  @Override
   public Future<Principal> authenticate(List<String> authorization) {
     String token;
     try {
@@ -84,7 +70,7 @@ public final class Cis2Authenticator implements Authenticator {
     }
     if (cause instanceof KeysUnavailableException unavailable) {
       LOG.warn("Tokens cannot be verified: {}", unavailable.getMessage());
-      return new AccessRefusedException(new ApiError(503, "AUTH_UNAVAILABLE",
+      return new AccessRefusedException(ErrorCode.AUTH_UNAVAILABLE.error(
           "The identity provider's signing keys cannot be fetched right now; try again shortly."), unavailable);
     }
     return cause;
@@ -99,6 +85,7 @@ public final class Cis2Authenticator implements Authenticator {
     String challenge = invalid.problem() == TokenProblem.MISSING
         ? "Bearer realm=\"" + REALM + "\""
         : "Bearer realm=\"" + REALM + "\", error=\"invalid_token\", error_description=\"" + invalid.problem().description() + "\"";
-    return ApiError.unauthorised("Authentication failed: " + invalid.detail() + ".").withHeader("WWW-Authenticate", challenge);
+    return ErrorCode.UNAUTHORISED.error(
+        "Authentication failed: " + invalid.detail() + ".").withHeader("WWW-Authenticate", challenge);
   }
 }

@@ -3,15 +3,15 @@ package io.shcr.access;
 import io.shcr.core.AccessRefusedException;
 import io.shcr.core.Principal;
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.nhs.NhsNumber;
 import io.shcr.core.RecordRequest;
 import io.vertx.core.Future;
-import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
 /**
- * The access gate of the record API: every rule, in the order that refuses cheapest first and asks
- * the Spine only for requests that could be allowed. Authentication (401), participation of the
+ * The access gate of the record API: every rule after authentication, in the order that refuses cheapest first and asks
+ * the Spine only for requests that could be allowed. Authentication refused (401, decided by the API's {@code Authenticator}), participation of the
  * user's organisation (403 NO_ORGANISATION_CONSENT), role view (403 ACCESS_DENIED), throttling (429
  * THROTTLED), legitimate relationship (403 NO_RELATIONSHIP, or settled by the user's own source),
  * objection (403 NO_PATIENT_CONSENT, 503 CONSENT_UNAVAILABLE) and restriction (masking). Refusals are
@@ -19,7 +19,6 @@ import java.util.Optional;
  */
 public final class PolicyGate implements AccessGate {
 
-  private final Authenticator authenticator;
   private final Participation participation;
   private final RoleViews roleViews;
   private final PatientThrottle throttle;
@@ -28,9 +27,8 @@ public final class PolicyGate implements AccessGate {
   private final AccessPolicy.BreakGlass breakGlass;
   private final OrganisationNames organisationNames;
 
-  public PolicyGate(Authenticator authenticator, Participation participation, RoleViews roleViews, PatientThrottle throttle,
+  public PolicyGate(Participation participation, RoleViews roleViews, PatientThrottle throttle,
       BreakGlassGrants grants, SpineClient spine, AccessPolicy.BreakGlass breakGlass) {
-    this.authenticator = authenticator;
     this.participation = participation;
     this.roleViews = roleViews;
     this.throttle = throttle;
@@ -41,12 +39,14 @@ public final class PolicyGate implements AccessGate {
   }
 
   @Override
-  public Future<AccessDecision> decide(RoutingContext ctx, RecordRequest request) {
-    return authenticator.authenticate(ctx)
-        .compose(principal -> decide(principal, request))
-        .recover(e -> e instanceof AccessRefusedException refused
-            ? Future.succeededFuture(AccessDecision.refused(ctx.get(Cis2Authenticator.PRINCIPAL), refused.error()))
-            : Future.failedFuture(e));
+  public Future<AccessDecision> decide(Future<Principal> authenticated, RecordRequest request) {
+    return authenticated.transform(who -> {
+      Principal principal = who.succeeded() ? who.result() : null;
+      Future<AccessDecision> decided = who.succeeded() ? decide(principal, request) : Future.failedFuture(who.cause());
+      return decided.recover(e -> e instanceof AccessRefusedException refused
+          ? Future.succeededFuture(AccessDecision.refused(principal, refused.error()))
+          : Future.failedFuture(e));
+    });
   }
 
   /** The decision for an authenticated principal. */
@@ -79,11 +79,11 @@ public final class PolicyGate implements AccessGate {
     Future<SpineClient.Restriction> restriction = spine.restriction(patient);
     return Future.all(objection, restriction).map(both -> {
       if (objection.result() == SpineClient.Objection.OBJECTED && !overridesObjection) {
-        return AccessDecision.refused(principal, ApiError.forbidden("NO_PATIENT_CONSENT",
+        return AccessDecision.refused(principal, ErrorCode.NO_PATIENT_CONSENT.error(
             "The patient has objected to sharing their record. Only break-glass for emergency-treatment overrides an objection."));
       }
       if (objection.result() == SpineClient.Objection.UNAVAILABLE && !overridesObjection) {
-        return AccessDecision.refused(principal, new ApiError(503, "CONSENT_UNAVAILABLE",
+        return AccessDecision.refused(principal, ErrorCode.CONSENT_UNAVAILABLE.error(
             "The consent service cannot confirm that the patient has not objected to sharing; try again shortly, "
                 + "or break glass for emergency-treatment in an emergency.")
             .withHeader("Retry-After", Long.toString(spine.consentRetryAfterSeconds())));
@@ -113,10 +113,10 @@ public final class PolicyGate implements AccessGate {
         .map(AccessPolicy.Reason::code).toList());
     return spine.objection(patient).otherwise(SpineClient.Objection.UNAVAILABLE).map(objection -> switch (objection) {
       case NONE -> null;
-      case OBJECTED -> ApiError.forbidden("NO_PATIENT_CONSENT", "The patient has objected to sharing their record, and "
+      case OBJECTED -> ErrorCode.NO_PATIENT_CONSENT.error("The patient has objected to sharing their record, and "
           + "break-glass for " + reason + " does not override an objection, so nothing was granted. Only break-glass for "
           + overriding + " does, when the patient needs emergency treatment.");
-      case UNAVAILABLE -> new ApiError(503, "CONSENT_UNAVAILABLE", "The consent service cannot confirm that the patient has not "
+      case UNAVAILABLE -> ErrorCode.CONSENT_UNAVAILABLE.error("The consent service cannot confirm that the patient has not "
           + "objected to sharing, so break-glass for " + reason + " could not give access and nothing was granted. Try "
           + "again shortly, or break glass for " + overriding + " in an emergency.").withHeader("Retry-After", "5");
     });
@@ -130,19 +130,19 @@ public final class PolicyGate implements AccessGate {
     String why = participation.isKnown(principal.organisation())
         ? "is not yet live under the information sharing agreement"
         : "is not a participant in the information sharing agreement";
-    return ApiError.forbidden("NO_ORGANISATION_CONSENT", "Organisation " + principal.organisation() + " " + why + ".");
+    return ErrorCode.NO_ORGANISATION_CONSENT.error("Organisation " + principal.organisation() + " " + why + ".");
   }
 
   private ApiError noRelationship(Principal principal) {
     String reasons = String.join(", ", breakGlass.reasons().stream().map(AccessPolicy.Reason::code).toList());
-    return ApiError.forbidden("NO_RELATIONSHIP", "No legitimate relationship with this patient can be established for "
+    return ErrorCode.NO_RELATIONSHIP.error("No legitimate relationship with this patient can be established for "
         + "organisation " + principal.organisation() + ". Open the record from your clinical system with the patient in "
         + "context, or, if you must, break glass: POST /api/v1/patients/{nhsNumber}/break-glass with JSON "
         + "{\"reasonCode\": one of [" + reasons + "], \"justification\": \"...\"} (audited and reviewed).");
   }
 
   private static ApiError throttled(PatientThrottle.Verdict verdict) {
-    return new ApiError(429, "THROTTLED", "Too many different patients opened in this period by this "
+    return ErrorCode.THROTTLED.error("Too many different patients opened in this period by this "
         + verdict.limitedBy() + "; try again in " + verdict.retryAfterSeconds() + " s. Privacy officers are alerted.")
         .withHeader("Retry-After", Long.toString(verdict.retryAfterSeconds()));
   }

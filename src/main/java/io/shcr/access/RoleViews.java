@@ -1,6 +1,7 @@
 package io.shcr.access;
 
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.core.Section;
 import java.util.EnumSet;
 import java.util.Map;
@@ -31,17 +32,17 @@ public final class RoleViews {
   public Outcome apply(String jobRole, Set<Section> requested) {
     AccessPolicy.RoleView view = views.get(jobRole);
     if (view == null) {
-      return new Outcome(Set.of(), ApiError.forbidden("ACCESS_DENIED",
+      return new Outcome(Set.of(), ErrorCode.ACCESS_DENIED.error(
           "Job role " + jobRole + " has no view of the shared care record under the access policy."));
     }
     if (view.sections().isEmpty()) {
       String why = view.note() == null ? "this role has no record view" : view.note();
-      return new Outcome(Set.of(), ApiError.forbidden("ACCESS_DENIED", "Job role " + jobRole + " (" + view.name() + "): " + why + "."));
+      return new Outcome(Set.of(), ErrorCode.ACCESS_DENIED.error("Job role " + jobRole + " (" + view.name() + "): " + why + "."));
     }
     Set<Section> allowed = EnumSet.noneOf(Section.class);
     requested.stream().filter(view.sections()::contains).forEach(allowed::add);
     if (allowed.isEmpty()) {
-      return new Outcome(Set.of(), ApiError.forbidden("ACCESS_DENIED", "Job role " + jobRole + " (" + view.name()
+      return new Outcome(Set.of(), ErrorCode.ACCESS_DENIED.error("Job role " + jobRole + " (" + view.name()
           + ") may not see the sections requested; it may see " + names(view.sections()) + "."));
     }
     return new Outcome(Set.copyOf(allowed), null);

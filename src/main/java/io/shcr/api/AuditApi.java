@@ -15,6 +15,7 @@ import io.shcr.core.AccessRefusedException;
 import io.shcr.access.Authenticator;
 import io.shcr.core.Principal;
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.api.ApiRoutes;
 import io.shcr.api.HttpRefusals;
 import io.shcr.core.ErrorResponses;
@@ -158,7 +159,7 @@ public final class AuditApi implements ApiRoutes {
     String note = note(call.ctx);
     return log.store().search(call.scoped(AuditQuery.alert(sequence))).compose(found -> {
       if (found.entries().isEmpty()) {
-        return Future.failedFuture(new AccessRefusedException(new ApiError(404, "NOT_FOUND", "no alert has sequence " + sequence)));
+        return Future.failedFuture(new AccessRefusedException(ErrorCode.NOT_FOUND.error("no alert has sequence " + sequence)));
       }
       return log.store().acknowledgements(List.of(sequence)).compose(acks -> acks.isEmpty()
           // The acknowledgement record is this call's audit record.
@@ -186,20 +187,21 @@ public final class AuditApi implements ApiRoutes {
       }
       return AuditText.clean((String) note, MAX_NOTE);
     } catch (RuntimeException e) {
-      throw new AccessRefusedException(ApiError.badRequest("INVALID_PARAMETER", "the body must be JSON such as {\"note\": \"reviewed\"}"));
+      throw new AccessRefusedException(ErrorCode.INVALID_PARAMETER.error(
+          "the body must be JSON such as {\"note\": \"reviewed\"}"));
     }
   }
 
   private void respond(RoutingContext ctx, String action, Function<Call, Future<Reply>> handler) {
     Call call = new Call(ctx, RequestIntake.requestId(ctx), action);
-    authenticator.authenticate(ctx)
+    Authentication.of(ctx, authenticator)
         .compose(principal -> {
           call.principal = principal;
           if (!PRIVACY_OFFICER.equals(principal.jobRole())) {
-            return refused(ApiError.forbidden("ACCESS_DENIED", "Only a privacy officer (job role R0001) may use the audit API."));
+            return refused(ErrorCode.ACCESS_DENIED.error("Only a privacy officer (job role R0001) may use the audit API."));
           }
           if (principal.organisation() == null || !liveParticipant.test(principal.organisation())) {
-            return refused(ApiError.forbidden("NO_ORGANISATION_CONSENT",
+            return refused(ErrorCode.NO_ORGANISATION_CONSENT.error(
                 "Organisation " + principal.organisation() + " is not a live participant, so its privacy officers may not use the audit API."));
           }
           try {
@@ -225,7 +227,7 @@ public final class AuditApi implements ApiRoutes {
       apiError = unavailable.error();
     } else {
       LOG.error("Audit API request {} failed: {}", call.requestId, error.getClass().getName());
-      apiError = new ApiError(500, "INTERNAL_SERVER_ERROR", "The audit API failed; quote the request id to support.");
+      apiError = ErrorCode.INTERNAL_SERVER_ERROR.error("The audit API failed; quote the request id to support.");
     }
     if (call.recorded || error instanceof AuditUnavailableException) {
       ErrorResponses.send(call.ctx.response(), apiError, call.requestId);

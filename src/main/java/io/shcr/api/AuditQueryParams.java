@@ -3,6 +3,7 @@ package io.shcr.api;
 import io.shcr.audit.AuditQuery;
 import io.shcr.core.AccessRefusedException;
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.MultiMap;
 import java.time.Instant;
@@ -26,7 +27,7 @@ final class AuditQueryParams {
     String patient = params.get("patient");
     if (patient != null) {
       patient = NhsNumber.parse(patient.substring(patient.indexOf('|') + 1))
-          .orElseThrow(() -> invalid("INVALID_NHS_NUMBER", "patient is not a valid NHS number"))
+          .orElseThrow(() -> invalid(ErrorCode.INVALID_NHS_NUMBER, "patient is not a valid NHS number"))
           .value();
     }
     String pageSize = params.get("pageSize") != null ? params.get("pageSize") : params.get("_count");
@@ -46,7 +47,7 @@ final class AuditQueryParams {
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw invalid("INVALID_PARAMETER", "the alert sequence must be a whole number");
+      throw invalid(ErrorCode.INVALID_PARAMETER, "the alert sequence must be a whole number");
     }
   }
 
@@ -67,7 +68,7 @@ final class AuditQueryParams {
     }
     // Years 1 to 9999 only: beyond them a store's timestamp type overflows, which must not be a 500.
     if (instant == null || instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
-      throw invalid("INVALID_PARAMETER", name + " must be a date (2025-01-31) or an instant (2025-01-31T09:00:00Z)"
+      throw invalid(ErrorCode.INVALID_PARAMETER, name + " must be a date (2025-01-31) or an instant (2025-01-31T09:00:00Z)"
           + " between the years 1 and 9999");
     }
     return instant;
@@ -88,14 +89,14 @@ final class AuditQueryParams {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw invalid("INVALID_PARAMETER", name + " must be a whole number from 1");
+    throw invalid(ErrorCode.INVALID_PARAMETER, name + " must be a whole number from 1");
   }
 
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value;
   }
 
-  private static AccessRefusedException invalid(String code, String message) {
-    return new AccessRefusedException(ApiError.badRequest(code, message));
+  private static AccessRefusedException invalid(ErrorCode code, String message) {
+    return new AccessRefusedException(code.error(400, message));
   }
 }

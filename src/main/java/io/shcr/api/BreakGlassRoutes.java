@@ -10,6 +10,7 @@ import io.shcr.access.RoleViews;
 import io.shcr.core.AccessRefusedException;
 import io.shcr.core.Principal;
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.api.ApiRoutes;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditText;
@@ -125,11 +126,11 @@ public final class BreakGlassRoutes implements ApiRoutes {
 
   private void breakGlass(RoutingContext ctx) {
     Attempt attempt = new Attempt(ctx);
-    authenticator.authenticate(ctx)
+    Authentication.of(ctx, authenticator)
         .compose(principal -> {
           attempt.principal = principal;
           if (attempt.patient == null) {
-            return refused(ApiError.badRequest("INVALID_NHS_NUMBER", "The NHS number in the path is not valid."));
+            return refused(ErrorCode.INVALID_NHS_NUMBER.error("The NHS number in the path is not valid."));
           }
           JsonObject body = jsonBody(ctx);
           if (body != null) {
@@ -149,7 +150,7 @@ public final class BreakGlassRoutes implements ApiRoutes {
 
   private Future<Void> grant(Attempt attempt) {
     return audit.recordAccess(attempt.entry(AccessAudit.ALLOWED, null))
-        .recover(e -> Future.failedFuture(new AccessRefusedException(new ApiError(503, "AUDIT_UNAVAILABLE",
+        .recover(e -> Future.failedFuture(new AccessRefusedException(ErrorCode.AUDIT_UNAVAILABLE.error(
             "Break-glass cannot be recorded in the audit trail right now, so it is not granted; try again shortly."))))
         .compose(receipt -> {
           attempt.recorded = true;
@@ -179,7 +180,8 @@ public final class BreakGlassRoutes implements ApiRoutes {
       error = refused.error();
     } else {
       LOG.error("Break-glass {} failed: {}", attempt.requestId, e.getClass().getSimpleName());
-      error = new ApiError(503, "BREAK_GLASS_UNAVAILABLE", "Break-glass could not be completed, so nothing was granted; try again shortly.");
+      error = ErrorCode.BREAK_GLASS_UNAVAILABLE.error(
+          "Break-glass could not be completed, so nothing was granted; try again shortly.");
     }
     if (attempt.recorded || "AUDIT_UNAVAILABLE".equals(error.code())) {
       ErrorResponses.send(attempt.ctx.response(), error, attempt.requestId);
@@ -210,7 +212,7 @@ public final class BreakGlassRoutes implements ApiRoutes {
       return notParticipating;
     }
     if (roleViews.permitted(principal.jobRole()).isEmpty()) {
-      return ApiError.forbidden("ACCESS_DENIED", "Job role " + principal.jobRole() + " has no record view, so it cannot break glass.");
+      return ErrorCode.ACCESS_DENIED.error("Job role " + principal.jobRole() + " has no record view, so it cannot break glass.");
     }
     if (body == null) {
       return invalid("send a JSON body {\"reasonCode\": ..., \"justification\": ...}");
@@ -221,7 +223,7 @@ public final class BreakGlassRoutes implements ApiRoutes {
     }
     AccessPolicy.Reason chosen = settings.reason(code).orElseThrow();
     if (!settings.permits(principal, chosen)) {
-      return ApiError.forbidden("ACCESS_DENIED", "Job role " + principal.jobRole() + " may not break glass"
+      return ErrorCode.ACCESS_DENIED.error("Job role " + principal.jobRole() + " may not break glass"
           + (chosen.alsoRoles().isEmpty() ? "" : " for " + code) + ": only the roles " + sorted(settings.roles())
           + (chosen.alsoRoles().isEmpty() ? "" : " (and " + sorted(chosen.alsoRoles()) + " for " + code + ")")
           + ", or a role with activity " + settings.activityCode() + " (Emergency access), may. Ask a clinician "
@@ -242,7 +244,7 @@ public final class BreakGlassRoutes implements ApiRoutes {
   }
 
   private static ApiError invalid(String message) {
-    return new ApiError(422, "INVALID_PARAMETER", "Break-glass refused: " + message + ".");
+    return ErrorCode.INVALID_PARAMETER.error(422, "Break-glass refused: " + message + ".");
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {

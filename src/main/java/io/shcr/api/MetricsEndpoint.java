@@ -4,6 +4,7 @@ import io.shcr.ops.OpsConfig;
 import io.shcr.ops.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.api.ApiRoutes;
 import io.shcr.core.ErrorResponses;
 import io.vertx.core.Future;
@@ -39,7 +40,7 @@ public final class MetricsEndpoint {
     }
     Router router = Router.router(vertx);
     router.get("/metrics").handler(guard(config.token())).handler(PrometheusScrapingHandler.create(telemetry.prometheus()));
-    router.route().handler(ctx -> ErrorResponses.send(ctx.response(), new ApiError(404, "NOT_FOUND",
+    router.route().handler(ctx -> ErrorResponses.send(ctx.response(), ErrorCode.NOT_FOUND.error(
         "Only GET /metrics is served on this port."), null));
     return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.host()).map(MetricsEndpoint::new);
   }
@@ -64,7 +65,7 @@ public final class MetricsEndpoint {
       if (given != null && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
         ctx.next();
       } else {
-        ErrorResponses.send(ctx.response(), new ApiError(401, "UNAUTHORISED", "A metrics scrape needs the metrics token.")
+        ErrorResponses.send(ctx.response(), ErrorCode.UNAUTHORISED.error("A metrics scrape needs the metrics token.")
             .withHeader("WWW-Authenticate", "Bearer realm=\"shcr-metrics\""), null);
       }
     };

@@ -1,6 +1,8 @@
 package io.shcr.api;
 
+import io.shcr.audit.AuditUnavailableException;
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.access.AccessDecision;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditReceipt;
@@ -74,16 +76,16 @@ public final class RecordApi implements RecordPipeline {
     RecordRequestParser.Parsed parsed = new RecordRequestParser.Parsed(request, inputError);
     if (parsed.error() != null) {
       // Bad input is refused whoever asks, but the audit says who asked when the token allows it.
-      components.authenticator().authenticate(ctx)
+      Authentication.of(ctx, components.authenticator())
           .otherwise((io.shcr.core.Principal) null)
           .onComplete(who -> auditThen(ctx, refusedInput(ctx, requestId, who.result(), parsed.error()), parsed.error(), requestId));
       return;
     }
-    components.access().decide(ctx, request)
+    components.access().decide(Authentication.of(ctx, components.authenticator()), request)
         .recover(t -> {
           LOG.error("access decision failed for request {}: {}", requestId, t.getClass().getSimpleName());
           return Future.succeededFuture(AccessDecision.refused(null,
-              new ApiError(500, "INTERNAL_SERVER_ERROR", "The access decision could not be made; nothing was fetched.")));
+              ErrorCode.INTERNAL_SERVER_ERROR.error("The access decision could not be made; nothing was fetched.")));
         })
         .onSuccess(decision -> afterDecision(ctx, request, decision, sinks));
   }
@@ -95,8 +97,7 @@ public final class RecordApi implements RecordPipeline {
     components.audit().recordAccess(access).onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("audit unavailable for request {}: {}", request.requestId(), ar.cause().getClass().getSimpleName());
-        ErrorResponses.send(ctx.response(), new ApiError(503, "AUDIT_UNAVAILABLE",
-            "The access could not be audited, so no record data is shown. Try again shortly."), request.requestId());
+        ErrorResponses.send(ctx.response(), AuditUnavailableException.ERROR, request.requestId());
       } else if (!decision.allowed()) {
         ErrorResponses.send(ctx.response(), decision.refusal(), request.requestId());
       } else {
@@ -171,7 +172,7 @@ public final class RecordApi implements RecordPipeline {
 
   private void auditThen(RoutingContext ctx, AccessAudit audit, ApiError error, String requestId) {
     components.audit().recordAccess(audit).onComplete(ar -> ErrorResponses.send(ctx.response(), ar.succeeded() ? error
-        : new ApiError(503, "AUDIT_UNAVAILABLE", "The request could not be audited. Try again shortly."), requestId));
+        : AuditUnavailableException.ERROR, requestId));
   }
 
   private AccessAudit refusedInput(RoutingContext ctx, String requestId, io.shcr.core.Principal principal, ApiError error) {

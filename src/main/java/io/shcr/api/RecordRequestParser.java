@@ -1,6 +1,7 @@
 package io.shcr.api;
 
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.nhs.NhsNumber;
 import io.shcr.core.RecordRequest;
 import io.shcr.core.Section;
@@ -31,14 +32,14 @@ final class RecordRequestParser {
   Parsed parse(RoutingContext ctx, String requestId) {
     Optional<NhsNumber> nhsNumber = NhsNumber.parse(ctx.pathParam("nhsNumber"));
     if (nhsNumber.isEmpty()) {
-      return new Parsed(null, ApiError.badRequest("INVALID_NHS_NUMBER",
+      return new Parsed(null, ErrorCode.INVALID_NHS_NUMBER.error(
           "The NHS number must be 10 digits with a valid Modulus 11 check digit (spaces are ignored)."));
     }
     Set<Section> sections = EnumSet.noneOf(Section.class);
     for (String name : listParam(ctx, "sections")) {
       Optional<Section> section = Section.fromWireName(name);
       if (section.isEmpty()) {
-        return new Parsed(null, new ApiError(422, "INVALID_PARAMETER", "Unknown section '" + printable(name)
+        return new Parsed(null, ErrorCode.INVALID_PARAMETER.error(422, "Unknown section '" + printable(name)
             + "'. Known sections: " + Arrays.stream(Section.values()).map(Section::wireName).toList()));
       }
       sections.add(section.get());
@@ -49,7 +50,7 @@ final class RecordRequestParser {
     Set<String> sources = new LinkedHashSet<>();
     for (String id : listParam(ctx, "sources")) {
       if (registry.find(id).isEmpty()) {
-        return new Parsed(null, new ApiError(422, "INVALID_PARAMETER", "Unknown source '" + printable(id)
+        return new Parsed(null, ErrorCode.INVALID_PARAMETER.error(422, "Unknown source '" + printable(id)
             + "'. GET /api/v1/sources lists them."));
       }
       sources.add(id);

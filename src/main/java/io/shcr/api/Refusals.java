@@ -142,7 +142,7 @@ final class Refusals {
       return Future.succeededFuture();
     }
     try {
-      return authenticator.authenticate(ctx).otherwise((Principal) null);
+      return Authentication.of(ctx, authenticator).otherwise((Principal) null);
     } catch (RuntimeException e) {
       return Future.succeededFuture();
     }

@@ -1,6 +1,7 @@
 package io.shcr.api;
 
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.config.ServiceConfig;
 import io.shcr.api.fhir.FhirApi;
 import io.shcr.health.Readiness;
@@ -206,7 +207,7 @@ public final class ShcrServer {
       if (up) {
         ctx.json(body);
       } else {
-        ErrorResponses.send(ctx.response(), new ApiError(503, "NOT_LIVE",
+        ErrorResponses.send(ctx.response(), ErrorCode.NOT_LIVE.error(
             "An event loop has stopped answering: " + body.encode()), RequestIntake.requestId(ctx));
       }
     });
@@ -217,7 +218,7 @@ public final class ShcrServer {
     if (lifecycle.isStarted()) {
       ctx.json(new JsonObject().put("status", "UP"));
     } else {
-      ErrorResponses.send(ctx.response(), new ApiError(503, "NOT_READY", "Still starting.").withHeader("Retry-After", "1"),
+      ErrorResponses.send(ctx.response(), ErrorCode.NOT_READY.error("Still starting.").withHeader("Retry-After", "1"),
           RequestIntake.requestId(ctx));
     }
   }
@@ -238,7 +239,7 @@ public final class ShcrServer {
   /** While draining, no new view starts: 503 SHUTTING_DOWN, audited like every refusal. */
   private void refuseWhileDraining(RoutingContext ctx) {
     if (lifecycle.isDraining()) {
-      refusals.refuse(ctx, new ApiError(503, "SHUTTING_DOWN",
+      refusals.refuse(ctx, ErrorCode.SHUTTING_DOWN.error(
           "This node is shutting down and takes no new views; try again (another node will answer).")
           .withHeader("Retry-After", "2"));
     } else {

@@ -1,6 +1,7 @@
 package io.shcr.api;
 
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.core.AccessRefusedException;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditUnavailableException;
@@ -30,10 +31,10 @@ final class SourcesApi {
   }
 
   void handle(RoutingContext ctx) {
-    components.authenticator().authenticate(ctx).onComplete(who -> {
+    Authentication.of(ctx, components.authenticator()).onComplete(who -> {
       if (who.failed()) {
         refusals.refuse(ctx, who.cause() instanceof AccessRefusedException refused ? refused.error()
-            : ApiError.unauthorised("Authentication failed."), null);
+            : ErrorCode.UNAUTHORISED.error("Authentication failed."), null);
         return;
       }
       String id = RequestIntake.requestId(ctx);

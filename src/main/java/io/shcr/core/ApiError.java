@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * A refusal or failure the API reports: an HTTP status and a stable GP Connect style code
+ * A refusal or failure the API reports: an HTTP status and a stable GP Connect style {@link ErrorCode}
  * (INVALID_NHS_NUMBER, NO_RELATIONSHIP, ...), rendered as a FHIR OperationOutcome. The message says
  * what the caller can do about it; it never carries clinical content.
  */
@@ -13,20 +13,14 @@ public record ApiError(int status, String code, String message, Map<String, Stri
 
   public static final String CODE_SYSTEM = "https://fhir.nhs.uk/CodeSystem/Spine-ErrorOrWarningCode";
 
-  public ApiError(int status, String code, String message) {
+  /** Only the codes of {@link ErrorCode} (docs/api.md); build one with {@link ErrorCode#error}. */
+  public ApiError {
+    ErrorCode.valueOf(code);
+    headers = Map.copyOf(headers);
+  }
+
+  ApiError(int status, String code, String message) {
     this(status, code, message, Map.of());
-  }
-
-  public static ApiError badRequest(String code, String message) {
-    return new ApiError(400, code, message);
-  }
-
-  public static ApiError unauthorised(String message) {
-    return new ApiError(401, "UNAUTHORISED", message);
-  }
-
-  public static ApiError forbidden(String code, String message) {
-    return new ApiError(403, code, message);
   }
 
   /** The same error with a header added (Retry-After, Allow, WWW-Authenticate, ...). */

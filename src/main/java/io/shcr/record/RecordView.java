@@ -6,6 +6,7 @@ import io.shcr.core.Section;
 import io.shcr.fhir.PatientGuard;
 import io.shcr.access.AccessDecision;
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.fhir.ResourceIndex;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.sources.CallScope;
@@ -176,7 +177,7 @@ public final class RecordView {
     }
     runs.values().forEach(run -> run.scope.cancel());
     try {
-      sink.fail(new ApiError(500, "INTERNAL_SERVER_ERROR", "The record could not be shown in full, because " + why
+      sink.fail(ErrorCode.INTERNAL_SERVER_ERROR.error("The record could not be shown in full, because " + why
           + "; anything shown before this may be incomplete. Try again."));
     } catch (RuntimeException | StackOverflowError e) {
       // A sink promises not to throw here; the view ends regardless.
@@ -229,7 +230,7 @@ public final class RecordView {
         if (run.result.status() == SourceStatus.NOT_FOUND || run.result.status() == SourceStatus.PATIENT_MISMATCH) {
           refuseRelationship("your organisation's record system does not hold this patient");
         } else {
-          refuse(new ApiError(503, "RELATIONSHIP_UNAVAILABLE", "Your relationship with this patient could not be "
+          refuse(ErrorCode.RELATIONSHIP_UNAVAILABLE.error("Your relationship with this patient could not be "
               + "confirmed, because your organisation's record system did not answer (" + run.result.status().wireName()
               + "). Try again shortly; in an emergency, record a break-glass with POST /api/v1/patients/"
               + request.nhsNumber().value() + "/break-glass.").withHeader("Retry-After", "5"), "relationship-unavailable");
@@ -241,7 +242,7 @@ public final class RecordView {
   }
 
   private void refuseRelationship(String why) {
-    refuse(ApiError.forbidden("NO_RELATIONSHIP", "No legitimate relationship with this patient: " + why
+    refuse(ErrorCode.NO_RELATIONSHIP.error("No legitimate relationship with this patient: " + why
         + ". If this is an emergency, record a break-glass with POST /api/v1/patients/" + request.nhsNumber().value()
         + "/break-glass."), "no-relationship");
   }

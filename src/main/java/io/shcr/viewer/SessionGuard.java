@@ -2,6 +2,7 @@ package io.shcr.viewer;
 
 import io.shcr.core.Principal;
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -55,7 +56,7 @@ final class SessionGuard implements Handler<RoutingContext> {
     sessions.use(cookies.session(ctx)).onComplete(found -> {
       if (found.failed() || found.result().isEmpty()) {
         cookies.clearSession(ctx);
-        audit.refuse(ctx, action, null, patient, ApiError.unauthorised(
+        audit.refuse(ctx, action, null, patient, ErrorCode.UNAUTHORISED.error(
             "You are not signed in to the viewer, or your session has ended. Sign in again.")
             .withHeader("WWW-Authenticate", "Bearer realm=\"shcr\""));
         return;
@@ -109,7 +110,7 @@ final class SessionGuard implements Handler<RoutingContext> {
   }
 
   private static ApiError csrfRejected() {
-    return ApiError.forbidden("CSRF_REJECTED",
+    return ErrorCode.CSRF_REJECTED.error(
         "This request did not come from the viewer's own page (origin or CSRF token missing or wrong), so it was refused.");
   }
 }

@@ -3,6 +3,7 @@ package io.shcr.viewer;
 import com.nimbusds.jwt.SignedJWT;
 import io.shcr.core.Principal;
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.nhs.NhsNumber;
 import io.shcr.sources.SourceRegistry;
 import io.vertx.core.Future;
@@ -206,7 +207,7 @@ final class SignIn {
 
   /** A sign-in that did not complete: audited (who, when known; never why in the page), then the page that says so. */
   private void fail(RoutingContext ctx, Principal principal, String why) {
-    ApiError error = ApiError.unauthorised("Sign-in did not complete: " + why + ".");
+    ApiError error = ErrorCode.UNAUTHORISED.error("Sign-in did not complete: " + why + ".");
     audit.refused(ctx, ViewerAudit.SIGN_IN, principal, null, error).onComplete(audited ->
         redirect(ctx, audited.result() ? "/?signin=failed" : "/?signin=unavailable"));
   }

@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.api.Authentication;
 import io.shcr.nhs.NhsNumber;
 import io.shcr.core.RecordRequest;
 import io.shcr.core.Section;
@@ -94,7 +95,7 @@ final class AccessTestBed {
         : Arrays.stream(wanted.split(",")).map(w -> Section.fromWireName(w).orElseThrow()).collect(Collectors.toSet());
     RecordRequest request = new RecordRequest(UUID.randomUUID().toString(), NhsNumber.of(ctx.pathParam("nhs")), sections, Set.of(),
         "127.0.0.1", "test");
-    module.gate().decide(ctx, request).onComplete(done -> {
+    module.gate().decide(Authentication.of(ctx, module.authenticator()), request).onComplete(done -> {
       if (done.failed()) {
         ctx.response().setStatusCode(500).end(String.valueOf(done.cause()));
         return;

@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.api.Authentication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shcr.access.token.JwksSigningKeys;
@@ -221,8 +222,8 @@ class AuthenticationTest {
     Cis2Authenticator authenticator = new Cis2Authenticator(new JwtVerifier(counting, bed.tokens.policy().auth().tokenRules(),
         bed.clock), 3);
     Router router = Router.router(vertx);
-    router.get("/twice").handler(ctx -> authenticator.authenticate(ctx).onComplete(first -> ctx.next()))
-        .handler(ctx -> authenticator.authenticate(ctx).onComplete(second -> ctx.response().end(second.succeeded() ? "ok" : "refused")));
+    router.get("/twice").handler(ctx -> Authentication.of(ctx, authenticator).onComplete(first -> ctx.next()))
+        .handler(ctx -> Authentication.of(ctx, authenticator).onComplete(second -> ctx.response().end(second.succeeded() ? "ok" : "refused")));
     WebClient client = WebClient.create(vertx);
     vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .compose(server -> client.get(server.actualPort(), "127.0.0.1", "/twice")

@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.api.Authentication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,7 +57,7 @@ class DemoKeyTrustTest {
     AccessModule module = AccessModule.create(vertx, policy, AccessTestBed.sources(), audit, java.time.Clock.systemUTC(), false);
     String token = DemoTokens.of(policy).persona("ed-doctor");
     Router router = Router.router(vertx);
-    router.get("/who").handler(ctx -> module.authenticator().authenticate(ctx)
+    router.get("/who").handler(ctx -> Authentication.of(ctx, module.authenticator())
         .onSuccess(p -> ctx.json(new JsonObject().put("user", p.userId())))
         .onFailure(e -> ctx.response().setStatusCode(401).end()));
     vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")

@@ -1,6 +1,7 @@
 package io.shcr.api.fhir;
 
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.record.RecordSink;
 import io.shcr.record.SectionEvent;
 import io.shcr.sources.SourceRegistry;
@@ -91,7 +92,7 @@ final class BundleSink implements RecordSink {
     JsonArray statuses = complete.getJsonArray("sources", new JsonArray());
     vertx.executeBlocking(() -> encode(collected, statuses), false).onComplete(done -> {
       if (done.failed()) {
-        ErrorResponses.send(response, new ApiError(500, "INTERNAL_SERVER_ERROR",
+        ErrorResponses.send(response, ErrorCode.INTERNAL_SERVER_ERROR.error(
             "The Bundle could not be assembled; nothing was shown. Try again."), requestId);
         written.tryComplete(0);
         return;

@@ -1,6 +1,7 @@
 package io.shcr.api.fhir;
 
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.api.RecordPipeline;
 import io.shcr.api.RequestIntake;
 import io.shcr.core.RecordRequest;
@@ -117,8 +118,8 @@ public final class FhirApi {
     }
     String lower = format.toLowerCase(java.util.Locale.ROOT);
     return lower.contains("xml") || lower.contains("turtle") || lower.contains("html")
-        ? new ApiError(406, "NOT_ACCEPTABLE", "This server serves FHIR JSON only (_format=json or application/fhir+json).")
-        : ApiError.badRequest("INVALID_PARAMETER", "_format must be json, application/json or application/fhir+json.");
+        ? ErrorCode.NOT_ACCEPTABLE.error("This server serves FHIR JSON only (_format=json or application/fhir+json).")
+        : ErrorCode.INVALID_PARAMETER.error("_format must be json, application/json or application/fhir+json.");
   }
 
   /** This server's FHIR base as the client reached it. */

@@ -1,6 +1,7 @@
 package io.shcr.api.fhir;
 
 import io.shcr.core.ApiError;
+import io.shcr.core.ErrorCode;
 import io.shcr.nhs.NhsNumber;
 import io.shcr.core.Section;
 import io.vertx.core.MultiMap;
@@ -61,7 +62,7 @@ record FhirQuery(NhsNumber nhsNumber, String type, Set<Section> sections, int of
   static Parsed search(String type, MultiMap params) {
     Optional<Section> section = sectionOf(type);
     if (section.isEmpty()) {
-      return Parsed.refused(new ApiError(404, "NOT_FOUND", "This server does not serve the resource type '" + printable(type)
+      return Parsed.refused(ErrorCode.NOT_FOUND.error("This server does not serve the resource type '" + printable(type)
           + "'; GET /fhir/metadata lists the types it does."));
     }
     boolean patientType = "Patient".equals(type);
@@ -74,13 +75,13 @@ record FhirQuery(NhsNumber nhsNumber, String type, Set<Section> sections, int of
     }
     String present = patientParams.stream().filter(params::contains).findFirst().orElse(null);
     if (present == null || patientParams.stream().filter(params::contains).count() > 1) {
-      return Parsed.refused(ApiError.badRequest("INVALID_PARAMETER", "Exactly one patient is required: "
+      return Parsed.refused(ErrorCode.INVALID_PARAMETER.error("Exactly one patient is required: "
           + (patientType ? "identifier" : "patient.identifier") + "=" + NhsNumber.SYSTEM + "|{nhsNumber}."));
     }
     String value = params.getAll(present).get(0);
     String prefix = NhsNumber.SYSTEM + "|";
     if (!value.startsWith(prefix) || value.indexOf(',') >= 0) {
-      return Parsed.refused(ApiError.badRequest("INVALID_PARAMETER", "The patient must be named by one NHS number, as "
+      return Parsed.refused(ErrorCode.INVALID_PARAMETER.error("The patient must be named by one NHS number, as "
           + present + "=" + NhsNumber.SYSTEM + "|{nhsNumber}."));
     }
     Optional<NhsNumber> nhs = NhsNumber.parse(value.substring(prefix.length()));
@@ -95,13 +96,14 @@ record FhirQuery(NhsNumber nhsNumber, String type, Set<Section> sections, int of
     Integer count = number(params, "_count", 1, MAX_COUNT);
     Integer offset = number(params, "_offset", 0, MAX_OFFSET);
     if (count == null || offset == null) {
-      return Parsed.refused(ApiError.badRequest("INVALID_PARAMETER", "_count must be a whole number from 1 to " + MAX_COUNT
+      return Parsed.refused(ErrorCode.INVALID_PARAMETER.error("_count must be a whole number from 1 to " + MAX_COUNT
           + " and _offset one from 0 to " + MAX_OFFSET + ", each given at most once."));
     }
     boolean countOnly = false;
     if (params.contains("_summary")) {
       if (!summaryAllowed || params.getAll("_summary").size() != 1 || !"count".equals(params.get("_summary"))) {
-        return Parsed.refused(ApiError.badRequest("INVALID_PARAMETER", "_summary is supported only as _summary=count on a type search."));
+        return Parsed.refused(ErrorCode.INVALID_PARAMETER.error(
+            "_summary is supported only as _summary=count on a type search."));
       }
       countOnly = true;
     }
@@ -128,20 +130,20 @@ record FhirQuery(NhsNumber nhsNumber, String type, Set<Section> sections, int of
   private static ApiError unsupported(MultiMap params, Set<String> allowed) {
     for (String name : params.names()) {
       if (!allowed.contains(name)) {
-        return ApiError.badRequest("INVALID_PARAMETER", "The parameter '" + printable(name) + "' is not supported here; this "
+        return ErrorCode.INVALID_PARAMETER.error("The parameter '" + printable(name) + "' is not supported here; this "
             + "request takes only " + String.join(", ", new java.util.TreeSet<>(allowed)) + " (see GET /fhir/metadata).");
       }
     }
     for (String name : params.names()) {
       if (!"_format".equals(name) && params.getAll(name).size() > 1 && !"_count".equals(name) && !"_offset".equals(name)) {
-        return ApiError.badRequest("INVALID_PARAMETER", "The parameter '" + printable(name) + "' may be given only once.");
+        return ErrorCode.INVALID_PARAMETER.error("The parameter '" + printable(name) + "' may be given only once.");
       }
     }
     return null;
   }
 
   private static ApiError invalidNhsNumber() {
-    return ApiError.badRequest("INVALID_NHS_NUMBER",
+    return ErrorCode.INVALID_NHS_NUMBER.error(
         "The NHS number must be 10 digits with a valid Modulus 11 check digit (spaces are ignored).");
   }
 
