@@ -126,6 +126,8 @@ class RestrictedAliasesTest {
     Set<List<String>> ordersSeen = new HashSet<>();
     for (int view = 0; view < 12; view++) {
       SseClient.Stream stream = bed.sse("");
+      assertThat(stream.events.get(0).event()).as("the first event, on view %d: %s", view, stream.events.get(0).data())
+          .isEqualTo("meta");
       JsonArray metaSources = stream.events.get(0).data().getJsonArray("sources");
       List<JsonObject> listed = metaSources.stream().map(JsonObject.class::cast).toList();
       assertThat(listed.get(0).getString("id")).isEqualTo("RXN");
