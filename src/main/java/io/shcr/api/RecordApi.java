@@ -14,7 +14,6 @@ import io.shcr.record.RecordSink;
 import io.shcr.record.RecordView;
 import io.shcr.record.ViewSummary;
 import io.shcr.core.Section;
-import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceDirectory;
 import io.shcr.core.ErrorResponses;
 import io.shcr.streaming.JsonRecordSink;
@@ -93,7 +92,9 @@ public final class RecordApi implements RecordPipeline {
   private void afterDecision(RoutingContext ctx, RecordRequest request, AccessDecision decision,
       Function<RecordRequest, RecordSink> sinks) {
     ShcrMetrics.accessDecision(decision.allowed() ? "allowed" : "refused", decision.allowed() ? null : decision.refusal().code());
-    AccessAudit access = accessAudit(ctx, request, decision);
+    // The view is made first, so the audit records the very sources it will ask.
+    RecordView view = decision.allowed() ? new RecordView(vertx, directory, components.privacy(), request, decision) : null;
+    AccessAudit access = accessAudit(ctx, request, decision, view == null ? List.of() : view.sourceIds());
     components.audit().recordAccess(access).onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("audit unavailable for request {}: {}", request.requestId(), ar.cause().getClass().getSimpleName());
@@ -101,12 +102,12 @@ public final class RecordApi implements RecordPipeline {
       } else if (!decision.allowed()) {
         ErrorResponses.send(ctx.response(), decision.refusal(), request.requestId());
       } else {
-        stream(ctx, request, decision, ar.result(), sinks);
+        stream(ctx, request, view, ar.result(), sinks);
       }
     });
   }
 
-  private void stream(RoutingContext ctx, RecordRequest request, AccessDecision decision, AuditReceipt receipt,
+  private void stream(RoutingContext ctx, RecordRequest request, RecordView view, AuditReceipt receipt,
       Function<RecordRequest, RecordSink> sinks) {
     if (ctx.response().closed()) {
       // Gone while we decided and audited: ask no source on behalf of nobody.
@@ -117,8 +118,6 @@ public final class RecordApi implements RecordPipeline {
     RecordSink delivering = sinks.apply(request);
     ShcrMetrics.View metrics = ShcrMetrics.viewStarted(sse);
     RecordSink sink = new MeteredSink(delivering, metrics);
-    RecordView view = new RecordView(vertx, directory, components.privacy(), request, decision,
-        Deadline.in(config.recordDeadlineMs()), sink);
     Promise<Void> audited = Promise.promise();
     lifecycle.open(new ServiceLifecycle.OpenView() {
       @Override
@@ -137,7 +136,7 @@ public final class RecordApi implements RecordPipeline {
       }
       view.cancel();
     });
-    view.start().onSuccess(summary -> {
+    view.start(Deadline.in(config.recordDeadlineMs()), sink).onSuccess(summary -> {
       metrics.ended(summary.outcome());
       ViewLog.ended(request.requestId(), sse, summary);
       components.audit()
@@ -182,13 +181,11 @@ public final class RecordApi implements RecordPipeline {
         ctx.request().getHeader(HttpHeaders.USER_AGENT)).withRequest(RequestIntake.facts(ctx).withStatus(error.status()));
   }
 
-  private AccessAudit accessAudit(RoutingContext ctx, RecordRequest request, AccessDecision decision) {
+  /** @param sources the sources the view asks (none when refused) */
+  private AccessAudit accessAudit(RoutingContext ctx, RecordRequest request, AccessDecision decision, List<String> sources) {
     // Refused: what was asked for; allowed: what the role lets the fan-out fetch.
     List<String> sections = (decision.allowed() ? decision.sections() : request.sections()).stream()
         .sorted().map(Section::wireName).toList();
-    List<String> sources = decision.allowed()
-        ? RecordView.scope(directory.registry(), request, decision).stream().map(SourceConfig::id).toList()
-        : List.of();
     return new AccessAudit(request.requestId(), Instant.now(), decision.principal(), "record.view",
         request.nhsNumber().value(), decision.purpose().wireName(), decision.breakGlassReason(), sections, sources,
         decisionOutcome(decision), decision.allowed() ? null : decision.refusal().code(),

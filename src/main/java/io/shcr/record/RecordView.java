@@ -10,14 +10,16 @@ import io.shcr.core.ErrorCode;
 import io.shcr.fhir.ResourceIndex;
 import io.shcr.privacy.PrivacyFilter;
 import io.shcr.sources.CallScope;
+import io.shcr.sources.SectionBatch;
 import io.shcr.sources.SourceAdapter;
 import io.shcr.sources.SourceCall;
 import io.shcr.sources.SourceClient;
 import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceDirectory;
-import io.shcr.sources.SourceRegistry;
 import io.shcr.sources.SourceFailure;
-import io.shcr.sources.SourceReport;
+import io.shcr.sources.SourceOutcome;
+import io.shcr.sources.SourceRegistry;
+import io.shcr.sources.SourceRequester;
 import io.shcr.sources.SourceStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,9 +36,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One patient's record, assembled once for one request: every source in scope is asked at once,
- * each section passes the patient guard, the privacy filter and the viewer's transform, and goes to
- * the sink the moment it is ready. It completes when every source has finished or the request's
+ * One patient's record, assembled once for one request: every source in scope is asked at once (each
+ * by its {@link SourceRequester}), each section batch passes the patient guard, the privacy filter and
+ * the viewer's transform, and goes to the sink the moment it is ready. Made first (so the caller can
+ * audit {@link #sourceIds()} before anything is asked), then {@link #start started} with its deadline
+ * and sink. It completes when every source has finished or the request's
  * deadline passes (unfinished sources are then {@code timeout}), and stops everything in flight when
  * cancelled. Runs on one event loop; holds nothing beyond the request.
  */
@@ -58,39 +62,47 @@ public final class RecordView {
   private final PrivacyFilter privacy;
   private final RecordRequest request;
   private final AccessDecision decision;
-  private final Deadline deadline;
-  private final RecordSink sink;
-  private final HoldingSink holding;
-  private final long startedNanos = System.nanoTime();
+  private final SourceAliases aliases;
   private final Map<String, SourceRun> runs = new LinkedHashMap<>();
   private final Promise<ViewSummary> done = Promise.promise();
-  private SourceAliases aliases;
+  private long startedNanos = System.nanoTime();
+  private Deadline deadline;
+  private RelationshipHold hold;
+  private RecordSink sink;
   private long deadlineTimer = -1;
   private long watchdogTimer = -1;
   private int withheld;
   private boolean finished;
   private boolean shuttingDown;
 
+  /** A view of an allowed decision: works out its sources, asks none of them yet. */
   public RecordView(Vertx vertx, SourceDirectory directory, PrivacyFilter privacy, RecordRequest request,
-      AccessDecision decision, Deadline deadline, RecordSink sink) {
+      AccessDecision decision) {
     this.vertx = vertx;
     this.directory = directory;
     this.privacy = privacy;
     this.request = request;
     this.decision = decision;
-    this.deadline = deadline;
-    this.holding = decision.relationshipVia() == null ? null : new HoldingSink(sink);
-    this.sink = holding == null ? sink : holding;
-  }
-
-  /** Starts the fan-out; the Future completes with the summary audit records. */
-  public Future<ViewSummary> start() {
-    aliases = new SourceAliases(scope(directory.registry(), request, decision), decision.transform().hidesWhereThePatientIs());
+    this.aliases = new SourceAliases(scope(directory.registry(), request, decision), decision.transform().hidesWhereThePatientIs());
     for (SourceConfig source : aliases.inOrder()) {
       runs.put(source.id(), new SourceRun(source));
     }
-    if (holding != null && !runs.containsKey(decision.relationshipVia())) {
-      refuseRelationship("your organisation holds no record service in this region that could confirm it");
+  }
+
+  /** The ids of the sources this view asks (real ids, in registry order): what the audit records. */
+  public List<String> sourceIds() {
+    return scope(directory.registry(), request, decision).stream().map(SourceConfig::id).toList();
+  }
+
+  /** Starts the fan-out into the sink; the Future completes with the summary audit records. */
+  public Future<ViewSummary> start(Deadline requestDeadline, RecordSink target) {
+    this.startedNanos = System.nanoTime();
+    this.deadline = requestDeadline;
+    this.hold = new RelationshipHold(decision, request.nhsNumber(), target);
+    this.sink = hold;
+    ApiError refusal = hold.refusalAtStart(runs.keySet());
+    if (refusal != null) {
+      refuse(refusal, "no-relationship");
       return done.future();
     }
     long remaining = Math.max(1, deadline.remainingMs());
@@ -118,10 +130,10 @@ public final class RecordView {
     }
     shuttingDown = true;
     for (SourceRun run : runs.values()) {
-      if (run.result == null) {
+      if (run.state != RunState.FINISHED) {
         run.scope.cancel();
-        run.finish(new SourceResult(run.source.id(), SourceStatus.SHUTDOWN, elapsedMs(),
-            "this service was shutting down and ended the request early; the source was not at fault"));
+        run.end(SourceOutcome.of(SourceStatus.SHUTDOWN,
+            "this service was shutting down and ended the request early; the source was not at fault"), elapsedMs());
       }
     }
     checkComplete();
@@ -140,7 +152,7 @@ public final class RecordView {
    * The sources a view asks: those named (or all) that hold a section the viewer may see, plus the
    * user's own organisation's source when the relationship rests on it. Audit records the same list.
    */
-  public static List<SourceConfig> scope(SourceRegistry registry, RecordRequest request, AccessDecision decision) {
+  private static List<SourceConfig> scope(SourceRegistry registry, RecordRequest request, AccessDecision decision) {
     List<SourceConfig> scope = new ArrayList<>();
     for (SourceConfig source : registry.all()) {
       boolean relationshipSource = source.id().equals(decision.relationshipVia());
@@ -211,43 +223,26 @@ public final class RecordView {
   private void timeOutRemaining() {
     deadlineTimer = -1;
     for (SourceRun run : runs.values()) {
-      if (run.result == null) {
+      if (run.state != RunState.FINISHED) {
         run.scope.cancel();
-        run.finish(new SourceResult(run.source.id(), SourceStatus.TIMEOUT, elapsedMs(),
-            "no answer before the request's deadline"));
+        run.end(SourceOutcome.of(SourceStatus.TIMEOUT, "no answer before the request's deadline"), elapsedMs());
       }
     }
   }
 
-  private void onSourceFinished(SourceRun run) {
-    // Once released (the relationship was proven), the own organisation's source is just another source.
-    if (holding != null && !holding.released() && run.source.id().equals(decision.relationshipVia())) {
-      if (run.result.status() == SourceStatus.OK) {
-        if (!deliver(holding::release)) {
-          return;
-        }
-      } else {
-        if (run.result.status() == SourceStatus.NOT_FOUND || run.result.status() == SourceStatus.PATIENT_MISMATCH) {
-          refuseRelationship("your organisation's record system does not hold this patient");
-        } else {
-          refuse(ErrorCode.RELATIONSHIP_UNAVAILABLE.error("Your relationship with this patient could not be "
-              + "confirmed, because your organisation's record system did not answer (" + run.result.status().wireName()
-              + "). Try again shortly; in an emergency, record a break-glass with POST /api/v1/patients/"
-              + request.nhsNumber().value() + "/break-glass.").withHeader("Retry-After", "5"), "relationship-unavailable");
-        }
-        return;
-      }
+  private void onSourceEnded(SourceRun run) {
+    RelationshipHold.Verdict verdict = hold.ended(run.source.id(), run.status);
+    if (verdict.refusal() != null) {
+      refuse(verdict.refusal(), verdict.outcome());
+      return;
+    }
+    if (verdict.release() && !deliver(hold::release)) {
+      return;
     }
     checkComplete();
   }
 
-  private void refuseRelationship(String why) {
-    refuse(ErrorCode.NO_RELATIONSHIP.error("No legitimate relationship with this patient: " + why
-        + ". If this is an emergency, record a break-glass with POST /api/v1/patients/" + request.nhsNumber().value()
-        + "/break-glass."), "no-relationship");
-  }
-
-  /** Refuses after the fan-out began (only ever while events are held, so nothing has been sent). */
+  /** Refuses (only ever while events are held, so nothing has been sent). */
   private void refuse(ApiError error, String outcome) {
     runs.values().forEach(run -> run.scope.cancel());
     if (deliver(() -> sink.refuse(error))) {
@@ -256,7 +251,7 @@ public final class RecordView {
   }
 
   private void checkComplete() {
-    if (finished || runs.values().stream().anyMatch(run -> run.result == null)) {
+    if (finished || runs.values().stream().anyMatch(run -> run.state != RunState.FINISHED)) {
       return;
     }
     JsonArray statuses = new JsonArray();
@@ -285,9 +280,9 @@ public final class RecordView {
     Map<String, String> statuses = new LinkedHashMap<>();
     Map<String, Long> timings = new LinkedHashMap<>();
     runs.values().forEach(run -> {
-      statuses.put(run.source.id(), run.result == null ? "cancelled" : run.result.status().wireName());
-      if (run.result != null) {
-        timings.put(run.source.id(), run.result.latencyMs());
+      statuses.put(run.source.id(), run.state != RunState.FINISHED ? "cancelled" : run.status.wireName());
+      if (run.state == RunState.FINISHED) {
+        timings.put(run.source.id(), run.latencyMs);
       }
     });
     // Delivered means what reached the client: a JSON document never sent delivered nothing.
@@ -307,17 +302,21 @@ public final class RecordView {
     return (System.nanoTime() - startedNanos) / 1_000_000L;
   }
 
-  /** One source's part of the view: its call, its guard, its final result. */
+  /** One source's part of the view: its requester, its guard, its one final status. */
   private final class SourceRun {
     private final SourceConfig source;
     private final CallScope scope;
     private final ResourceIndex index;
     private final PatientGuard guard = new PatientGuard(request.nhsNumber());
     private final SectionPipeline pipeline = new SectionPipeline(privacy, decision.transform(), guard);
-    private final long startedNanos = System.nanoTime();
     private final Set<Section> sent = EnumSet.noneOf(Section.class);
+    private long startedNanos;
+    private RunState state = RunState.WAITING;
+    private SourceRequester requester;
     private SourceClient client;
-    private SourceResult result;
+    private SourceStatus status;
+    private String detail;
+    private long latencyMs;
     private boolean mismatch;
     private long sourceTimer = -1;
 
@@ -330,51 +329,55 @@ public final class RecordView {
     }
 
     void start() {
+      startedNanos = System.nanoTime();
       if (!source.live()) {
-        finish(new SourceResult(source.id(), SourceStatus.NOT_LIVE, 0, "not yet live under the information sharing agreement"));
+        end(SourceOutcome.of(SourceStatus.NOT_LIVE, "not yet live under the information sharing agreement"), 0);
         return;
       }
       client = directory.client(source.id()).orElse(null);
       SourceAdapter adapter = directory.adapter(source);
       if (client == null || adapter == null) {
-        finish(new SourceResult(source.id(), SourceStatus.ERROR, 0, "source is not configured for calls"));
+        end(SourceOutcome.of(SourceStatus.ERROR, "source is not configured for calls"), 0);
         return;
       }
       if (client.circuitOpen()) {
-        finish(new SourceResult(source.id(), SourceStatus.CIRCUIT_OPEN, 0, SourceFailure.circuitOpen().detail()));
+        end(SourceOutcome.failed(SourceFailure.circuitOpen()), 0);
         return;
       }
       Set<Section> sections = EnumSet.noneOf(Section.class);
       source.sections().stream().filter(decision.sections()::contains).forEach(sections::add);
       Deadline sourceDeadline = deadline.cappedAt(source.deadlineMs());
-      SourceCall call = new SourceCall(client, request.nhsNumber(), sections, sourceDeadline, scope, index);
+      requester = new SourceRequester(client, adapter, new SourceCall(source, request.nhsNumber(), sections, index),
+          sourceDeadline, scope);
+      state = RunState.ASKING;
       startTimer(sourceDeadline);
-      Future<SourceReport> fetched;
-      try {
-        fetched = adapter.fetch(call, (section, resources) -> release(call, adapter, section, resources));
-      } catch (RuntimeException e) {
-        fetched = Future.failedFuture(SourceFailure.from(e));
-      }
-      fetched.onComplete(ar -> {
-        if (mismatch || scope.sawAnotherPatientsData()) {
-          client.recordFailure(); // its last word, after any answer of it that looked fine
-          finish(mismatched());
-        } else if (ar.succeeded()) {
-          SourceReport report = ar.result();
-          SourceStatus status = verifiedStatus(report);
-          if (status == SourceStatus.PATIENT_MISMATCH) {
-            client.recordFailure();
-          }
-          finish(status == SourceStatus.PATIENT_MISMATCH ? mismatched()
-              : new SourceResult(source.id(), status, latency(), String.join("; ", pipeline.sourceDetails(report.details()))));
+      requester.run(this::release).onComplete(ar -> concluded(ar.succeeded() ? ar.result()
+          : SourceOutcome.failed(SourceFailure.unprocessable())));
+    }
+
+    /**
+     * The requester's last word. Counted against the source's breaker and health even when the run had
+     * already ended (its deadline): a source that sent another patient's data is {@code patient-mismatch},
+     * one that answered is {@code ok} only with a Patient that proves the NHS number.
+     */
+    private void concluded(SourceOutcome outcome) {
+      if (mismatch || scope.sawAnotherPatientsData()) {
+        client.recordFailure(); // its last word, after any answer of it that looked fine
+        end(mismatched(), latency());
+      } else if (outcome.answered()) {
+        SourceStatus verified = verifiedStatus(outcome.status());
+        if (verified == SourceStatus.PATIENT_MISMATCH) {
+          client.recordFailure();
+          end(mismatched(), latency());
         } else {
-          SourceFailure failure = SourceFailure.from(ar.cause());
-          if (failure.sourcesFault()) {
-            client.recordFailedRequest();
-          }
-          finish(new SourceResult(source.id(), failure.status(), latency(), failure.detail()));
+          end(new SourceOutcome(verified, pipeline.sourceDetails(outcome.details()), null), latency());
         }
-      });
+      } else {
+        if (outcome.failure() != null && outcome.failure().sourcesFault()) {
+          client.recordFailedRequest();
+        }
+        end(outcome, latency());
+      }
     }
 
     /** Reading, checking and encoding count inside the source's deadline, not only its answers. */
@@ -382,9 +385,9 @@ public final class RecordView {
       long budget = Math.max(1, sourceDeadline.remainingMs());
       sourceTimer = vertx.setTimer(budget, id -> {
         sourceTimer = -1;
-        if (result == null && !finished) {
-          finish(new SourceResult(source.id(), SourceStatus.TIMEOUT, latency(),
-              "no complete answer within the source's deadline (" + budget + " ms)"));
+        if (state == RunState.ASKING && !finished) {
+          end(SourceOutcome.of(SourceStatus.TIMEOUT, "no complete answer within the source's deadline (" + budget + " ms)"),
+              latency());
           // Calls still in flight time out on their own now (and count against the source); then stop the rest.
           vertx.setTimer(CANCEL_GRACE_MS, t -> scope.cancel());
         }
@@ -398,61 +401,51 @@ public final class RecordView {
       }
     }
 
-    private SourceResult mismatched() {
-      return new SourceResult(source.id(), SourceStatus.PATIENT_MISMATCH, latency(), SourceFailure.anotherPatient().detail());
+    private SourceOutcome mismatched() {
+      return SourceOutcome.failed(SourceFailure.anotherPatient());
     }
 
     /**
      * A source's own word that it knows the patient is not enough (the relationship may rest on it):
      * {@code ok} only if it returned a Patient that carries exactly the requested NHS number.
      */
-    private SourceStatus verifiedStatus(SourceReport report) {
-      if (report.status() != SourceStatus.OK) {
-        return report.status();
+    private SourceStatus verifiedStatus(SourceStatus said) {
+      if (said != SourceStatus.OK) {
+        return said;
       }
-      List<JsonObject> patients = patients();
+      List<JsonObject> patients = index.patients();
       if (patients.stream().anyMatch(guard::namesAnotherPatient)) {
         return SourceStatus.PATIENT_MISMATCH;
       }
       return patients.stream().anyMatch(p -> guard.proves(p, index)) ? SourceStatus.OK : SourceStatus.NOT_FOUND;
     }
 
-    private List<JsonObject> patients() {
-      return index.patients();
-    }
-
-    /**
-     * Sections are handed over only once the source's Patient is in: if this is the user's own
-     * organisation and that Patient carries exactly the requested NHS number, the relationship is
-     * proven now, and every held event goes out without waiting for the rest of this source.
-     */
-    private void settleRelationshipEarly() {
-      if (holding == null || holding.released() || !source.id().equals(decision.relationshipVia())) {
-        return;
-      }
-      List<JsonObject> patients = patients();
-      if (patients.stream().anyMatch(p -> guard.proves(p, index)) && patients.stream().noneMatch(guard::namesAnotherPatient)) {
-        deliver(holding::release);
-      }
+    /** Whether this source's Patient, in by now, carries exactly the requested NHS number and no other. */
+    private boolean patientProven() {
+      List<JsonObject> patients = index.patients();
+      return patients.stream().anyMatch(p -> guard.proves(p, index)) && patients.stream().noneMatch(guard::namesAnotherPatient);
     }
 
     /** False once the view or this source has ended, or the source was caught sending another patient's data. */
     private boolean stillWanted() {
-      return result == null && !finished && !mismatch && !scope.sawAnotherPatientsData();
+      return state == RunState.ASKING && !finished && !mismatch && !scope.sawAnotherPatientsData();
     }
 
-    /** One section of this source through the pipeline, then out, unless the view or source has ended. */
-    private Future<Void> release(SourceCall call, SourceAdapter adapter, Section section, List<JsonObject> resources) {
+    /** One section batch of this source through the pipeline, then out, unless the view or source has ended. */
+    private Future<Void> release(SectionBatch batch) {
       if (!stillWanted()) {
         return Future.succeededFuture();
       }
-      settleRelationshipEarly();
-      return pipeline.run(section, resources, call, adapter, this::stillWanted).map(outcome -> {
+      // Batches come only once the source's Patient is in: the relationship may be proven now.
+      if (hold.provesEarly(source.id(), patientProven()) && !deliver(hold::release)) {
+        return Future.succeededFuture();
+      }
+      return pipeline.run(batch, requester, this::stillWanted).map(outcome -> {
         withheld += outcome.withheld();
         // Another patient named only through a resource's links (no answer named them): counted at the end.
         mismatch |= outcome.mismatch();
         if (stillWanted()) {
-          send(section, outcome.released().size(), outcome.encoded());
+          send(batch.section(), outcome.released().size(), outcome.encoded());
         }
         return null;
       });
@@ -466,7 +459,7 @@ public final class RecordView {
 
     /** A hidden source that answered reports every section any hidden source holds, so its set says nothing. */
     private void padHiddenSections() {
-      if (!aliases.hidden(source) || (result.status() != SourceStatus.OK && result.status() != SourceStatus.NOT_FOUND)) {
+      if (!aliases.hidden(source) || (status != SourceStatus.OK && status != SourceStatus.NOT_FOUND)) {
         return;
       }
       for (Section section : aliases.hiddenSections(decision.sections())) {
@@ -474,27 +467,35 @@ public final class RecordView {
       }
     }
 
-    /** The result as the client sees it: the shown id, and for a hidden source a neutral detail. */
+    /** The final status as the client sees it: the shown id, and for a hidden source a neutral detail. */
     JsonObject shownResult() {
-      JsonObject json = result.toJson().put("source", aliases.shownId(source));
-      if (aliases.hidden(source) && json.getValue("detail") instanceof String detail) {
-        json.put("detail", SourceAliases.neutralDetail(detail));
+      JsonObject json = new JsonObject().put("source", aliases.shownId(source)).put("status", status.wireName())
+          .put("latencyMs", latencyMs);
+      if (detail != null && !detail.isBlank()) {
+        json.put("detail", aliases.hidden(source) ? SourceAliases.neutralDetail(detail) : detail);
       }
       return json;
     }
 
-    void finish(SourceResult sourceResult) {
-      if (result != null || finished) {
+    /**
+     * The one place a run's final status is set: once, whichever comes first (its requester's outcome,
+     * its deadline, the request's deadline, shutdown). Calls still in flight are left to end on their own
+     * (or at the deadline): each one's outcome counts for the source's breaker; nothing more of this
+     * source is released.
+     */
+    void end(SourceOutcome outcome, long latency) {
+      if (state == RunState.FINISHED || finished) {
         return;
       }
-      result = sourceResult;
-      io.shcr.ops.ShcrMetrics.sourceResult(source.id(), sourceResult.status().wireName(), sourceResult.latencyMs());
-      // Calls still in flight are left to end on their own (or at the deadline): each one's outcome
-      // counts for the source's breaker; nothing more of this source is released.
+      state = RunState.FINISHED;
+      status = outcome.status();
+      detail = outcome.detail();
+      latencyMs = latency;
+      io.shcr.ops.ShcrMetrics.sourceResult(source.id(), status.wireName(), latencyMs);
       stopTimer();
       padHiddenSections();
       if (deliver(() -> sink.source(shownResult()))) {
-        onSourceFinished(this);
+        onSourceEnded(this);
       }
     }
 

@@ -6,9 +6,8 @@ import io.shcr.access.ResourceTransform;
 import io.shcr.fhir.ResourceIndex;
 import io.shcr.fhir.Resources;
 import io.shcr.privacy.PrivacyFilter;
-import io.shcr.sources.SourceAdapter;
-import io.shcr.sources.SourceCall;
-import io.shcr.sources.SourceFailure;
+import io.shcr.sources.SectionBatch;
+import io.shcr.sources.SourceRequester;
 import io.shcr.sources.WorkLane;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -23,19 +22,17 @@ import java.util.function.BooleanSupplier;
  * One section of one source on its way to the client: only that section's resource types, only what
  * is provably about the patient ({@link PatientGuard}), the links the privacy filter needs resolved,
  * the guard again (a fetched link may name another patient), the filter itself, then the viewer's
- * transform, then encoding. Every step fails closed: what cannot be judged is withheld.
+ * transform (for a restricted patient, {@link io.shcr.access.RestrictedPatientMask}, item by item), then
+ * encoding. Every step fails closed: what cannot be judged is withheld.
  *
  * <p>The checks and the encoding run on the source's {@link WorkLane}, off the event loop for a large
- * section; only fetching links is event-loop work. The lane runs one source's tasks one at a time, so
+ * section; fetching links is the {@link SourceRequester}'s, in its rounds. The lane runs one source's tasks one at a time, so
  * the source's index and the filter's memo are never shared between threads.
  *
  * <p>One pipeline serves one source's sections in one request, and remembers whether any of them held
  * back an item that could not be checked, which the source's status then says.
  */
 final class SectionPipeline {
-
-  /** How many levels of links are fetched (a result's encounter, then that encounter's location). */
-  static final int MAX_LINK_ROUNDS = 3;
 
   /** A section this small is checked on the event loop when nothing else of its source is in progress. */
   static final int SMALL_SECTION = 200;
@@ -81,61 +78,50 @@ final class SectionPipeline {
   /** What passed the type check and the guard, and how many did not. */
   private record Screened(List<JsonObject> kept, int heldBack, int mismatched) {}
 
-  /**
-   * @param stillWanted false once the view or the source has ended, so no more links are fetched
-   */
-  Future<Outcome> run(Section section, List<JsonObject> resources, SourceCall call, SourceAdapter adapter,
-      BooleanSupplier stillWanted) {
-    WorkLane lane = call.scope().lane();
-    boolean small = resources.size() <= SMALL_SECTION;
-    return lane.run(() -> screen(section, resources, call), small)
-        .compose(screened -> resolveLinks(call, adapter, screened.kept(), 1, Set.of(), stillWanted, small)
-            .compose(v -> lane.run(() -> judge(screened, call), small)));
+  /** The view or the source ended while a step was queued: the batch is dropped (never released). */
+  static final class Cancelled extends RuntimeException {
+    Cancelled() {
+      super("cancelled", null, false, false);
+    }
   }
 
-  private Screened screen(Section section, List<JsonObject> resources, SourceCall call) {
-    if (call.scope().cancelled()) {
-      throw SourceFailure.cancelled();
+  /**
+   * @param requester the source's requester: its index, its lane, and the link lookups
+   * @param stillWanted false once the view or the source has ended, so no more links are fetched
+   */
+  Future<Outcome> run(SectionBatch batch, SourceRequester requester, BooleanSupplier stillWanted) {
+    WorkLane lane = requester.lane();
+    ResourceIndex index = requester.index();
+    boolean small = batch.resources().size() <= SMALL_SECTION;
+    return lane.run(() -> screen(batch.section(), batch.resources(), requester), small)
+        .compose(screened -> (screened.kept().isEmpty() ? Future.<Void>succeededFuture()
+            : requester.resolveLinks(() -> referencesToResolve(screened.kept(), index), stillWanted, small))
+            .compose(v -> lane.run(() -> judge(screened, requester), small)));
+  }
+
+  private Screened screen(Section section, List<JsonObject> resources, SourceRequester requester) {
+    if (requester.cancelled()) {
+      throw new Cancelled();
     }
     // A source may only fill a section with that section's resource types (never trust a source).
     List<JsonObject> ofSection = resources.stream()
         .filter(r -> section.resourceTypes().contains(Resources.type(r))).toList();
-    PatientGuard.Verdict verdict = guard.check(ofSection, call.index());
+    PatientGuard.Verdict verdict = guard.check(ofSection, requester.index());
     int heldBack = resources.size() - ofSection.size() + verdict.mismatched() + verdict.unverifiable();
     return new Screened(verdict.kept(), heldBack, verdict.mismatched());
   }
 
-  private Outcome judge(Screened screened, SourceCall call) {
-    if (call.scope().cancelled()) {
-      throw SourceFailure.cancelled();
+  private Outcome judge(Screened screened, SourceRequester requester) {
+    if (requester.cancelled()) {
+      throw new Cancelled();
     }
     // What the links brought in is known now: a resource relying on another patient's is dropped.
-    PatientGuard.Verdict again = guard.check(screened.kept(), call.index());
-    Outcome filtered = filtered(again.kept(), call.index());
+    PatientGuard.Verdict again = guard.check(screened.kept(), requester.index());
+    Outcome filtered = filtered(again.kept(), requester.index());
     unjudged |= filtered.unjudged() > 0;
     return new Outcome(filtered.released(), filtered.encoded(),
         screened.heldBack() + again.mismatched() + again.unverifiable() + filtered.withheld(),
         filtered.unjudged(), screened.mismatched() + again.mismatched());
-  }
-
-  private Future<Void> resolveLinks(SourceCall call, SourceAdapter adapter, List<JsonObject> kept, int round,
-      Set<String> previous, BooleanSupplier stillWanted, boolean small) {
-    if (kept.isEmpty() || round > MAX_LINK_ROUNDS || !stillWanted.getAsBoolean()) {
-      return Future.succeededFuture();
-    }
-    return call.scope().lane().run(() -> referencesToResolve(kept, call.index()), small).compose(wanted -> {
-      if (wanted.isEmpty() || wanted.equals(previous) || !stillWanted.getAsBoolean()) {
-        return Future.<Void>succeededFuture();
-      }
-      // What the adapter fetches is added to the source's index as it is read.
-      return adapter.resolve(call, wanted)
-          .compose(found -> {
-            call.index().addAll(found);
-            return Future.succeededFuture(found);
-          })
-          .compose(found -> found.isEmpty() ? Future.<Void>succeededFuture()
-              : resolveLinks(call, adapter, kept, round + 1, wanted, stillWanted, small));
-    }).recover(t -> Future.succeededFuture());
   }
 
   private Set<String> referencesToResolve(List<JsonObject> kept, ResourceIndex index) {

@@ -30,7 +30,7 @@ public final class ConcurrencyLimit {
       return Future.succeededFuture();
     }
     if (waiting.size() >= maxWaiting) {
-      return Future.failedFuture(SourceFailure.queueFull());
+      return Future.failedFuture(QueueFull.INSTANCE);
     }
     Promise<Void> promise = Promise.promise();
     waiting.add(promise);
@@ -83,5 +83,14 @@ public final class ConcurrencyLimit {
 
   public synchronized int inUse() {
     return inUse;
+  }
+
+  /** What {@link #acquire} fails with when the wait queue is full (the client reports it as {@link SourceFailure#queueFull()}). */
+  static final class QueueFull extends RuntimeException {
+    static final QueueFull INSTANCE = new QueueFull();
+
+    private QueueFull() {
+      super("too many calls waiting for this source", null, false, false);
+    }
   }
 }

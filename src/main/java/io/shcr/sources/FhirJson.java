@@ -11,27 +11,33 @@ import java.util.Locale;
  * Reading a source's answer as a FHIR Bundle, trusting nothing in it: the status (a redirect is never
  * followed; a 404 is "not found" only with a Spine code that says so), the declared content type, the
  * JSON itself within {@link BoundedJson}'s limits and this source's resource caps, and that nothing in
- * it names another patient. Whatever fails becomes a {@link SourceFailure} with our own wording.
- * Runs on the source's lane, off the event loop.
+ * it names another patient. Whatever fails is a {@link SourceFailure} value with our own wording.
+ * Runs on the source's lane, off the event loop; pure (no budgets or flags are touched here).
  */
 final class FhirJson {
 
   private FhirJson() {}
 
   /**
-   * @param bundle the Bundle, or null when the source said it does not hold the patient
+   * @param bundle the Bundle, or null when the source said it does not hold the patient or the answer failed
    * @param resources every resource of the Bundle's entries
+   * @param resourceCount how many resources the Bundle held (-1 when it was not read that far)
+   * @param failure why the answer cannot be used, or null
    */
-  record Answer(JsonObject bundle, List<JsonObject> resources) {
-    static final Answer NOT_FOUND = new Answer(null, List.of());
+  record Answer(JsonObject bundle, List<JsonObject> resources, int resourceCount, SourceFailure failure) {
+    static final Answer NOT_FOUND = new Answer(null, List.of(), -1, null);
+
+    static Answer failed(SourceFailure failure) {
+      return new Answer(null, List.of(), -1, failure);
+    }
 
     boolean patientNotFound() {
-      return bundle == null;
+      return bundle == null && failure == null;
     }
   }
 
   /** A 2xx searchset or collection Bundle, or a 404 that says the patient is not known; anything else fails. */
-  static Answer bundle(SourceResponse response, SourceCall call) {
+  static Answer bundle(SourceHttpResponse response, SourceCall call) {
     SourceConfig source = call.source();
     int status = response.status();
     if (status < 200 || status >= 300) {
@@ -39,29 +45,26 @@ final class FhirJson {
       if (status == 404 && code != null && SpineCodes.NOT_FOUND.contains(code)) {
         return Answer.NOT_FOUND;
       }
-      throw status >= 300 && status < 400 ? SourceFailure.redirected(status) : SourceFailure.httpStatus(status, code);
+      return Answer.failed(status >= 300 && status < 400 ? SourceFailure.redirected(status) : SourceFailure.httpStatus(status, code));
     }
     if (!declaredFhirJson(response.contentType())) {
-      throw SourceFailure.wrongContentType();
+      return Answer.failed(SourceFailure.wrongContentType());
     }
     JsonObject json;
     try {
       json = BoundedJson.object(response.body(), source.maxResourcesPerAnswer());
     } catch (BoundedJson.Unreadable e) {
-      throw SourceFailure.unreadable(e.problem(), source.maxResourcesPerAnswer());
+      return Answer.failed(SourceFailure.unreadable(e.problem(), source.maxResourcesPerAnswer()));
     }
     if (!Bundles.isBundle(json)) {
-      throw SourceFailure.notABundle();
+      return Answer.failed(SourceFailure.notABundle());
     }
     List<JsonObject> resources = Bundles.resources(json);
-    if (!call.scope().chargeResources(resources.size())) {
-      throw SourceFailure.overResourceBudget(call.scope().resourceBudget());
-    }
+    // The requester charges resourceCount against the source's budget before it looks at this failure.
     if (new PatientGuard(call.nhsNumber()).anotherPatientIn(json)) {
-      call.scope().sawAnotherPatient();
-      throw SourceFailure.anotherPatient();
+      return new Answer(null, List.of(), resources.size(), SourceFailure.anotherPatient());
     }
-    return new Answer(json, resources);
+    return new Answer(json, resources, resources.size(), null);
   }
 
   /** FHIR JSON media types (R4, and the STU3 one GP Connect systems still send), in UTF-8 if a charset is named. */
@@ -84,7 +87,7 @@ final class FhirJson {
   }
 
   /** The Spine code of an error answer's OperationOutcome, when it is one we ship; null otherwise. */
-  private static String errorCode(SourceResponse response) {
+  private static String errorCode(SourceHttpResponse response) {
     try {
       return SpineCodes.of(BoundedJson.object(response.body(), 0));
     } catch (RuntimeException e) {

@@ -1,162 +1,135 @@
 package io.shcr.sources;
 
+import io.shcr.core.Section;
 import io.shcr.fhir.Bundles;
 import io.shcr.fhir.References;
 import io.shcr.fhir.Resources;
-import io.shcr.core.Section;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * FHIR R4 REST search ({@code fhir-r4}): the Patient by NHS number, and one search per resource type
- * of each section by {@code patient.identifier}, all at once; each section is handed over as soon as
- * its searches (and their next pages, up to the page cap) are complete.
+ * of each section by {@code patient.identifier}, all at once; a section is complete once its searches
+ * (and their next pages) and the Patient search are in. Links are looked up with one {@code _id} search
+ * per type. Pure: it builds the searches and reads their pages; the {@link SourceRequester} sends them.
  */
 public final class FhirSearchAdapter implements SourceAdapter {
 
   static final int PAGE_SIZE = 50;
 
-  @Override
-  public Future<SourceReport> fetch(SourceCall call, SectionListener listener) {
-    Set<String> truncated = new java.util.LinkedHashSet<>();
-    Search patientSearch = new Search("Patient", truncated);
-    Future<List<JsonObject>> patients = searchAll(call, patientSearch, "identifier=" + encode(call.nhsNumber().searchToken()));
-    List<Future<Integer>> sections = new ArrayList<>();
-    for (Section section : call.sections()) {
-      Future<List<JsonObject>> resources = section == Section.DEMOGRAPHICS ? patients : searchSection(call, section, truncated);
-      // The patient guard needs the source's Patient, so a section is handed over once both are in.
-      sections.add(Future.all(patients, resources)
-          .compose(both -> listener.onSection(section, resources.result()).map(v -> resources.result().size())));
-    }
-    // join, not all: a failed section must not let the source finish while others are still streaming.
-    return Future.join(sections).transform(done -> {
-      if (done.failed()) {
-        return Future.failedFuture(worstFailure(sections));
-      }
-      // A 404 PATIENT_NOT_FOUND to the Patient search is the source saying it does not hold the patient.
-      boolean known = !patientSearch.notFound
-          && (!patients.result().isEmpty() || sections.stream().anyMatch(f -> f.result() > 0));
-      // A clinician must know when a list is incomplete: say which searches hit the page limit.
-      List<String> details = truncated.stream().map(type -> type + ": more results than shown (page limit)").toList();
-      return Future.succeededFuture(SourceReport.of(known, details));
-    });
-  }
-
-  private static SourceFailure worstFailure(List<? extends Future<?>> futures) {
-    SourceFailure worst = null;
-    for (Future<?> future : futures) {
-      if (future.failed()) {
-        worst = SourceFailure.worse(worst, SourceFailure.from(future.cause()));
-      }
-    }
-    return worst == null ? SourceFailure.unprocessable() : worst;
-  }
-
-  private Future<List<JsonObject>> searchSection(SourceCall call, Section section, Set<String> truncated) {
-    String query = "patient.identifier=" + encode(call.nhsNumber().searchToken()) + "&_count=" + PAGE_SIZE;
-    List<Future<List<JsonObject>>> searches = section.resourceTypes().stream()
-        .map(type -> searchAll(call, new Search(type, truncated), query))
-        .toList();
-    return Future.all(searches).map(all -> searches.stream()
-        .flatMap(f -> f.result().stream())
-        .collect(Collectors.toList()));
-  }
-
   /**
-   * One search's state across its pages: what it has collected, the pages it has asked for, and
-   * whether the source said it does not know the patient. Read and written by one step at a time.
+   * One search across its pages: the ids and page links it has seen (so pages that do not end are
+   * caught), the section it fills, and for a lookup the ids it asks. Read and written by one step at a
+   * time (the source's lane).
    */
-  private static final class Search {
+  static final class Search {
     final String type;
-    final Set<String> truncated;
-    final List<JsonObject> collected = new ArrayList<>();
-    final Set<String> seenIds = new java.util.HashSet<>();
-    final Set<String> seenUrls = new java.util.HashSet<>();
-    boolean notFound;
+    final Section section;
+    final boolean patientSearch;
+    final List<String> ids;
+    final Set<String> seenIds = new HashSet<>();
+    final Set<String> seenUrls = new HashSet<>();
 
-    Search(String type, Set<String> truncated) {
+    Search(String type, Section section, boolean patientSearch, List<String> ids) {
       this.type = type;
-      this.truncated = truncated;
+      this.section = section;
+      this.patientSearch = patientSearch;
+      this.ids = ids;
     }
   }
 
-  /** What one page gave: its next link, if another page is to be asked for. */
-  private record Page(String next) {}
-
-  /** One search, following next links on the same source up to the page cap; adds all to the index. */
-  private Future<List<JsonObject>> searchAll(SourceCall call, Search search, String query) {
-    return page(call, search, call.source().baseUrl() + "/" + search.type + "?" + query, 1);
+  @Override
+  public List<SourceQuery> plan(SourceCall call) {
+    List<SourceQuery> queries = new ArrayList<>();
+    String nhs = encode(call.nhsNumber().searchToken());
+    Section demographics = call.sections().contains(Section.DEMOGRAPHICS) ? Section.DEMOGRAPHICS : null;
+    // The patient guard needs the source's Patient, so every section waits for the Patient search.
+    queries.add(query(call, new Search("Patient", demographics, true, null), "identifier=" + nhs, call.sections()));
+    for (Section section : call.sections()) {
+      if (section == Section.DEMOGRAPHICS) {
+        continue;
+      }
+      for (String type : section.resourceTypes()) {
+        queries.add(query(call, new Search(type, section, false, null), "patient.identifier=" + nhs + "&_count=" + PAGE_SIZE,
+            Set.of(section)));
+      }
+    }
+    return queries;
   }
 
-  private Future<List<JsonObject>> page(SourceCall call, Search search, String url, int pageNumber) {
+  private static SourceQuery query(SourceCall call, Search search, String parameters, Set<Section> fills) {
+    String url = call.source().baseUrl() + "/" + search.type + "?" + parameters;
     search.seenUrls.add(url);
-    return call.client().send(SourceHttpRequest.get(url), call.deadline(), call.scope(),
-            response -> readPage(call, search, response, pageNumber))
-        .compose(page -> page.next() == null ? Future.succeededFuture(search.collected)
-            : page(call, search, page.next(), pageNumber + 1));
+    return new SourceQuery(SourceHttpRequest.get(url), search.type, fills, 1, Set.of(), search);
   }
 
   /**
-   * Reads one page on the source's lane. A source whose pages do not end (a next link it already
-   * gave, a page with nothing new, more than the total it declared) fails: that is the source failing,
-   * not a long record. A next link off the source fails too.
+   * Reads one page. A source whose pages do not end (a next link it already gave, a page with nothing
+   * new, more than the total it declared) fails: that is the source failing, not a long record. A next
+   * link off the source fails too. A 404 PATIENT_NOT_FOUND to the Patient search is the source saying it
+   * does not hold the patient.
    */
-  private static Page readPage(SourceCall call, Search search, SourceResponse response, int pageNumber) {
+  @Override
+  public ResponseRead read(SourceCall call, SourceQuery query, SourceHttpResponse response) {
+    Search search = (Search) query.tag();
     FhirJson.Answer answer = FhirJson.bundle(response, call);
-    if (answer.patientNotFound()) {
-      search.notFound = true;
-      return new Page(null);
+    if (answer.failure() != null) {
+      return ResponseRead.failed(answer.failure(), answer.resourceCount());
     }
-    call.index().addAll(answer.resources());
+    if (answer.patientNotFound()) {
+      return new ResponseRead(filling(search, List.of()), List.of(), List.of(), -1, null,
+          search.patientSearch ? ResponseRead.PatientWord.NOT_HELD : ResponseRead.PatientWord.UNSAID, List.of(), null);
+    }
     int before = search.seenIds.size();
     int fresh = 0;
-    for (JsonObject match : Bundles.resources(answer.bundle(), "match")) {
-      search.collected.add(match);
+    List<JsonObject> matches = Bundles.resources(answer.bundle(), "match");
+    for (JsonObject match : matches) {
       String id = Resources.localReference(match);
       if (id == null || search.seenIds.add(id)) {
         fresh++;
       }
     }
-    var next = Bundles.nextLink(answer.bundle());
-    if (next.isEmpty()) {
-      return new Page(null);
+    SourceQuery next = null;
+    var link = Bundles.nextLink(answer.bundle());
+    if (link.isPresent()) {
+      Object total = answer.bundle().getValue("total");
+      if (fresh == 0 || search.seenUrls.contains(link.get())
+          || (total instanceof Integer declared && before + fresh >= declared)) {
+        return ResponseRead.failed(SourceFailure.endlessPages(), answer.resourceCount(), answer.resources());
+      }
+      if (!withinSource(call.source().baseUrl(), link.get())) {
+        return ResponseRead.failed(SourceFailure.nextOutsideSource(), answer.resourceCount(), answer.resources());
+      }
+      search.seenUrls.add(link.get());
+      next = query.nextPage(link.get());
     }
-    Object total = answer.bundle().getValue("total");
-    if (fresh == 0 || search.seenUrls.contains(next.get())
-        || (total instanceof Integer declared && before + fresh >= declared)) {
-      throw SourceFailure.endlessPages();
-    }
-    if (!withinSource(call.source().baseUrl(), next.get())) {
-      throw SourceFailure.nextOutsideSource();
-    }
-    if (pageNumber >= call.source().pageCap()) {
-      search.truncated.add(search.type);
-      return new Page(null);
-    }
-    return new Page(next.get());
+    return new ResponseRead(filling(search, matches), matches, answer.resources(), answer.resourceCount(), next,
+        matches.isEmpty() ? ResponseRead.PatientWord.UNSAID : ResponseRead.PatientWord.KNOWN, List.of(), null);
+  }
+
+  private static Map<Section, List<JsonObject>> filling(Search search, List<JsonObject> matches) {
+    return search.section == null ? Map.of() : Map.of(search.section, matches);
   }
 
   /**
-   * One {@code _id} search per type. A lookup that answers marks its references sought, so what it did not
-   * return counts as left out by the source ({@link io.shcr.fhir.ResourceIndex#leftOut}); one that fails
-   * marks nothing, so what needed it is reported as not checked. A reference no FHIR server could answer
-   * (not {@code Type/id} with a valid id) is the source's own doing and is marked sought without asking.
+   * One {@code _id} search per type. A reference no FHIR server could answer (not {@code Type/id} with a
+   * valid id) is the source's own doing and is marked sought without asking; one the source used for two
+   * resources cannot be settled by asking again, and a foreign one is never asked of this source.
    */
   @Override
-  public Future<List<JsonObject>> resolve(SourceCall call, Set<String> references) {
+  public LinkLookup lookups(SourceCall call, Set<String> references) {
     Map<String, List<String>> idsByType = new TreeMap<>();
     List<String> unanswerable = new ArrayList<>();
     for (String reference : references) {
-      // An id the source used twice cannot be settled by asking for it again.
       if (call.index().isForeign(reference) || call.index().isAmbiguous(reference)) {
         continue;
       }
@@ -170,16 +143,31 @@ public final class FhirSearchAdapter implements SourceAdapter {
       }
     }
     call.index().markSought(unanswerable);
-    List<Future<List<JsonObject>>> lookups = idsByType.entrySet().stream()
-        .map(e -> searchAll(call, new Search(e.getKey(), new java.util.HashSet<>()), "_id=" + encode(String.join(",", e.getValue())))
-            .onSuccess(found -> call.index().markSought(e.getValue().stream().map(id -> e.getKey() + "/" + id).toList())))
-        .toList();
-    // join, not all: the lookups that answered count even when another failed.
-    return Future.join(lookups).transform(done -> Future.succeededFuture(lookups.stream()
-        .filter(Future::succeeded)
-        .flatMap(f -> f.result().stream())
-        .filter(r -> references.stream().anyMatch(ref -> References.localPart(ref).equals(Resources.localReference(r))))
-        .collect(Collectors.toList())));
+    List<SourceQuery> queries = new ArrayList<>();
+    idsByType.forEach((type, ids) -> queries.add(query(call, new Search(type, null, false, List.copyOf(ids)),
+        "_id=" + encode(String.join(",", ids)), Set.of())));
+    return new LinkLookup(queries, Set.of());
+  }
+
+  /**
+   * A lookup that answered marks its references sought, so what it did not return counts as left out by
+   * the source ({@link io.shcr.fhir.ResourceIndex#leftOut}); one that failed marks nothing, so what needed
+   * it is reported as not checked.
+   */
+  @Override
+  public List<JsonObject> settle(SourceCall call, Set<String> references, Map<SourceQuery, List<JsonObject>> answered) {
+    Set<String> wanted = new LinkedHashSet<>();
+    references.forEach(ref -> wanted.add(References.localPart(ref)));
+    List<JsonObject> found = new ArrayList<>();
+    answered.forEach((query, matches) -> {
+      Search search = (Search) query.tag();
+      call.index().markSought(search.ids.stream().map(id -> search.type + "/" + id).toList());
+      matches.stream().filter(r -> {
+        String local = Resources.localReference(r);
+        return local != null && wanted.contains(local);
+      }).forEach(found::add);
+    });
+    return found;
   }
 
   /**

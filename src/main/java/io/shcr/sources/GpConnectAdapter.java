@@ -3,8 +3,6 @@ package io.shcr.sources;
 import io.shcr.fhir.References;
 import io.shcr.fhir.Resources;
 import io.shcr.core.Section;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -24,7 +22,7 @@ import java.util.Set;
  * needed to judge them ({@link GpConnectArea#judgedWith()}). Only the requested areas' resources are
  * handed over as sections; what was fetched to judge them goes into the source's index and nowhere else.
  * A link the privacy filter still needs into an area not yet asked is fetched by asking that area too
- * ({@link #resolve}). List warnings and OperationOutcome issues (an area disabled at the practice) of the
+ * ({@link #lookups}). Pure: it builds the requests and reads the answers; the {@link SourceRequester} sends them. List warnings and OperationOutcome issues (an area disabled at the practice) of the
  * requested areas become readable source details, in our own words only.
  */
 public final class GpConnectAdapter implements SourceAdapter {
@@ -47,44 +45,57 @@ public final class GpConnectAdapter implements SourceAdapter {
     SUPPORTED = Collections.unmodifiableSet(supported);
   }
 
+  /** What one structured-record request asks: its areas, and whether it is the request for the sections. */
+  private record Post(Set<GpConnectArea> areas, Set<GpConnectArea> shown, boolean forSections) {}
+
   @Override
-  public Future<SourceReport> fetch(SourceCall call, SectionListener listener) {
+  public List<SourceQuery> plan(SourceCall call) {
     Set<GpConnectArea> shown = EnumSet.noneOf(GpConnectArea.class);
     call.sections().forEach(section -> GpConnectArea.filling(section).ifPresent(shown::add));
     Set<GpConnectArea> asked = EnumSet.noneOf(GpConnectArea.class);
     asked.addAll(shown);
     shown.forEach(area -> asked.addAll(area.judgedWith()));
-    Promise<Set<GpConnectArea>> returned = Promise.promise();
-    AskedAreas.of(call.index()).asking(asked, returned.future());
-    return post(call, asked)
-        .compose(answer -> {
-          if (answer.patientNotFound()) {
-            returned.tryComplete(Set.of());
-            return Future.succeededFuture(SourceReport.of(false, List.of()));
-          }
-          returned.tryComplete(returnedAreas(answer.resources(), asked));
-          return release(call, answer.resources(), shown, asked, listener);
-        })
-        .onFailure(returned::tryFail);
+    AskedAreas.of(call.index()).asking(asked);
+    Set<Section> fills = EnumSet.noneOf(Section.class);
+    call.sections().stream().filter(SUPPORTED::contains).forEach(fills::add);
+    return List.of(post(call, asked, new Post(asked, shown, true), fills));
   }
 
-  /** One structured-record request, read on the source's lane; what it returns goes into the index. */
-  private Future<FhirJson.Answer> post(SourceCall call, Set<GpConnectArea> areas) {
+  /** One structured-record request for these areas. */
+  private static SourceQuery post(SourceCall call, Set<GpConnectArea> areas, Post post, Set<Section> fills) {
     JsonArray parameter = new JsonArray().add(new JsonObject()
         .put("name", "patientNHSNumber")
         .put("valueIdentifier", Resources.nhsIdentifier(call.nhsNumber())));
     areas.forEach(area -> parameter.add(area.parameter()));
     JsonObject body = new JsonObject().put("resourceType", "Parameters").put("parameter", parameter);
-    return call.client().send(SourceHttpRequest.postJson(call.source().baseUrl() + OPERATION, body.toBuffer()),
-        call.deadline(), call.scope(), response -> {
-          FhirJson.Answer answer = FhirJson.bundle(response, call);
-          call.index().addAll(answer.resources());
-          return answer;
-        });
+    Set<String> keys = new java.util.HashSet<>();
+    areas.forEach(area -> keys.add(AskedAreas.key(area)));
+    return new SourceQuery(SourceHttpRequest.postJson(call.source().baseUrl() + OPERATION, body.toBuffer()),
+        "structured record", fills, 1, keys, post);
   }
 
-  private Future<SourceReport> release(SourceCall call, List<JsonObject> all, Set<GpConnectArea> shown,
-      Set<GpConnectArea> asked, SectionListener listener) {
+  /**
+   * Reads a structured record: every resource goes into the index; the areas asked are noted as returned
+   * whole or not; for the request for the sections, only the sections asked are filled (an area fetched to
+   * judge them is never released) and warnings become details.
+   */
+  @Override
+  public ResponseRead read(SourceCall call, SourceQuery query, SourceHttpResponse response) {
+    Post post = (Post) query.tag();
+    AskedAreas asked = AskedAreas.of(call.index());
+    FhirJson.Answer answer = FhirJson.bundle(response, call);
+    if (answer.failure() != null) {
+      return ResponseRead.failed(answer.failure(), answer.resourceCount());
+    }
+    if (answer.patientNotFound()) {
+      asked.answered(post.areas(), Set.of());
+      return new ResponseRead(Map.of(), List.of(), List.of(), -1, null, ResponseRead.PatientWord.NOT_HELD, List.of(), null);
+    }
+    List<JsonObject> all = answer.resources();
+    asked.answered(post.areas(), returnedAreas(all, post.areas()));
+    if (!post.forSections()) {
+      return new ResponseRead(Map.of(), all, all, answer.resourceCount(), null, ResponseRead.PatientWord.UNSAID, List.of(), null);
+    }
     Map<Section, List<JsonObject>> bySection = new LinkedHashMap<>();
     for (Section section : call.sections()) {
       if (SUPPORTED.contains(section)) {
@@ -99,17 +110,15 @@ public final class GpConnectAdapter implements SourceAdapter {
         patientKnown = true;
       }
       if ("List".equals(type)) {
-        details.addAll(listWarnings(resource, shown, asked));
+        details.addAll(listWarnings(resource, post.shown(), post.areas()));
       } else if ("OperationOutcome".equals(type)) {
-        details.addAll(outcomeWarnings(resource, shown, asked));
+        details.addAll(outcomeWarnings(resource, post.shown(), post.areas()));
       }
       // Only the sections asked are filled: an area fetched to judge them is never released.
       Section.forResourceType(type).map(bySection::get).ifPresent(list -> list.add(resource));
     }
-    List<Future<Void>> released = new ArrayList<>();
-    bySection.forEach((section, resources) -> released.add(listener.onSection(section, resources)));
-    boolean known = patientKnown;
-    return Future.join(released).map(v -> SourceReport.of(known, new ArrayList<>(details)));
+    return new ResponseRead(bySection, all, all, answer.resourceCount(), null,
+        patientKnown ? ResponseRead.PatientWord.KNOWN : ResponseRead.PatientWord.UNSAID, new ArrayList<>(details), null);
   }
 
   /**
@@ -131,18 +140,56 @@ public final class GpConnectAdapter implements SourceAdapter {
   }
 
   /**
-   * Fetches links the privacy filter needs: a reference into an area not yet asked in this request makes
-   * that area asked now (into the index only, never released). Once the areas concerned have answered,
-   * every reference into an area that came back whole is marked sought (what it lacks, the practice left
-   * out), and so is a reference no area holds (an administrative or document resource) once every area
-   * asked came back whole. The rest (an area switched off at the practice, a request that failed) stay
-   * unlooked, and the items that needed them are reported as not checked.
+   * Links the privacy filter needs: a reference into an area not yet asked in this request makes that
+   * area asked now (into the index only, never released); a reference into an area another lookup is
+   * still asking waits for that one.
    */
   @Override
-  public Future<List<JsonObject>> resolve(SourceCall call, Set<String> references) {
+  public LinkLookup lookups(SourceCall call, Set<String> references) {
     AskedAreas asked = AskedAreas.of(call.index());
     Map<GpConnectArea, List<String>> byArea = new EnumMap<>(GpConnectArea.class);
     List<String> unheld = new ArrayList<>();
+    classify(call, references, byArea, unheld);
+    Set<String> awaiting = new java.util.HashSet<>();
+    if (!unheld.isEmpty()) {
+      awaiting.addAll(asked.keys());
+    } else {
+      byArea.keySet().forEach(area -> awaiting.add(AskedAreas.key(area)));
+    }
+    Set<GpConnectArea> toAsk = asked.notAsked(byArea.keySet());
+    if (toAsk.isEmpty()) {
+      return new LinkLookup(List.of(), awaiting);
+    }
+    asked.asking(toAsk);
+    return new LinkLookup(List.of(post(call, toAsk, new Post(toAsk, Set.of(), false), Set.of())), awaiting);
+  }
+
+  /**
+   * Once the areas concerned have answered, every reference into an area that came back whole is marked
+   * sought (what it lacks, the practice left out), and so is a reference no area holds (an administrative
+   * or document resource) once every area asked came back whole. The rest (an area switched off at the
+   * practice, a request that failed) stay unlooked, and the items that needed them are reported as not
+   * checked.
+   */
+  @Override
+  public List<JsonObject> settle(SourceCall call, Set<String> references, Map<SourceQuery, List<JsonObject>> answered) {
+    AskedAreas asked = AskedAreas.of(call.index());
+    Map<GpConnectArea, List<String>> byArea = new EnumMap<>(GpConnectArea.class);
+    List<String> unheld = new ArrayList<>();
+    classify(call, references, byArea, unheld);
+    byArea.forEach((area, refs) -> {
+      if (asked.returned(area)) {
+        call.index().markSought(refs);
+      }
+    });
+    if (!unheld.isEmpty() && asked.allReturned()) {
+      call.index().markSought(unheld);
+    }
+    return references.stream().map(call.index()::resolve).flatMap(Optional::stream).toList();
+  }
+
+  private static void classify(SourceCall call, Set<String> references, Map<GpConnectArea, List<String>> byArea,
+      List<String> unheld) {
     for (String reference : references) {
       if (call.index().isForeign(reference)) {
         continue;
@@ -150,43 +197,6 @@ public final class GpConnectAdapter implements SourceAdapter {
       GpConnectArea.holding(References.typeOf(reference))
           .ifPresentOrElse(area -> byArea.computeIfAbsent(area, a -> new ArrayList<>()).add(reference), () -> unheld.add(reference));
     }
-    Set<GpConnectArea> toAsk = asked.notAsked(byArea.keySet());
-    Future<Void> fetched = toAsk.isEmpty() ? Future.succeededFuture() : askToJudge(call, toAsk, asked);
-    return fetched.compose(v -> {
-      List<Future<?>> settled = new ArrayList<>();
-      byArea.forEach((area, refs) -> settled.add(asked.returned(area).onSuccess(whole -> {
-        if (whole) {
-          call.index().markSought(refs);
-        }
-      })));
-      if (!unheld.isEmpty()) {
-        settled.add(asked.allReturned().onSuccess(whole -> {
-          if (whole) {
-            call.index().markSought(unheld);
-          }
-        }));
-      }
-      return Future.join(settled);
-    }).transform(done -> Future.succeededFuture(references.stream()
-        .map(call.index()::resolve).flatMap(Optional::stream).toList()));
-  }
-
-  /** Asks areas only to judge what was asked: into the index, never released; never fails. */
-  private Future<Void> askToJudge(SourceCall call, Set<GpConnectArea> areas, AskedAreas asked) {
-    Promise<Set<GpConnectArea>> returned = Promise.promise();
-    asked.asking(areas, returned.future());
-    post(call, areas).onComplete(ar -> {
-      try {
-        if (ar.failed() || ar.result().patientNotFound()) {
-          returned.tryComplete(Set.of());
-          return;
-        }
-        returned.tryComplete(returnedAreas(ar.result().resources(), areas));
-      } catch (RuntimeException e) {
-        returned.tryComplete(Set.of());
-      }
-    });
-    return returned.future().mapEmpty();
   }
 
   /**

@@ -1,27 +1,35 @@
 package io.shcr.sources;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * A protocol (FHIR R4 search, GP Connect structured record, ...). An adapter says which calls to
- * make and how to read their answers; the {@link SourceClient} makes the calls. Adding a protocol is
- * adding one class.
+ * A protocol (FHIR R4 search, GP Connect structured record, ...), as pure functions: it says which
+ * requests to make and reads their responses into values. It never sends, waits or times anything: the
+ * {@link SourceRequester} makes the requests (through the {@link SourceClient}), follows pages and link
+ * lookups, and applies the deadline and budgets. Adding a protocol is adding one class.
+ *
+ * <p>Every method may note what it learnt in the call's {@link io.shcr.fhir.ResourceIndex} (links
+ * looked up, areas asked); the requester runs them one at a time on the source's lane.
  */
 public interface SourceAdapter {
 
-  /**
-   * Fetches the call's sections, handing each to the listener as soon as it is complete and adding
-   * every resource received to the call's index. Completes with the source's report once every
-   * section has been handed over and released, or fails with a {@link SourceFailure}.
-   */
-  Future<SourceReport> fetch(SourceCall call, SectionListener listener);
+  /** The first requests for the call's sections. */
+  List<SourceQuery> plan(SourceCall call);
+
+  /** Reads one HTTP response to one of this adapter's requests. Never throws for what a source sends. */
+  ResponseRead read(SourceCall call, SourceQuery query, SourceHttpResponse response);
+
+  /** The requests that would fetch these references ({@code Type/id}) so that links can be checked. */
+  LinkLookup lookups(SourceCall call, Set<String> references);
 
   /**
-   * Fetches resources by reference ({@code Type/id}) so that links can be checked; what cannot be
-   * fetched is simply absent from the result.
+   * Once a lookup's requests (and those it awaited) are done: notes what they settled and returns the
+   * resources found for the references; what could not be fetched is simply absent.
+   *
+   * @param answered each lookup request whose every page was answered, with what it matched
    */
-  Future<List<JsonObject>> resolve(SourceCall call, Set<String> references);
+  List<JsonObject> settle(SourceCall call, Set<String> references, Map<SourceQuery, List<JsonObject>> answered);
 }

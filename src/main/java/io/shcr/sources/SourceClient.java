@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * The one place that talks to a source over HTTP. It owns what adapters must never touch: the real
  * deadline (the request is reset when it passes; WebClient's timeout is only an idle timeout), a
  * bounded pool and wait queue, the response size cap (enforced while reading, not after buffering),
- * the circuit breaker, cancellation and health figures. Failures come back as {@link SourceFailure}.
+ * the circuit breaker, cancellation and health figures. Every call ends in a {@link CallResult} value.
  *
  * <p>It uses Vert.x core's HttpClient, the transport under WebClient, because only there is the
  * request in hand to reset and the body readable chunk by chunk.
@@ -55,6 +55,7 @@ public final class SourceClient {
         .setResetTimeout(config.breaker().resetMs())
         .setTimeout(-1)
         .setFallbackOnFailure(false));
+    this.breaker.<Object>failurePolicy(SourceClient::failing);
     this.limit = new ConcurrencyLimit(config.maxConnections(), config.maxWaitQueue());
     io.shcr.ops.ShcrMetrics.sourceGauges(config.id(), this, SourceClient::breakerLevel, c -> c.limit.waitingCount(),
         c -> c.limit.inUseCount());
@@ -90,41 +91,45 @@ public final class SourceClient {
     return breaker.state().name().toLowerCase().replace('_', '-');
   }
 
-  /** Reads a source's answer into what the adapter needs; throws a {@link SourceFailure} for any answer it cannot use. */
+  /** Reads an HTTP response into what the caller needs, as a value (it may be a failure). */
   @FunctionalInterface
   public interface AnswerReader<T> {
-    T read(SourceResponse response);
+    CallResult<T> read(SourceHttpResponse response);
   }
 
   /** Answers below this size are read on the event loop when the source's lane is idle. */
   static final int SMALL_ANSWER_BYTES = 32 * 1024;
 
-  /** Makes one call within the deadline and hands back the raw answer (tools and tests; adapters read theirs). */
-  public Future<SourceResponse> send(SourceHttpRequest request, Deadline deadline, CallScope scope) {
-    return send(request, deadline, scope, response -> response);
+  /** Makes one call and hands back the raw HTTP response (tools and tests). */
+  public Future<CallResult<SourceHttpResponse>> call(SourceHttpRequest request, Deadline deadline, CallScope scope) {
+    return call(request, deadline, scope, CallResult::answered);
   }
 
   /**
-   * Makes one call within the deadline and reads its answer on the scope's lane. The breaker and the
-   * source's health see one outcome per call, the answer's reading included: a 5xx, a transport error,
-   * a timeout, an oversize body, and every answer the reader refuses (not FHIR, wrong content type, a
-   * redirect, another patient, over a cap, pages without end) count against the source. A cancelled
-   * call counts neither way (it is not the source's doing).
+   * Makes one call within the deadline and reads its answer on the scope's lane. The Future never fails:
+   * how the call ended is the {@link CallResult}. The breaker's failure policy and the source's health
+   * see one outcome per call, the answer's reading included: a 5xx, a transport error, a timeout, an
+   * oversize body, and every answer the reader refuses (not FHIR, wrong content type, a redirect, another
+   * patient, over a cap, pages without end) count against the source. A cancelled call counts neither
+   * way (it is not the source's doing).
    */
-  public <T> Future<T> send(SourceHttpRequest request, Deadline deadline, CallScope scope, AnswerReader<T> reader) {
+  public <T> Future<CallResult<T>> call(SourceHttpRequest request, Deadline deadline, CallScope scope, AnswerReader<T> reader) {
     if (scope.cancelled()) {
-      return Future.failedFuture(SourceFailure.cancelled());
+      return Future.succeededFuture(CallResult.failed(SourceFailure.cancelled()));
     }
     if (circuitOpen()) {
-      return Future.failedFuture(SourceFailure.circuitOpen());
+      return Future.succeededFuture(CallResult.failed(SourceFailure.circuitOpen()));
     }
     long started = System.nanoTime();
     // The permit is taken outside the breaker: our own queue being full is not the source failing.
-    return permit(deadline).compose(granted -> {
+    return permit(deadline).compose(refused -> {
+          if (refused != null) {
+            return Future.succeededFuture(CallResult.<T>failed(refused));
+          }
           // Waiting was our own queueing: a call cancelled or out of time by then never reaches the breaker.
           if (scope.cancelled() || deadline.remainingMs() <= 0) {
             limit.release();
-            return Future.failedFuture(scope.cancelled() ? SourceFailure.cancelled() : SourceFailure.noTimeLeft());
+            return Future.succeededFuture(CallResult.<T>failed(scope.cancelled() ? SourceFailure.cancelled() : SourceFailure.noTimeLeft()));
           }
           // The permit is given back once the exchange ends (reading the answer needs no connection),
           // or once the breaker refused to make it.
@@ -134,29 +139,34 @@ public final class SourceClient {
               limit.release();
             }
           };
-          return breaker.<Read<T>>execute(promise -> exchange(request, deadline, scope)
+          // The result is kept here too: whatever the breaker makes of a result its policy counts as a
+          // failure, the caller gets the result itself.
+          java.util.concurrent.atomic.AtomicReference<CallResult<T>> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+          return breaker.<CallResult<T>>execute(promise -> exchange(request, deadline, scope)
                   .andThen(exchanged -> release.run())
-                  .compose(response -> read(response, scope, reader))
+                  .compose(exchanged -> read(exchanged, scope, reader))
                   .onComplete(ar -> {
+                    CallResult<T> result = ar.succeeded() ? ar.result()
+                        : CallResult.failed(ar.cause() instanceof Failed f ? f.failure : SourceFailure.unprocessable());
                     if (scope.cancelled()) {
-                      promise.complete(Read.ofCancelled()); // not the source's fault: the breaker does not count it
-                    } else if (ar.succeeded() && scope.sawAnotherPatientsData()) {
+                      result = CallResult.failed(SourceFailure.cancelled()); // not the source's fault: not counted
+                    } else if (result.succeeded() && scope.sawAnotherPatientsData()) {
                       // Once a source has sent another patient's data, none of its answers in this request is
                       // good: each counts against it, so a liar's empty answers cannot keep its breaker closed.
-                      promise.fail(SourceFailure.anotherPatient());
-                    } else {
-                      promise.handle(ar);
+                      result = CallResult.failed(SourceFailure.anotherPatient());
                     }
+                    outcome.set(result);
+                    promise.complete(result);
                   }))
               .andThen(done -> release.run())
-              .recover(t -> Future.failedFuture(translateBreakerFailure(t)));
+              .transform(done -> Future.succeededFuture(outcome.get() != null ? outcome.get()
+                  : CallResult.<T>failed(translateBreakerFailure(done.cause()))));
         })
         .andThen(done -> {
           if (!scope.cancelled()) {
-            health.record((System.nanoTime() - started) / 1_000_000L, done.succeeded());
+            health.record((System.nanoTime() - started) / 1_000_000L, done.result().succeeded());
           }
-        })
-        .compose(read -> read.cancelled() ? Future.failedFuture(SourceFailure.cancelled()) : Future.succeededFuture(read.value()));
+        });
   }
 
   /**
@@ -165,7 +175,8 @@ public final class SourceClient {
    */
   public void recordFailure() {
     health.recordFailure();
-    breaker.<Void>execute(promise -> promise.fail(SourceFailure.anotherPatient())).onFailure(ignored -> { });
+    breaker.<CallResult<Void>>execute(promise -> promise.complete(CallResult.failed(SourceFailure.anotherPatient())))
+        .onFailure(ignored -> { });
   }
 
   /**
@@ -176,70 +187,62 @@ public final class SourceClient {
     health.recordFailure();
   }
 
-  private <T> Future<Read<T>> read(SourceResponse response, CallScope scope, AnswerReader<T> reader) {
+  /** The breaker's failure policy: a call fails when its result carries a failure that is not a cancellation. */
+  private static boolean failing(Future<Object> done) {
+    return done.failed() || !(done.result() instanceof CallResult<?> result) || result.countsAgainstSource();
+  }
+
+  private <T> Future<CallResult<T>> read(SourceHttpResponse response, CallScope scope, AnswerReader<T> reader) {
     if (response == CANCELLED) {
-      return Future.succeededFuture(Read.ofCancelled());
+      return Future.succeededFuture(CallResult.failed(SourceFailure.cancelled()));
     }
     return scope.lane().run(() -> {
       if (scope.cancelled()) {
-        return Read.<T>ofCancelled();
+        return CallResult.<T>failed(SourceFailure.cancelled());
       }
       try {
-        return Read.of(reader.read(response));
-      } catch (SourceFailure failure) {
-        throw failure;
+        return reader.read(response);
       } catch (RuntimeException | StackOverflowError e) {
         LOG.warn("source {}: an answer could not be processed ({})", config.id(), e.getClass().getSimpleName());
-        throw SourceFailure.unprocessable();
+        return CallResult.<T>failed(SourceFailure.unprocessable());
       }
     }, response.body().length() < SMALL_ANSWER_BYTES);
   }
 
-  /** An answer read, or a call cancelled while in flight. */
-  private record Read<T>(T value, boolean cancelled) {
-    static <T> Read<T> of(T value) {
-      return new Read<>(value, false);
-    }
-
-    static <T> Read<T> ofCancelled() {
-      return new Read<>(null, true);
-    }
-  }
-
   /** What a call cancelled in flight completes with, so the breaker never sees it as the source failing. */
-  private static final SourceResponse CANCELLED = new SourceResponse(499, null, Buffer.buffer());
+  private static final SourceHttpResponse CANCELLED = new SourceHttpResponse(499, null, Buffer.buffer());
 
-  /** One of this node's permits for the source, waited for no longer than the deadline. */
-  private Future<Void> permit(Deadline deadline) {
+  /**
+   * One of this node's permits for the source, waited for no longer than the deadline: completes with
+   * null once held, or with why not (our queue is full, or no connection became free in time).
+   */
+  private Future<SourceFailure> permit(Deadline deadline) {
     Future<Void> permit = limit.acquire();
     if (permit.isComplete()) {
-      return permit;
+      return Future.succeededFuture(permit.succeeded() ? null : SourceFailure.queueFull());
     }
     // The permit is freed by whichever event loop ends another call: come back to the caller's own
     // context before going on, since the view's state belongs to that one event loop.
     Context caller = vertx.getOrCreateContext();
-    Promise<Void> granted = Promise.promise();
+    Promise<SourceFailure> granted = Promise.promise();
     long waitTimer = vertx.setTimer(Math.max(1, deadline.remainingMs()), id -> {
       if (limit.abandon(permit)) {
-        granted.tryFail(SourceFailure.noConnectionFree());
+        granted.tryComplete(SourceFailure.noConnectionFree());
       }
     });
     permit.onSuccess(v -> caller.runOnContext(back -> {
       vertx.cancelTimer(waitTimer);
-      granted.complete();
+      granted.tryComplete(null);
     }));
     return granted.future();
   }
 
   private static SourceFailure translateBreakerFailure(Throwable t) {
-    if (t instanceof io.vertx.circuitbreaker.OpenCircuitException) {
-      return SourceFailure.circuitOpen();
-    }
-    return SourceFailure.from(t);
+    return t instanceof io.vertx.circuitbreaker.OpenCircuitException ? SourceFailure.circuitOpen() : SourceFailure.unprocessable();
   }
 
-  private Future<SourceResponse> exchange(SourceHttpRequest request, Deadline deadline, CallScope scope) {
-    Promise<SourceResponse> promise = Promise.promise();
+  private Future<SourceHttpResponse> exchange(SourceHttpRequest request, Deadline deadline, CallScope scope) {
+    Promise<SourceHttpResponse> promise = Promise.promise();
     long budget = Math.max(1, deadline.remainingMs());
     Exchange exchange = new Exchange(promise, scope);
     exchange.timer = vertx.setTimer(budget, id -> exchange.fail(SourceFailure.timedOut(budget)));
@@ -275,16 +278,26 @@ public final class SourceClient {
     return promise.future();
   }
 
+  /** How an exchange's own Future carries its failure inside this class (never beyond it). */
+  private static final class Failed extends RuntimeException {
+    final SourceFailure failure;
+
+    Failed(SourceFailure failure) {
+      super(failure.detail(), null, false, false);
+      this.failure = failure;
+    }
+  }
+
   /** One call's state: settles once, whichever of answer, timeout, cap or error comes first. */
   private final class Exchange {
-    private final Promise<SourceResponse> promise;
+    private final Promise<SourceHttpResponse> promise;
     private final CallScope scope;
     private HttpClientRequest request;
     private long timer;
     private boolean finished;
     private Buffer body;
 
-    Exchange(Promise<SourceResponse> promise, CallScope scope) {
+    Exchange(Promise<SourceHttpResponse> promise, CallScope scope) {
       this.promise = promise;
       this.scope = scope;
     }
@@ -312,20 +325,20 @@ public final class SourceClient {
           body.appendBuffer(chunk);
         }
       });
-      response.endHandler(v -> succeed(new SourceResponse(response.statusCode(), response.getHeader(HttpHeaders.CONTENT_TYPE), body)));
+      response.endHandler(v -> succeed(new SourceHttpResponse(response.statusCode(), response.getHeader(HttpHeaders.CONTENT_TYPE), body)));
     }
 
     private SourceFailure tooLarge() {
       return SourceFailure.tooLarge(config.maxResponseBytes());
     }
 
-    void succeed(SourceResponse response) {
+    void succeed(SourceHttpResponse response) {
       if (finished) {
         return;
       }
       finish();
       if (response.status() >= 500) {
-        promise.fail(SourceFailure.httpStatus(response.status(), null));
+        promise.fail(new Failed(SourceFailure.httpStatus(response.status(), null)));
       } else {
         promise.complete(response);
       }
@@ -344,7 +357,7 @@ public final class SourceClient {
         // Not the source's fault: do not count it against the breaker.
         promise.complete(CANCELLED);
       } else {
-        promise.fail(failure == null ? SourceFailure.connectionFailed() : failure);
+        promise.fail(new Failed(failure == null ? SourceFailure.connectionFailed() : failure));
       }
     }
 

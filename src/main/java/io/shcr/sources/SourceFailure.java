@@ -3,16 +3,18 @@ package io.shcr.sources;
 import io.shcr.fhir.BoundedJson;
 
 /**
- * Why a source call did not produce data, as a status value the stream reports (timeout, error,
- * circuit-open, ...). It travels as a failed Future; it carries no stack trace and no clinical content.
+ * Why a source call, or a source's run, did not produce data: a value (timeout, error, circuit-open,
+ * ...), handed back inside a succeeded result ({@link CallResult}, {@link ResponseRead},
+ * {@link SourceOutcome}), never thrown. It carries no clinical content.
  *
  * <p>Its detail is our own fixed wording: each kind of failure has one factory here, filled in only
  * with our own figures (a limit, a deadline, an HTTP status) and Spine codes from the list we ship
  * ({@link SpineCodes}). Nothing a source writes, and no class name, ever reaches a client.
  */
-public final class SourceFailure extends RuntimeException {
+public final class SourceFailure {
 
   private final SourceStatus status;
+  private final String detail;
   private final boolean sourcesFault;
 
   SourceFailure(SourceStatus status, String detail) {
@@ -20,8 +22,8 @@ public final class SourceFailure extends RuntimeException {
   }
 
   private SourceFailure(SourceStatus status, String detail, boolean sourcesFault) {
-    super(detail, null, false, false);
     this.status = status;
+    this.detail = detail;
     this.sourcesFault = sourcesFault;
   }
 
@@ -35,12 +37,22 @@ public final class SourceFailure extends RuntimeException {
   }
 
   public String detail() {
-    return getMessage();
+    return detail;
   }
 
-  /** The status for any throwable: a SourceFailure keeps its own; anything else is a fixed error. */
+  /** Anything that went wrong on our side while reading (an exception): one fixed error, never its class or message. */
   public static SourceFailure from(Throwable t) {
-    return t instanceof SourceFailure failure ? failure : unprocessable();
+    return unprocessable();
+  }
+
+  /** True for the failure a cancelled call ends with (never the source's doing, never counted). */
+  public boolean cancellation() {
+    return status == SourceStatus.ERROR && "cancelled".equals(detail);
+  }
+
+  @Override
+  public String toString() {
+    return status.wireName() + ": " + detail;
   }
 
   /** The more telling of two failures: another patient's data first, then anything but our own breaker or cancellation. */

@@ -88,7 +88,7 @@ class ViewFailureTest {
       // A view lives on one event loop: start it there.
       io.vertx.core.Promise<ViewSummary> ended = io.vertx.core.Promise.promise();
       vertx.getOrCreateContext().runOnContext(v -> new RecordView(vertx, directory, TrustBed.shippedFilter(), request,
-          decision, Deadline.in(5_000), sink).start().onComplete(ended));
+          decision).start(Deadline.in(5_000), sink).onComplete(ended));
       ViewSummary summary = TrustBed.await(ended.future());
       assertThat(summary.outcome()).isEqualTo("error");
       assertThat(summary.delivered()).isZero();

@@ -2,102 +2,79 @@ package io.shcr.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shcr.fhir.ResourceIndex;
-import io.shcr.nhs.NhsNumber;
-import io.shcr.core.Deadline;
 import io.shcr.core.Section;
+import io.shcr.fhir.ResourceIndex;
 import io.shcr.support.FakeSources;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import io.vertx.junit5.VertxTestContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The FHIR search adapter against a small paging server: next links, page cap, origin check, _id lookups. */
-@ExtendWith(VertxExtension.class)
-class FhirSearchAdapterTest {
+/** The FHIR search adapter as pure functions, without a server: its searches, pages, next links and lookups. */
+class FhirSearchAdapterTest extends SourceAdapterContract {
 
-  private final Map<String, Integer> hits = new ConcurrentHashMap<>();
+  private final FhirSearchAdapter adapter = new FhirSearchAdapter();
 
-  private Future<HttpServer> server(Vertx vertx, String nextHost) {
-    return vertx.createHttpServer().requestHandler(req -> answer(req, nextHost)).listen(0, "127.0.0.1");
+  @Override
+  SourceAdapter adapter() {
+    return adapter;
   }
 
-  private void answer(HttpServerRequest req, String nextHost) {
-    String type = req.path().substring(req.path().lastIndexOf('/') + 1);
-    hits.merge(type, 1, Integer::sum);
-    if (type.equals("Procedure")) {
-      req.response().setStatusCode(500).end();
-      return;
-    }
-    int page = req.getParam("page") == null ? 1 : Integer.parseInt(req.getParam("page"));
-    JsonArray entries = new JsonArray();
-    JsonArray links = new JsonArray();
-    if (type.equals("Patient")) {
-      entries.add(new JsonObject().put("resource", FakeSources.patient("p1", FakeSources.NHS)));
-    } else if (type.equals("Condition") && req.getParam("_id") != null) {
-      for (String id : req.getParam("_id").split(",")) {
-        entries.add(new JsonObject().put("resource", condition(id)));
-      }
-    } else if (type.equals("Condition")) {
-      entries.add(new JsonObject().put("resource", condition("c" + page)));
-      String host = nextHost != null ? nextHost : "127.0.0.1:" + req.authority().port();
-      links.add(new JsonObject().put("relation", "next").put("url", "http://" + host + req.path() + "?page=" + (page + 1)));
-    }
-    req.response().putHeader("content-type", "application/fhir+json").end(new JsonObject().put("resourceType", "Bundle")
-        .put("type", "searchset").put("link", links).put("entry", entries).encode());
+  @Override
+  String protocol() {
+    return "fhir-r4";
   }
 
-  private static JsonObject condition(String id) {
-    return new JsonObject().put("resourceType", "Condition").put("id", id)
-        .put("subject", new JsonObject().put("reference", "Patient/p1"));
-  }
-
-  private SourceCall call(Vertx vertx, HttpServer server, int pageCap) {
-    SourceConfig config = new SourceConfig("T1", "Test", SourceKind.ACUTE, "http://127.0.0.1:" + server.actualPort() + "/T1",
-        "fhir-r4", Set.of(Section.PROBLEMS, Section.DEMOGRAPHICS), true, 5_000, 5, 10, 100_000, pageCap,
-        SourceConfig.BreakerConfig.DEFAULT);
-    return new SourceCall(new SourceClient(vertx, config), NhsNumber.of(FakeSources.NHS),
-        Set.of(Section.PROBLEMS), Deadline.in(5_000), new CallScope(), new ResourceIndex());
+  private static JsonObject withNext(JsonObject bundle, String url) {
+    return bundle.put("link", new JsonArray().add(new JsonObject().put("relation", "next").put("url", url)));
   }
 
   @Test
-  void followsNextLinksUpToThePageCap(Vertx vertx, VertxTestContext test) {
-    List<JsonObject> problems = new ArrayList<>();
-    server(vertx, null).compose(server -> {
-      SourceCall call = call(vertx, server, 3);
-      return new FhirSearchAdapter().fetch(call, (section, resources) -> {
-        problems.addAll(resources);
-        return Future.succeededFuture();
-      });
-    }).onComplete(test.succeeding(report -> test.verify(() -> {
-      assertThat(report.status()).isEqualTo(SourceStatus.OK);
-      assertThat(problems).extracting(r -> r.getString("id")).containsExactly("c1", "c2", "c3");
-      assertThat(hits.get("Condition")).isEqualTo(3);
-      assertThat(report.details()).containsExactly("Condition: more results than shown (page limit)");
-      test.completeNow();
-    })));
+  void plansThePatientSearchThatEverySectionWaitsForThenOneSearchPerType() {
+    List<SourceQuery> plan = adapter.plan(call());
+    assertThat(plan.get(0).request().url()).isEqualTo(BASE + "/Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C"
+        + FakeSources.NHS);
+    assertThat(plan.get(0).fills()).containsExactlyInAnyOrder(Section.DEMOGRAPHICS, Section.PROBLEMS);
+    assertThat(plan.subList(1, plan.size())).extracting(SourceQuery::label).containsExactlyElementsOf(Section.PROBLEMS.resourceTypes());
+    assertThat(plan.subList(1, plan.size())).allSatisfy(query -> {
+      assertThat(query.fills()).containsExactly(Section.PROBLEMS);
+      assertThat(query.request().url()).contains("patient.identifier=").contains("&_count=" + FhirSearchAdapter.PAGE_SIZE);
+    });
   }
 
   @Test
-  void refusesNextLinksToAnotherHost(Vertx vertx, VertxTestContext test) {
-    server(vertx, "attacker.example:80").compose(server -> new FhirSearchAdapter()
-        .fetch(call(vertx, server, 5), (section, resources) -> Future.succeededFuture()))
-        .onComplete(test.failing(failure -> test.verify(() -> {
-          assertThat(failure).isInstanceOf(SourceFailure.class);
-          assertThat(((SourceFailure) failure).detail()).contains("outside the source");
-          test.completeNow();
-        })));
+  void aPageWithANextLinkOnTheSourceAsksForTheNextPage() {
+    SourceCall call = call();
+    SourceQuery problems = adapter.plan(call).get(1);
+    ResponseRead read = adapter.read(call, problems, fhir(200, withNext(bundle(condition("c1")), BASE + "/Condition?page=2")));
+    assertThat(read.failure()).isNull();
+    assertThat(read.sections().get(Section.PROBLEMS)).extracting(r -> r.getString("id")).containsExactly("c1");
+    assertThat(read.patient()).isEqualTo(ResponseRead.PatientWord.KNOWN);
+    assertThat(read.next().request().url()).isEqualTo(BASE + "/Condition?page=2");
+    assertThat(read.next().page()).isEqualTo(2);
+    assertThat(read.next().fills()).isEqualTo(problems.fills());
+  }
+
+  @Test
+  void refusesNextLinksToAnotherHost() {
+    SourceCall call = call();
+    ResponseRead read = adapter.read(call, adapter.plan(call).get(1),
+        fhir(200, withNext(bundle(condition("c1")), "http://attacker.example:80/SRC/Condition?page=2")));
+    assertThat(read.failure().detail()).contains("outside the source");
+  }
+
+  @Test
+  void pagesThatDoNotEndFailTheSource() {
+    SourceCall call = call();
+    SourceQuery first = adapter.plan(call).get(1);
+    ResponseRead one = adapter.read(call, first, fhir(200, withNext(bundle(condition("c1")), BASE + "/Condition?page=2")));
+    // The same page again: nothing new.
+    ResponseRead again = adapter.read(call, one.next(), fhir(200, withNext(bundle(condition("c1")), BASE + "/Condition?page=3")));
+    assertThat(again.failure().detail()).isEqualTo("the source's search pages did not end");
+    // What it sent before the problem was seen still goes into the index, as before.
+    assertThat(again.received()).isNotEmpty();
   }
 
   @Test
@@ -114,7 +91,7 @@ class FhirSearchAdapterTest {
 
   @Test
   void foreignAbsoluteReferencesNeverResolveAgainstThisSource() {
-    io.shcr.fhir.ResourceIndex index = new io.shcr.fhir.ResourceIndex("http://127.0.0.1:8090/RXN");
+    ResourceIndex index = new ResourceIndex("http://127.0.0.1:8090/RXN");
     index.add(condition("e1"));
     assertThat(index.resolve("Condition/e1")).isPresent();
     assertThat(index.resolve("http://127.0.0.1:8090/RXN/Condition/e1")).isPresent();
@@ -123,30 +100,21 @@ class FhirSearchAdapterTest {
   }
 
   @Test
-  void aLookupThatAnswersMarksWhatItLacksLeftOutAndOneThatFailsMarksNothing(Vertx vertx, VertxTestContext test) {
-    server(vertx, null).compose(server -> {
-      SourceCall call = call(vertx, server, 1);
-      return new FhirSearchAdapter().resolve(call, Set.of("Condition/c7", "Encounter/e1", "Procedure/p1", "Encounter/bad id!"))
-          .map(found -> {
-            assertThat(found).extracting(r -> r.getString("id")).containsExactly("c7");
-            return call.index();
-          });
-    }).onComplete(test.succeeding(index -> test.verify(() -> {
-      assertThat(index.leftOut("Condition/c7")).as("found, so not left out").isFalse();
-      assertThat(index.leftOut("Encounter/e1")).as("asked, answered without it").isTrue();
-      assertThat(index.leftOut("Procedure/p1")).as("the lookup failed: never looked up").isFalse();
-      assertThat(index.leftOut("Encounter/bad id!")).as("no server could answer it: the source's doing").isTrue();
-      test.completeNow();
-    })));
-  }
-
-  @Test
-  void resolvesReferencesById(Vertx vertx, VertxTestContext test) {
-    server(vertx, null).compose(server -> new FhirSearchAdapter()
-        .resolve(call(vertx, server, 1), Set.of("Condition/x1", "http://elsewhere/fhir/Condition/x2", "Condition/../../etc")))
-        .onComplete(test.succeeding(found -> test.verify(() -> {
-          assertThat(found).extracting(r -> r.getString("id")).containsExactlyInAnyOrder("x1", "x2");
-          test.completeNow();
-        })));
+  void looksLinksUpByIdOncePerTypeAndSettlesWhatAnswered() {
+    SourceCall call = call();
+    LinkLookup lookup = adapter.lookups(call, Set.of("Condition/c7", "Encounter/e1", "Encounter/bad id!",
+        "https://elsewhere.example/fhir/Condition/x"));
+    assertThat(lookup.awaiting()).isEmpty();
+    assertThat(lookup.queries()).extracting(q -> q.request().url())
+        .containsExactly(BASE + "/Condition?_id=c7", BASE + "/Encounter?_id=e1");
+    assertThat(call.index().leftOut("Encounter/bad id!")).as("no server could answer it: the source's doing").isTrue();
+    SourceQuery conditions = lookup.queries().get(0);
+    ResponseRead read = adapter.read(call, conditions, fhir(200, bundle(condition("c7"))));
+    assertThat(read.matches()).extracting(r -> r.getString("id")).containsExactly("c7");
+    // Only the Condition lookup answered; the Encounter one failed.
+    List<JsonObject> found = adapter.settle(call, Set.of("Condition/c7", "Condition/c8", "Encounter/e1"),
+        Map.of(conditions, read.matches()));
+    assertThat(found).extracting(r -> r.getString("id")).containsExactly("c7");
+    assertThat(call.index().leftOut("Encounter/e1")).as("the lookup failed: never looked up").isFalse();
   }
 }

@@ -1,0 +1,91 @@
+package io.shcr.sources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shcr.core.Section;
+import io.shcr.support.FakeSources;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The GP Connect adapter as pure functions, without a server: the one POST, its sections, its warnings, its lookups. */
+class GpConnectAdapterTest extends SourceAdapterContract {
+
+  private final GpConnectAdapter adapter = new GpConnectAdapter();
+
+  @Override
+  SourceAdapter adapter() {
+    return adapter;
+  }
+
+  @Override
+  String protocol() {
+    return "gp-connect";
+  }
+
+  private static JsonObject problemList(String... warnings) {
+    JsonArray extensions = new JsonArray();
+    for (String warning : warnings) {
+      extensions.add(new JsonObject().put("url", "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1")
+          .put("valueCode", warning));
+    }
+    return new JsonObject().put("resourceType", "List").put("id", "l1").put("extension", extensions)
+        .put("code", new JsonObject().put("coding", new JsonArray().add(new JsonObject().put("system", "http://snomed.info/sct")
+            .put("code", "717711000000103"))));
+  }
+
+  @Test
+  void asksOneStructuredRecordForTheAreasShownAndThoseNeededToJudgeThem() {
+    List<SourceQuery> plan = adapter.plan(call());
+    assertThat(plan).singleElement().satisfies(query -> {
+      assertThat(query.request().url()).isEqualTo(BASE + GpConnectAdapter.OPERATION);
+      assertThat(query.request().body().toString()).contains("includeProblems").contains(FakeSources.NHS);
+      assertThat(query.fills()).containsExactlyInAnyOrder(Section.DEMOGRAPHICS, Section.PROBLEMS);
+      assertThat(query.keys()).contains("gpconnect:PROBLEMS");
+    });
+  }
+
+  @Test
+  void fillsOnlyTheSectionsAskedAndReportsIncompleteAreas() {
+    SourceCall call = call();
+    SourceQuery post = adapter.plan(call).get(0);
+    JsonObject medication = new JsonObject().put("resourceType", "MedicationStatement").put("id", "m1")
+        .put("subject", new JsonObject().put("reference", "Patient/p1"));
+    ResponseRead read = adapter.read(call, post, fhir(200, bundle(FakeSources.patient("p1", FakeSources.NHS),
+        condition("c1"), medication, problemList("data-in-transit")).put("type", "collection")));
+    assertThat(read.failure()).isNull();
+    assertThat(read.patient()).isEqualTo(ResponseRead.PatientWord.KNOWN);
+    assertThat(read.sections().get(Section.PROBLEMS)).extracting(r -> r.getString("id")).containsExactly("c1");
+    assertThat(read.sections().get(Section.DEMOGRAPHICS)).extracting(r -> r.getString("id")).containsExactly("p1");
+    assertThat(read.sections()).doesNotContainKey(Section.MEDICATIONS);
+    assertThat(read.received()).as("what was fetched to judge goes to the index").hasSize(4);
+    assertThat(read.details()).containsExactly("problems: data-in-transit");
+  }
+
+  @Test
+  void aLinkIntoAnAreaNotAskedAsksItToJudgeAndSettlesWhenItCameBackWhole() {
+    SourceCall call = call();
+    SourceQuery post = adapter.plan(call).get(0);
+    adapter.read(call, post, fhir(200, bundle(FakeSources.patient("p1", FakeSources.NHS), condition("c1"), problemList())));
+    // Problems came back whole: what it lacks, the practice left out.
+    LinkLookup asked = adapter.lookups(call, Set.of("Condition/c2"));
+    assertThat(asked.queries()).isEmpty();
+    adapter.settle(call, Set.of("Condition/c2"), Map.of());
+    assertThat(call.index().leftOut("Condition/c2")).isTrue();
+    // An area not asked yet is asked now, into the index only.
+    LinkLookup judge = adapter.lookups(call, Set.of("Immunization/i1"));
+    assertThat(judge.queries()).singleElement().satisfies(q -> {
+      assertThat(q.fills()).isEmpty();
+      assertThat(q.request().body().toString()).contains("includeImmunisations");
+    });
+    assertThat(judge.awaiting()).contains("gpconnect:IMMUNISATIONS");
+    // Its request failed: the link stays unlooked, and what needed it is reported as not checked.
+    assertThat(adapter.settle(call, Set.of("Immunization/i1"), Map.of())).isEmpty();
+    assertThat(call.index().leftOut("Immunization/i1")).isFalse();
+    // Asked once per request, however many sections need it.
+    assertThat(adapter.lookups(call, Set.of("Immunization/i2")).queries()).isEmpty();
+  }
+}
