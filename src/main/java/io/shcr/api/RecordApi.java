@@ -118,6 +118,7 @@ public final class RecordApi implements RecordPipeline {
     RecordSink sink = new MeteredSink(delivering, metrics);
     RecordView view = new RecordView(vertx, directory, components.privacy(), request, decision,
         Deadline.in(config.recordDeadlineMs()), sink);
+    sink.stopViewWith(view::cancel);
     Promise<Void> audited = Promise.promise();
     lifecycle.open(new ServiceLifecycle.OpenView() {
       @Override
@@ -136,7 +137,8 @@ public final class RecordApi implements RecordPipeline {
       }
       view.cancel();
     });
-    view.start().onSuccess(summary -> {
+    view.start().onSuccess(viewSummary -> {
+      ViewSummary summary = endedBySink(viewSummary, sink);
       metrics.ended(summary.outcome());
       ViewLog.ended(request.requestId(), sse, summary);
       components.audit()
@@ -149,8 +151,15 @@ public final class RecordApi implements RecordPipeline {
 
   private RecordSink defaultSink(RoutingContext ctx, RecordRequest request) {
     return wantsEventStream(ctx)
-        ? new SseRecordSink(vertx, ctx.response(), config.heartbeatMs(), request.requestId())
+        ? new SseRecordSink(vertx, ctx.response(), config.heartbeatMs(), request.requestId(), config.slowReader())
         : new JsonRecordSink(ctx.response(), request.requestId());
+  }
+
+  /** A sink that stopped the view itself (a client too slow) says how it ended; otherwise the view's word stands. */
+  private static ViewSummary endedBySink(ViewSummary summary, RecordSink sink) {
+    String endedAs = sink.endedAs();
+    return endedAs == null ? summary : new ViewSummary(endedAs, summary.sourceStatuses(), summary.delivered(),
+        summary.withheld(), summary.elapsedMs(), summary.sourceMs());
   }
 
   /** A relationship that was not confirmed is a refusal, and its outcome says so with the code the client got. */
