@@ -118,7 +118,6 @@ public final class RecordApi implements RecordPipeline {
     RecordSink sink = new MeteredSink(delivering, metrics);
     RecordView view = new RecordView(vertx, directory, components.privacy(), request, decision,
         Deadline.in(config.recordDeadlineMs()), sink);
-    sink.stopViewWith(view::cancel);
     Promise<Void> audited = Promise.promise();
     lifecycle.open(new ServiceLifecycle.OpenView() {
       @Override
@@ -131,13 +130,25 @@ public final class RecordApi implements RecordPipeline {
         return audited.future();
       }
     });
+    // Held only while the view runs: a client still taking the last of a stream does not keep the view's sources alive.
+    java.util.concurrent.atomic.AtomicReference<RecordView> running = new java.util.concurrent.atomic.AtomicReference<>(view);
+    sink.stopViewWith(() -> {
+      RecordView stillRunning = running.get();
+      if (stillRunning != null) {
+        stillRunning.cancel();
+      }
+    });
     ctx.response().closeHandler(v -> {
       if (delivering instanceof SseRecordSink sseSink) {
         sseSink.abandon();
       }
-      view.cancel();
+      RecordView stillRunning = running.getAndSet(null);
+      if (stillRunning != null) {
+        stillRunning.cancel();
+      }
     });
     view.start().onSuccess(viewSummary -> {
+      running.set(null);
       ViewSummary summary = endedBySink(viewSummary, sink);
       metrics.ended(summary.outcome());
       ViewLog.ended(request.requestId(), sse, summary);

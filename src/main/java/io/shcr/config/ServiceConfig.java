@@ -22,19 +22,32 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
     long heartbeatMs, boolean h2c, SlowReader slowReader) {
 
   /**
-   * The most one SSE stream holds that its client has not yet taken ({@code record.slowReader}): past
-   * either bound the stream ends with a {@code complete} whose status is {@code client-too-slow}.
+   * The most one SSE stream holds that its client has not yet taken ({@code record.slowReader}). A burst
+   * (several sources answering at once) may go past the bounds for {@code graceMs}, never past
+   * {@link #CEILING} times them; a client still behind by more than the bounds after the grace, or
+   * pushed past the ceiling, is cut off: the stream ends with a {@code complete} whose status is
+   * {@code client-too-slow}.
    *
    * @param maxEvents events written but not yet handed to the socket
    * @param maxBytes bytes of those events
+   * @param graceMs how long a burst may stay past the bounds (0: not at all)
    */
-  public record SlowReader(int maxEvents, long maxBytes) {
-    public static final SlowReader DEFAULT = new SlowReader(2_000, 4L * 1024 * 1024);
+  public record SlowReader(int maxEvents, long maxBytes, long graceMs) {
+    public static final int CEILING = 4;
+    public static final SlowReader DEFAULT = new SlowReader(2_000, 4L * 1024 * 1024, 2_000);
 
     public SlowReader {
-      if (maxEvents < 1 || maxBytes < 1) {
+      if (maxEvents < 1 || maxBytes < 1 || graceMs < 0) {
         throw new IllegalArgumentException("slow reader bounds must be positive");
       }
+    }
+
+    public long ceilingBytes() {
+      return maxBytes * CEILING;
+    }
+
+    public long ceilingEvents() {
+      return (long) maxEvents * CEILING;
     }
   }
 
@@ -93,7 +106,8 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
         http.bool("h2c", false),
         new SlowReader(
             (int) slowReader.number("maxEvents", (long) SlowReader.DEFAULT.maxEvents(), 16, 1_000_000),
-            slowReader.number("maxBytes", SlowReader.DEFAULT.maxBytes(), 64L * 1024, 1024L * 1024 * 1024)));
+            slowReader.number("maxBytes", SlowReader.DEFAULT.maxBytes(), 64L * 1024, 1024L * 1024 * 1024),
+            slowReader.number("graceMs", SlowReader.DEFAULT.graceMs(), 0, 60_000)));
     if (!problems.isEmpty()) {
       throw ConfigException.of(configDir.resolve("service.yaml").toString(), problems);
     }

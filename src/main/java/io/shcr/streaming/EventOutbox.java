@@ -18,9 +18,9 @@ import org.reactivestreams.Subscription;
  * The events of one stream that its client has not yet taken, as a publisher ({@link #events()}) that emits only
  * what its subscriber (the socket) asks for. The view pushes events as they happen; the outbox holds
  * them, counting an event as held from {@link #offer} until its last frame is handed to the socket
- * ({@link #handedOver}). It refuses an event that would take it past the slow-reader bounds (an event
- * alone is always taken), and {@link #cutOff} then drops what no frame of has gone out yet, so a client
- * that cannot keep up costs a bounded amount. Single-threaded: everything runs on the view's event loop.
+ * ({@link #handedOver}). It refuses an event that would take it past the ceiling of the slow-reader
+ * bounds (an event alone is always taken), says when it is {@link #pastBounds()}, and {@link #cutOff}
+ * drops what no frame of has gone out yet, so a client that cannot keep up costs a bounded amount. Single-threaded: everything runs on the view's event loop.
  */
 final class EventOutbox implements Publisher<EventOutbox.Outgoing> {
 
@@ -74,15 +74,15 @@ final class EventOutbox implements Publisher<EventOutbox.Outgoing> {
   }
 
   /**
-   * Takes an event to send, unless that would hold more than the bounds allow (false: the client is
-   * too slow) or the outbox is closed (false).
+   * Takes an event to send, unless that would hold more than the ceiling (false: the client is too slow)
+   * or the outbox is closed (false). An event alone is always taken.
    */
   boolean offer(Outgoing event) {
     if (closed) {
       return false;
     }
     long bytes = event.bytes();
-    if (heldEvents > 0 && (heldEvents + 1 > bounds.maxEvents() || heldBytes + bytes > bounds.maxBytes())) {
+    if (heldEvents > 0 && (heldEvents + 1 > bounds.ceilingEvents() || heldBytes + bytes > bounds.ceilingBytes())) {
       return false;
     }
     hold(bytes);
@@ -120,6 +120,11 @@ final class EventOutbox implements Publisher<EventOutbox.Outgoing> {
   /** A frame has been handed to the socket: it is no longer held here, nor is its event after its last frame. */
   void handedOver(SseFrames.Frame frame) {
     release(frame.bytes().length(), frame.last());
+  }
+
+  /** More held than the bounds allow beyond a burst (an event alone never is). */
+  boolean pastBounds() {
+    return heldEvents > 1 && (heldEvents > bounds.maxEvents() || heldBytes > bounds.maxBytes());
   }
 
   /** Nothing held: every event has gone to the socket. */

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code complete}, each with an {@code id:}. The events go through one {@link EventOutbox}, a
  * {@code Flowable} cut into frames of 16 KiB and written by Vert.x's {@code WriteStreamSubscriber}, so
  * the socket's write queue governs how fast they leave. A client that takes less than the view writes
- * is let fall behind by at most {@code record.slowReader} (events, bytes); past it the stream ends with
- * a {@code complete} whose status is {@code client-too-slow}, and the view is stopped. A comment
+ * may fall behind by {@code record.slowReader} (events, bytes; a burst past them for its grace, never
+ * past their ceiling); beyond that the stream ends with a {@code complete} whose status is
+ * {@code client-too-slow}, and the view is stopped. A comment
  * heartbeat goes out only when the stream has been idle for the heartbeat interval and nothing waits.
  */
 public final class SseRecordSink implements RecordSink {
@@ -39,12 +40,14 @@ public final class SseRecordSink implements RecordSink {
   private final HttpServerResponse response;
   private final long heartbeatMs;
   private final String requestId;
+  private final ServiceConfig.SlowReader bounds;
   private final EventOutbox outbox;
   private final JsonArray finishedSources = new JsonArray();
   private final long startedNanos = System.nanoTime();
   private Runnable stopView = () -> { };
   private long nextId = 1;
   private long heartbeatTimer = -1;
+  private long graceTimer = -1;
   private long lastWriteNanos = System.nanoTime();
   private boolean begun;
   private boolean ended;
@@ -61,6 +64,7 @@ public final class SseRecordSink implements RecordSink {
     this.response = response;
     this.heartbeatMs = heartbeatMs;
     this.requestId = requestId;
+    this.bounds = bounds;
     this.outbox = new EventOutbox(bounds);
   }
 
@@ -159,6 +163,7 @@ public final class SseRecordSink implements RecordSink {
   /** The client has gone: stop the heartbeat, drop what is held; nothing more is written. */
   public void abandon() {
     ended = true;
+    stopView = () -> { };
     cancelHeartbeat();
     outbox.cancel();
   }
@@ -173,11 +178,20 @@ public final class SseRecordSink implements RecordSink {
     if (ended || response.closed()) {
       return false;
     }
-    if (outbox.offer(new EventOutbox.Outgoing(event, data, resources))) {
-      return true;
+    if (!outbox.offer(new EventOutbox.Outgoing(event, data, resources))) {
+      cutOff();
+      return false;
     }
-    cutOff();
-    return false;
+    if (outbox.pastBounds() && graceTimer < 0) {
+      // A burst may pass the bounds for a moment; a client still that far behind after the grace is too slow.
+      graceTimer = vertx.setTimer(Math.max(1, bounds.graceMs()), id -> {
+        graceTimer = -1;
+        if (!ended && outbox.pastBounds()) {
+          cutOff();
+        }
+      });
+    }
+    return true;
   }
 
   /**
@@ -204,7 +218,9 @@ public final class SseRecordSink implements RecordSink {
         response.reset();
       }
     });
-    stopView.run();
+    Runnable stop = stopView;
+    stopView = () -> { };
+    stop.run();
   }
 
   private void finish(EventOutbox.Outgoing last) {
@@ -213,6 +229,7 @@ public final class SseRecordSink implements RecordSink {
     }
     ended = true;
     cancelHeartbeat();
+    stopView = () -> { }; // the view ends by itself now; do not keep it alive while the client takes the rest
     if (!response.closed()) {
       outbox.close(last);
     }
@@ -248,6 +265,10 @@ public final class SseRecordSink implements RecordSink {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
       heartbeatTimer = -1;
+    }
+    if (graceTimer >= 0) {
+      vertx.cancelTimer(graceTimer);
+      graceTimer = -1;
     }
   }
 }
