@@ -28,6 +28,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,13 +131,26 @@ public final class RecordApi implements RecordPipeline {
         return audited.future();
       }
     });
+    // Held only while the view runs: a client still taking the last of a stream does not keep the view's sources alive.
+    AtomicReference<RecordView> running = new AtomicReference<>(view);
+    sink.stopViewWith(() -> {
+      RecordView stillRunning = running.get();
+      if (stillRunning != null) {
+        stillRunning.cancel();
+      }
+    });
     ctx.response().closeHandler(v -> {
       if (delivering instanceof SseRecordSink sseSink) {
         sseSink.abandon();
       }
-      view.cancel();
+      RecordView stillRunning = running.getAndSet(null);
+      if (stillRunning != null) {
+        stillRunning.cancel();
+      }
     });
-    view.start(Deadline.in(config.recordDeadlineMs()), sink).onSuccess(summary -> {
+    view.start(Deadline.in(config.recordDeadlineMs()), sink).onSuccess(viewSummary -> {
+      running.set(null);
+      ViewSummary summary = endedBySink(viewSummary, sink);
       metrics.ended(summary.outcome());
       ViewLog.ended(request.requestId(), sse, summary);
       components.audit()
@@ -149,8 +163,15 @@ public final class RecordApi implements RecordPipeline {
 
   private RecordSink defaultSink(RoutingContext ctx, RecordRequest request) {
     return wantsEventStream(ctx)
-        ? new SseRecordSink(vertx, ctx.response(), config.heartbeatMs(), request.requestId())
+        ? new SseRecordSink(vertx, ctx.response(), config.heartbeatMs(), request.requestId(), config.slowReader())
         : new JsonRecordSink(ctx.response(), request.requestId());
+  }
+
+  /** A sink that stopped the view itself (a client too slow) says how it ended; otherwise the view's word stands. */
+  private static ViewSummary endedBySink(ViewSummary summary, RecordSink sink) {
+    String endedAs = sink.endedAs();
+    return endedAs == null ? summary : new ViewSummary(endedAs, summary.sourceStatuses(), summary.delivered(),
+        summary.withheld(), summary.elapsedMs(), summary.sourceMs());
   }
 
   /** A relationship that was not confirmed is a refusal, and its outcome says so with the code the client got. */

@@ -221,7 +221,7 @@ public final class FhirAuditEvents {
 
   /**
    * 0 success; 4 minor failure: refused, or a view that ended without the record being shown because
-   * no legitimate relationship was found or the client left; 8 serious failure: failed, or a view that
+   * no legitimate relationship was found or the client left or could not keep up with the stream; 8 serious failure: failed, or a view that
    * errored or could not check the relationship (a service failure), or tampered shared state that was
    * ignored (a {@code cluster-integrity} alert). An ending we do not know is not reported as success, nor
    * is a conditional access whose view outcome is missing.
@@ -240,7 +240,7 @@ public final class FhirAuditEvents {
     return switch (ended) {
       case "complete" -> "0";
       // "no-relationship" and "relationship-unavailable": how trails written before outcomes said refused
-      case "client-gone", "no-relationship" -> "4";
+      case "client-gone", "client-too-slow", "no-relationship" -> "4";
       case ViewOutcome.REFUSED -> "RELATIONSHIP_UNAVAILABLE".equals(outcome.data().getString("refusalCode")) ? "8" : "4";
       default -> "8";
     };

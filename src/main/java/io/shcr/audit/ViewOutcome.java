@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * How a view ended.
  *
- * @param outcome {@code complete}, {@code client-gone}, {@code error}, or {@code refused} (the
+ * @param outcome {@code complete}, {@code client-gone}, {@code client-too-slow} (the client took the
+ *     stream too slowly: it was cut off and the view stopped), {@code error}, or {@code refused} (the
  *     relationship the access rested on was not confirmed: nothing was sent)
  * @param sourceStatuses each source asked, with its final status
  * @param resourcesDelivered resources sent to the client

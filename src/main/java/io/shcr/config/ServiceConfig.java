@@ -16,9 +16,46 @@ import java.util.List;
  * @param recordDeadlineMs the overall deadline of one record request
  * @param heartbeatMs how often an idle stream gets a comment heartbeat
  * @param h2c whether cleartext HTTP/2 (upgrade and prior knowledge) is served; off unless configured
+ * @param slowReader how much one record stream may hold for a client that reads slower than it is written
  */
 public record ServiceConfig(Path configDir, String host, int port, int eventLoops, long recordDeadlineMs,
-    long heartbeatMs, boolean h2c) {
+    long heartbeatMs, boolean h2c, SlowReader slowReader) {
+
+  /**
+   * The most one SSE stream holds that its client has not yet taken ({@code record.slowReader}). A burst
+   * (several sources answering at once) may go past the bounds for {@code graceMs}, never past
+   * {@link #CEILING} times them; a client still behind by more than the bounds after the grace, or
+   * pushed past the ceiling, is cut off: the stream ends with a {@code complete} whose status is
+   * {@code client-too-slow}.
+   *
+   * @param maxEvents events written but not yet handed to the socket
+   * @param maxBytes bytes of those events
+   * @param graceMs how long a burst may stay past the bounds (0: not at all)
+   */
+  public record SlowReader(int maxEvents, long maxBytes, long graceMs) {
+    public static final int CEILING = 4;
+    public static final SlowReader DEFAULT = new SlowReader(2_000, 4L * 1024 * 1024, 2_000);
+
+    public SlowReader {
+      if (maxEvents < 1 || maxBytes < 1 || graceMs < 0) {
+        throw new IllegalArgumentException("slow reader bounds must be positive");
+      }
+    }
+
+    public long ceilingBytes() {
+      return maxBytes * CEILING;
+    }
+
+    public long ceilingEvents() {
+      return (long) maxEvents * CEILING;
+    }
+  }
+
+  /** The default slow-reader bounds. */
+  public ServiceConfig(Path configDir, String host, int port, int eventLoops, long recordDeadlineMs, long heartbeatMs,
+      boolean h2c) {
+    this(configDir, host, port, eventLoops, recordDeadlineMs, heartbeatMs, h2c, SlowReader.DEFAULT);
+  }
 
   /** HTTP/1.1 only (no h2c). */
   public ServiceConfig(Path configDir, String host, int port, int eventLoops, long recordDeadlineMs, long heartbeatMs) {
@@ -50,7 +87,7 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
       }
     }
     return new ServiceConfig(config.configDir(), host, port, config.eventLoops(), config.recordDeadlineMs(),
-        config.heartbeatMs(), config.h2c());
+        config.heartbeatMs(), config.h2c(), config.slowReader());
   }
 
   public static ServiceConfig fromJson(Path configDir, JsonObject root) {
@@ -58,6 +95,7 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
     Fields top = new Fields(root, "service", problems);
     Fields http = top.nested("http");
     Fields record = top.nested("record");
+    Fields slowReader = record.nested("slowReader");
     ServiceConfig config = new ServiceConfig(
         configDir,
         http.optionalString("host", "127.0.0.1"),
@@ -65,7 +103,11 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
         (int) http.number("eventLoops", (long) Runtime.getRuntime().availableProcessors(), 1, 256),
         record.number("deadlineMs", 10_000L, 100, 600_000),
         record.number("heartbeatMs", 15_000L, 100, 600_000),
-        http.bool("h2c", false));
+        http.bool("h2c", false),
+        new SlowReader(
+            (int) slowReader.number("maxEvents", (long) SlowReader.DEFAULT.maxEvents(), 16, 1_000_000),
+            slowReader.number("maxBytes", SlowReader.DEFAULT.maxBytes(), 64L * 1024, 1024L * 1024 * 1024),
+            slowReader.number("graceMs", SlowReader.DEFAULT.graceMs(), 0, 60_000)));
     if (!problems.isEmpty()) {
       throw ConfigException.of(configDir.resolve("service.yaml").toString(), problems);
     }
@@ -73,6 +115,10 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
   }
 
   public ServiceConfig withPort(int newPort) {
-    return new ServiceConfig(configDir, host, newPort, eventLoops, recordDeadlineMs, heartbeatMs, h2c);
+    return new ServiceConfig(configDir, host, newPort, eventLoops, recordDeadlineMs, heartbeatMs, h2c, slowReader);
+  }
+
+  public ServiceConfig withSlowReader(SlowReader bounds) {
+    return new ServiceConfig(configDir, host, port, eventLoops, recordDeadlineMs, heartbeatMs, h2c, bounds);
   }
 }

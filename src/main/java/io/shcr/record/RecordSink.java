@@ -39,4 +39,19 @@ public interface RecordSink {
   default io.vertx.core.Future<Integer> written() {
     return io.vertx.core.Future.succeededFuture(delivered());
   }
+
+  /**
+   * Gives the sink a way to stop the view (every source call cancelled, the view ended) when the sink
+   * cannot go on: a client reading too slowly. The view is then audited as {@link #endedAs()} says.
+   */
+  default void stopViewWith(Runnable stop) {
+  }
+
+  /**
+   * How the sink ended the view itself, when it did (a client too slow: {@code client-too-slow}); null
+   * when the view's own ending stands.
+   */
+  default String endedAs() {
+    return null;
+  }
 }

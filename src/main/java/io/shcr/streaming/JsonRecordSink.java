@@ -7,16 +7,22 @@ import io.shcr.record.SectionEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.rxjava3.RxHelper;
+import io.reactivex.rxjava3.core.Flowable;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The same view as one JSON document, sent once every source has finished or the deadline passed:
  * the meta fields, every section, and every source's final status. Sections arrive already encoded,
- * so the document is assembled by copying bytes, never by encoding a large tree on the event loop.
+ * so the document is assembled from their bytes, never by encoding a large tree on the event loop, and
+ * written in parts as the socket takes them (a {@code Flowable} into Vert.x's {@code WriteStreamSubscriber}).
  */
 public final class JsonRecordSink implements RecordSink {
+
+  private static final Buffer CLOSE_SECTION = Buffer.buffer("}");
 
   private final HttpServerResponse response;
   private final String requestId;
@@ -54,24 +60,44 @@ public final class JsonRecordSink implements RecordSink {
     }
     document.put("sources", complete.getJsonArray("sources")).put("elapsedMs", complete.getLong("elapsedMs"));
     String head = document.encode();
-    Buffer body = Buffer.buffer(head.length() + sections.stream().mapToInt(s -> s.resources().length() + 96).sum() + 16)
-        .appendString(head.substring(0, head.length() - 1))
-        .appendString(document.isEmpty() ? "\"sections\":[" : ",\"sections\":[");
+    List<Buffer> parts = new ArrayList<>(sections.size() * 2 + 2);
+    parts.add(Buffer.buffer(head.substring(0, head.length() - 1) + (document.isEmpty() ? "\"sections\":[" : ",\"sections\":[")));
     int count = 0;
     for (int i = 0; i < sections.size(); i++) {
-      if (i > 0) {
-        body.appendString(",");
-      }
-      body.appendBuffer(sections.get(i).toBuffer());
-      count += sections.get(i).resourceCount();
+      SectionEvent section = sections.get(i);
+      parts.add(Buffer.buffer((i > 0 ? ",{\"source\":" : "{\"source\":") + Json.encode(section.source())
+          + ",\"section\":" + Json.encode(section.section()) + ",\"resources\":"));
+      parts.add(section.resources());
+      parts.add(CLOSE_SECTION);
+      count += section.resourceCount();
     }
-    body.appendString("]}");
+    parts.add(Buffer.buffer("]}"));
+    sections.clear();
+    long length = parts.stream().mapToLong(Buffer::length).sum();
     ended = true;
     response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .putHeader("X-Request-Id", requestId)
-        .end(body);
+        .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+    // In parts of at most 16 KiB, each written when the socket has room: the document is never copied whole.
+    Flowable.fromIterable(parts)
+        .concatMapIterable(JsonRecordSink::slices, 1)
+        .subscribe(RxHelper.toSubscriber(response)
+            .onWriteStreamError(t -> response.reset())
+            .onWriteStreamEndError(t -> { }));
     delivered = count;
+  }
+
+  /** A part as slices of at most one frame each (slices share the part's bytes). */
+  private static List<Buffer> slices(Buffer part) {
+    if (part.length() <= SseFrames.FRAME_BYTES) {
+      return List.of(part);
+    }
+    List<Buffer> slices = new ArrayList<>(part.length() / SseFrames.FRAME_BYTES + 1);
+    for (int at = 0; at < part.length(); at += SseFrames.FRAME_BYTES) {
+      slices.add(part.slice(at, Math.min(part.length(), at + SseFrames.FRAME_BYTES)));
+    }
+    return slices;
   }
 
   @Override

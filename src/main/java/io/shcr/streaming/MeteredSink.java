@@ -57,4 +57,14 @@ public final class MeteredSink implements RecordSink {
   public io.vertx.core.Future<Integer> written() {
     return sink.written();
   }
+
+  @Override
+  public void stopViewWith(Runnable stop) {
+    sink.stopViewWith(stop);
+  }
+
+  @Override
+  public String endedAs() {
+    return sink.endedAs();
+  }
 }
