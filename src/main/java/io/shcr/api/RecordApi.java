@@ -92,9 +92,18 @@ public final class RecordApi implements RecordPipeline {
 
   private void afterDecision(RoutingContext ctx, RecordRequest request, AccessDecision decision,
       Function<RecordRequest, RecordSink> sinks) {
-    ShcrMetrics.accessDecision(decision.allowed() ? "allowed" : "refused", decision.allowed() ? null : decision.refusal().code());
     // The view is made first, so the audit records the very sources it will ask.
-    RecordView view = decision.allowed() ? new RecordView(vertx, directory, components.privacy(), request, decision) : null;
+    RecordView view;
+    try {
+      view = decision.allowed() ? new RecordView(vertx, directory, components.privacy(), request, decision) : null;
+    } catch (RuntimeException e) {
+      // Our fault, and it must not cost the audit: record it as a failed access and answer 500.
+      LOG.error("the view for request {} could not be made: {}", request.requestId(), e.getClass().getSimpleName());
+      afterDecision(ctx, request, AccessDecision.refused(decision.principal(),
+          ErrorCode.INTERNAL_SERVER_ERROR.error("The record view could not be started; nothing was fetched.")), sinks);
+      return;
+    }
+    ShcrMetrics.accessDecision(decision.allowed() ? "allowed" : "refused", decision.allowed() ? null : decision.refusal().code());
     AccessAudit access = accessAudit(ctx, request, decision, view == null ? List.of() : view.sourceIds());
     components.audit().recordAccess(access).onComplete(ar -> {
       if (ar.failed()) {

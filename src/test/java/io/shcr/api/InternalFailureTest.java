@@ -63,4 +63,41 @@ class InternalFailureTest {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void aViewThatCannotBeMadeIsAuditedAsFailedAndAnswered500() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    TestComponents.MemoryAudit audit = new TestComponents.MemoryAudit();
+    io.shcr.access.ResourceTransform broken = new io.shcr.access.ResourceTransform() {
+      @Override
+      public JsonObject apply(JsonObject resource) {
+        return resource;
+      }
+
+      @Override
+      public boolean hidesWhereThePatientIs() {
+        throw new IllegalStateException("patient 9990000018 has something secret");
+      }
+    };
+    io.shcr.access.AccessGate gate = (authenticated, request) -> Future.succeededFuture(new io.shcr.access.AccessDecision(
+        TestComponents.DOCTOR, null, request.sections(), io.shcr.access.Purpose.DIRECT_CARE, null, null, broken));
+    Components components = new Components(new SourceRegistry(List.of()), TestComponents.passThrough(), gate,
+        ctx -> Future.succeededFuture(TestComponents.DOCTOR), audit, List.of(), Future::succeededFuture);
+    ShcrServer server = ShcrServer.start(vertx, new ServiceConfig(Path.of("conf"), "127.0.0.1", 0, 5_000, 60_000), components)
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try {
+      RawHttp.Response response = RawHttp.exchange(server.port(), ("GET /api/v1/patients/9990000018/record HTTP/1.1\r\n"
+          + "Host: x\r\nAccept: application/json\r\nAuthorization: Bearer any\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII), 10_000, false);
+      assertThat(response.status()).isEqualTo(500);
+      assertThat(response.bodyText()).contains("INTERNAL_SERVER_ERROR").doesNotContain("secret");
+      assertThat(audit.accesses).singleElement().satisfies(a -> {
+        assertThat(a.outcome()).isEqualTo("failed");
+        assertThat(a.refusalCode()).isEqualTo("INTERNAL_SERVER_ERROR");
+      });
+    } finally {
+      server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
 }
