@@ -143,7 +143,16 @@ class RecordView {
     this.renderProgress();
   }
 
-  complete() {
+  complete(data) {
+    if (data && data.status === 'client-too-slow') {
+      // The service stopped the stream because this device was not taking it: what is missing is unknown.
+      this.cutOff = true;
+      for (const section of this.sections.values()) {
+        if (section.count === 0) section.list.replaceChildren(h('p', { class: 'scr-empty' }, 'Not received: the record was stopped before this arrived.'));
+      }
+      this.renderProgress();
+      return;
+    }
     this.done = true;
     for (const row of this.sources.values()) {
       if (row.status === 'pending') {
@@ -163,7 +172,7 @@ class RecordView {
   }
 
   ended(finished) {
-    if (!finished && !this.done) {
+    if (!finished && !this.done && !this.cutOff) {
       this.broken = true;
       if (this.progress) this.renderProgress();
       else showPage('Record not available', h('h1', {}, 'The record could not be opened'),
@@ -176,7 +185,10 @@ class RecordView {
     const total = this.sources.size;
     const answered = [...this.sources.values()].filter((s) => s.status !== 'pending').length;
     this.progress.className = 'scr-progress';
-    if (this.broken) {
+    if (this.cutOff) {
+      this.progress.classList.add('scr-progress--broken');
+      this.progress.textContent = 'This device could not keep up with the record, so the service stopped sending it: what is shown is incomplete. Open it again, on a better connection if you can.';
+    } else if (this.broken) {
       this.progress.classList.add('scr-progress--broken');
       this.progress.textContent = 'The record could not be finished: what is shown may be incomplete. Open it again to get the whole record.';
     } else if (this.done) {
