@@ -18,8 +18,8 @@ import org.reactivestreams.Subscription;
  * The events of one stream that its client has not yet taken, as a publisher ({@link #events()}) that emits only
  * what its subscriber (the socket) asks for. The view pushes events as they happen; the outbox holds
  * them, counting an event as held from {@link #offer} until its last frame is handed to the socket
- * ({@link #handedOver}). It refuses an event that would take it past the ceiling of the slow-reader
- * bounds (an event alone is always taken), says when it is {@link #pastBounds()}, and {@link #cutOff}
+ * ({@link #handedOver}). It says when it is {@link #pastBounds()} or an event {@link #wouldPassCeiling}
+ * (the sink decides from the client's progress whether that makes it too slow), and {@link #cutOff}
  * drops what no frame of has gone out yet, so a client that cannot keep up costs a bounded amount. Single-threaded: everything runs on the view's event loop.
  */
 final class EventOutbox implements Publisher<EventOutbox.Outgoing> {
@@ -40,9 +40,14 @@ final class EventOutbox implements Publisher<EventOutbox.Outgoing> {
    * @param event the event's name; null for a heartbeat comment
    * @param data the event's JSON, in parts (a section's resources stay one shared buffer)
    * @param resources how many resources it carries (for audit)
+   * @param source for a {@code source} event, the source's entry; otherwise null
    */
-  record Outgoing(String event, List<Buffer> data, int resources) {
+  record Outgoing(String event, List<Buffer> data, int resources, io.vertx.core.json.JsonObject source) {
     static final Outgoing HEARTBEAT = new Outgoing(null, List.of(), 0);
+
+    Outgoing(String event, List<Buffer> data, int resources) {
+      this(event, data, resources, null);
+    }
 
     long bytes() {
       long bytes = 48; // id, event name, data prefix and the blank line, near enough
@@ -74,17 +79,15 @@ final class EventOutbox implements Publisher<EventOutbox.Outgoing> {
   }
 
   /**
-   * Takes an event to send, unless that would hold more than the ceiling (false: the client is too slow)
-   * or the outbox is closed (false). An event alone is always taken.
+   * Takes an event to send (false: the outbox is closed). It does not refuse past the ceiling: whether a
+   * client that far behind is too slow depends on how fast it is taking, which the sink judges
+   * ({@link #wouldPassCeiling}).
    */
   boolean offer(Outgoing event) {
     if (closed) {
       return false;
     }
     long bytes = event.bytes();
-    if (heldEvents > 0 && (heldEvents + 1 > bounds.ceilingEvents() || heldBytes + bytes > bounds.ceilingBytes())) {
-      return false;
-    }
     hold(bytes);
     queue.add(event);
     drain();
@@ -105,8 +108,8 @@ final class EventOutbox implements Publisher<EventOutbox.Outgoing> {
   }
 
   /**
-   * Drops every event that has not begun to go out, sends this last event after the one going out, and
-   * completes. Returns the events dropped.
+   * Drops every event still queued here, sends this last event after the one going out (and after the one
+   * event already taken into the framing step, if any), and completes. Returns the events dropped.
    */
   List<Outgoing> cutOff(Outgoing last) {
     List<Outgoing> dropped = new ArrayList<>(queue);
@@ -120,6 +123,12 @@ final class EventOutbox implements Publisher<EventOutbox.Outgoing> {
   /** A frame has been handed to the socket: it is no longer held here, nor is its event after its last frame. */
   void handedOver(SseFrames.Frame frame) {
     release(frame.bytes().length(), frame.last());
+  }
+
+  /** Taking this event would hold more than the ceiling of the bounds (an event alone never does). */
+  boolean wouldPassCeiling(Outgoing event) {
+    return heldEvents > 0
+        && (heldEvents + 1 > bounds.ceilingEvents() || heldBytes + event.bytes() > bounds.ceilingBytes());
   }
 
   /** More held than the bounds allow beyond a burst (an event alone never is). */

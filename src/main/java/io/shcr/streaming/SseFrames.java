@@ -52,7 +52,7 @@ final class SseFrames {
         if (ended) {
           throw new NoSuchElementException();
         }
-        Buffer frame = Buffer.buffer(FRAME_BYTES);
+        Buffer frame = Buffer.buffer(size());
         if (part == 0 && at == 0) {
           frame.appendBuffer(head);
         }
@@ -71,6 +71,18 @@ final class SseFrames {
           frame.appendBuffer(DATA_END);
         }
         return new Frame(frame, ended);
+      }
+
+      /** This next frame's size: what is left of the event, at most a frame (a small event gets a small buffer). */
+      private int size() {
+        long left = DATA_END.length();
+        if (part == 0 && at == 0) {
+          left += head.length();
+        }
+        for (int i = part; i < data.size() && left < FRAME_BYTES; i++) {
+          left += data.get(i).length() - (i == part ? at : 0);
+        }
+        return (int) Math.min(left, FRAME_BYTES);
       }
     };
   }

@@ -22,17 +22,29 @@ import org.slf4j.LoggerFactory;
  * {@code complete}, each with an {@code id:}. The events go through one {@link EventOutbox}, a
  * {@code Flowable} cut into frames of 16 KiB and written by Vert.x's {@code WriteStreamSubscriber}, so
  * the socket's write queue governs how fast they leave. A client that takes less than the view writes
- * may fall behind by {@code record.slowReader} (events, bytes; a burst past them for its grace, never
- * past their ceiling); beyond that the stream ends with a {@code complete} whose status is
- * {@code client-too-slow}, and the view is stopped. A comment
+ * may fall behind by {@code record.slowReader} (events, bytes); a stream over them is cut off only when
+ * its client is also not keeping up (took less than {@code maxBytes / }{@link #KEEPING_UP_DIVISOR} in the
+ * last grace), or is past their ceiling having taken nothing for the grace: the stream ends with a
+ * {@code complete} whose status is {@code client-too-slow}, and the view is stopped. Once the view has
+ * finished, a client that takes nothing for {@link #CUT_OFF_GRACE_MS} is disconnected. A comment
  * heartbeat goes out only when the stream has been idle for the heartbeat interval and nothing waits.
  */
 public final class SseRecordSink implements RecordSink {
 
   public static final String CLIENT_TOO_SLOW = "client-too-slow";
 
-  /** After a cut-off, how long the client has to take the last frames before the connection is closed. */
+  /**
+   * Once the view has finished or the stream was cut off, how long a client may take nothing while
+   * something is still held for it before the connection is reset (and what it was never sent dropped).
+   */
   static final long CUT_OFF_GRACE_MS = 30_000;
+
+  /**
+   * A stream over its bounds is cut off only if its client took less than {@code maxBytes / KEEPING_UP_DIVISOR}
+   * in the last {@code graceMs} (512 KiB per 2 s with the defaults, some 256 KiB/s): the bounds measure
+   * the backlog, this measures the reading speed, and only a client both behind and slow is too slow.
+   */
+  static final int KEEPING_UP_DIVISOR = 8;
 
   private static final Logger LOG = LoggerFactory.getLogger(SseRecordSink.class);
 
@@ -42,13 +54,23 @@ public final class SseRecordSink implements RecordSink {
   private final String requestId;
   private final ServiceConfig.SlowReader bounds;
   private final EventOutbox outbox;
-  private final JsonArray finishedSources = new JsonArray();
+  /** The sources whose {@code source} event has been handed to the socket, in that order. */
+  private final JsonArray handedOverSources = new JsonArray();
+  private final long stallMs;
+  private EventOutbox.Outgoing framing;
+  private EventOutbox.Outgoing tooSlowComplete;
   private final long startedNanos = System.nanoTime();
   private Runnable stopView = () -> { };
   private long nextId = 1;
   private long heartbeatTimer = -1;
   private long graceTimer = -1;
   private long lastWriteNanos = System.nanoTime();
+  /** The last time the client made progress: a frame handed over, or the outbox going from empty to holding. */
+  private long progressNanos = System.nanoTime();
+  /** Bytes handed to the socket in all, and at the start of the current check of the bounds. */
+  private long takenBytes;
+  private long takenAtCheck;
+  private long stallTimer = -1;
   private boolean begun;
   private boolean ended;
   private String endedAs;
@@ -60,6 +82,13 @@ public final class SseRecordSink implements RecordSink {
 
   public SseRecordSink(Vertx vertx, HttpServerResponse response, long heartbeatMs, String requestId,
       ServiceConfig.SlowReader bounds) {
+    this(vertx, response, heartbeatMs, requestId, bounds, CUT_OFF_GRACE_MS);
+  }
+
+  /** As above, with how long a finished or cut-off stream may take nothing before it is reset (tests). */
+  SseRecordSink(Vertx vertx, HttpServerResponse response, long heartbeatMs, String requestId,
+      ServiceConfig.SlowReader bounds, long stallMs) {
+    this.stallMs = stallMs;
     this.vertx = vertx;
     this.response = response;
     this.heartbeatMs = heartbeatMs;
@@ -99,9 +128,7 @@ public final class SseRecordSink implements RecordSink {
 
   @Override
   public void source(JsonObject source) {
-    if (send("source", List.of(source.toBuffer()), 0)) {
-      finishedSources.add(source);
-    }
+    send("source", List.of(source.toBuffer()), 0, source);
   }
 
   @Override
@@ -166,6 +193,7 @@ public final class SseRecordSink implements RecordSink {
     ended = true;
     stopView = () -> { };
     cancelHeartbeat();
+    cancelStallWatch();
     outbox.cancel();
   }
 
@@ -176,23 +204,97 @@ public final class SseRecordSink implements RecordSink {
 
   /** Queues one event; false when not queued (the stream has ended, or the client was too slow). */
   private boolean send(String event, List<Buffer> data, int resources) {
+    return send(event, data, resources, null);
+  }
+
+  private boolean send(String event, List<Buffer> data, int resources, JsonObject source) {
     if (ended || response.closed()) {
       return false;
     }
-    if (!outbox.offer(new EventOutbox.Outgoing(event, data, resources))) {
+    EventOutbox.Outgoing outgoing = new EventOutbox.Outgoing(event, data, resources, source);
+    if (outbox.wouldPassCeiling(outgoing) && stalled(bounds.graceMs())) {
+      // Far behind and taking nothing at all: no need to wait for the next check.
       cutOff();
       return false;
     }
+    noteBusy();
+    if (!outbox.offer(outgoing)) {
+      return false;
+    }
     if (outbox.pastBounds() && graceTimer < 0) {
-      // A burst may pass the bounds for a moment; a client still that far behind after the grace is too slow.
-      graceTimer = vertx.setTimer(Math.max(1, bounds.graceMs()), id -> {
-        graceTimer = -1;
-        if (!ended && outbox.pastBounds()) {
-          cutOff();
-        }
-      });
+      armBoundsCheck();
     }
     return true;
+  }
+
+  /**
+   * A burst may pass the bounds (the view pushes; a source's answer or a relationship hold's release
+   * lands at once). Every {@code graceMs} while over them: a client that took less than
+   * {@link #keepingUpBytes()} since the last check is too slow; one that took more is keeping up.
+   */
+  private void armBoundsCheck() {
+    takenAtCheck = takenBytes;
+    graceTimer = vertx.setTimer(Math.max(1, bounds.graceMs()), id -> {
+      graceTimer = -1;
+      if (ended || !outbox.pastBounds()) {
+        return;
+      }
+      if (takenBytes - takenAtCheck < keepingUpBytes()) {
+        cutOff();
+      } else {
+        armBoundsCheck();
+      }
+    });
+  }
+
+  /** What a client over its bounds must take per {@code graceMs} not to be cut off. */
+  long keepingUpBytes() {
+    return Math.max(1, bounds.maxBytes() / KEEPING_UP_DIVISOR);
+  }
+
+  /** Something has been held for the client for this long and it has taken nothing of it. */
+  private boolean stalled(long ms) {
+    return !outbox.nothingHeld() && System.nanoTime() - progressNanos >= ms * 1_000_000L;
+  }
+
+  /** The outbox is about to hold something: if it held nothing, the client had nothing to take until now. */
+  private void noteBusy() {
+    if (outbox.nothingHeld()) {
+      progressNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * Once the view has finished (or the stream was cut off), nothing else enforces the bounds: a client
+   * that takes nothing for {@code stallMs} while something is still held for it is disconnected, and what
+   * it was never sent is dropped.
+   */
+  private void watchStall(long delayMs) {
+    stallTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
+      stallTimer = -1;
+      if (response.ended() || response.closed() || outbox.nothingHeld()) {
+        return;
+      }
+      long idleMs = (System.nanoTime() - progressNanos) / 1_000_000L;
+      if (idleMs >= stallMs) {
+        LOG.warn("request {}: client took nothing for {} ms after the view ended; connection reset", requestId, idleMs);
+        outbox.cancel();
+        response.reset();
+      } else {
+        watchStall(stallMs - idleMs);
+      }
+    });
+  }
+
+  /** The {@code client-too-slow} complete, made as it goes out: {@code sources} is what was handed over by then. */
+  private JsonObject tooSlowCompleteData() {
+    return new JsonObject()
+        .put("requestId", requestId)
+        .put("status", CLIENT_TOO_SLOW)
+        .put("detail", "The stream was ended because the connection took the record more slowly than it was "
+            + "being sent; what arrived is incomplete. Try again on a better connection, or ask for fewer sections.")
+        .put("sources", handedOverSources.copy())
+        .put("elapsedMs", (System.nanoTime() - startedNanos) / 1_000_000L);
   }
 
   /**
@@ -203,22 +305,14 @@ public final class SseRecordSink implements RecordSink {
     ended = true;
     endedAs = CLIENT_TOO_SLOW;
     cancelHeartbeat();
-    JsonObject complete = new JsonObject()
-        .put("requestId", requestId)
-        .put("status", CLIENT_TOO_SLOW)
-        .put("detail", "The stream was ended because the connection took the record more slowly than it was "
-            + "being sent; what arrived is incomplete. Try again on a better connection, or ask for fewer sections.")
-        .put("sources", finishedSources.copy())
-        .put("elapsedMs", (System.nanoTime() - startedNanos) / 1_000_000L);
-    List<EventOutbox.Outgoing> dropped = outbox.cutOff(new EventOutbox.Outgoing("complete", List.of(complete.toBuffer()), 0));
+    // Its data is made again as it goes out (frames()), when every source event before it has been handed over.
+    tooSlowComplete = new EventOutbox.Outgoing("complete", List.of(tooSlowCompleteData().toBuffer()), 0);
+    noteBusy();
+    List<EventOutbox.Outgoing> dropped = outbox.cutOff(tooSlowComplete);
     dropped.forEach(event -> delivered -= event.resources());
     LOG.warn("request {}: client too slow; stream cut off holding at most {} bytes ({} events dropped)", requestId,
         outbox.peakBytes(), dropped.size());
-    vertx.setTimer(CUT_OFF_GRACE_MS, id -> {
-      if (!response.ended() && !response.closed()) {
-        response.reset();
-      }
-    });
+    watchStall(stallMs);
     Runnable stop = stopView;
     stopView = () -> { };
     stop.run();
@@ -232,16 +326,28 @@ public final class SseRecordSink implements RecordSink {
     cancelHeartbeat();
     stopView = () -> { }; // the view ends by itself now; do not keep it alive while the client takes the rest
     if (!response.closed()) {
+      noteBusy();
       outbox.close(last);
+      watchStall(stallMs);
     }
   }
 
   private Iterable<SseFrames.Frame> frames(EventOutbox.Outgoing event) {
-    return event.event() == null ? SseFrames.heartbeat() : SseFrames.event(nextId++, event.event(), event.data());
+    framing = event;
+    if (event.event() == null) {
+      return SseFrames.heartbeat();
+    }
+    List<Buffer> data = event == tooSlowComplete ? List.of(tooSlowCompleteData().toBuffer()) : event.data();
+    return SseFrames.event(nextId++, event.event(), data);
   }
 
   private void handedOver(SseFrames.Frame frame) {
     lastWriteNanos = System.nanoTime();
+    progressNanos = lastWriteNanos;
+    takenBytes += frame.bytes().length();
+    if (frame.last() && framing != null && framing.source() != null) {
+      handedOverSources.add(framing.source());
+    }
     outbox.handedOver(frame);
   }
 
@@ -270,6 +376,13 @@ public final class SseRecordSink implements RecordSink {
     if (graceTimer >= 0) {
       vertx.cancelTimer(graceTimer);
       graceTimer = -1;
+    }
+  }
+
+  private void cancelStallWatch() {
+    if (stallTimer >= 0) {
+      vertx.cancelTimer(stallTimer);
+      stallTimer = -1;
     }
   }
 }

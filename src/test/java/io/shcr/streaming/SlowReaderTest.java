@@ -90,22 +90,31 @@ class SlowReaderTest {
       reader.start();
 
       long peakHeld = 0;
+      long pastBoundsSince = 0;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (audit.outcomes.isEmpty() && System.nanoTime() < deadline) {
-        peakHeld = Math.max(peakHeld, EventOutbox.heldBytesAllStreams());
+        long held = EventOutbox.heldBytesAllStreams();
+        peakHeld = Math.max(peakHeld, held);
+        if (pastBoundsSince == 0 && held > BOUNDS.maxBytes()) {
+          pastBoundsSince = System.nanoTime();
+        }
         Thread.sleep(2);
       }
+      long pastBoundsMs = (System.nanoTime() - pastBoundsSince) / 1_000_000L;
       assertThat(audit.outcomes).as("the view ended while its client still read a byte a second").hasSize(1);
       waitFor(() -> hangAbandoned.get() >= 1);
       Thread.sleep(500); // answers of sources already on their way when the view stopped are dropped
       long heapCutOff = usedHeapAfterGc();
       long receivedBySlowReader = received.size();
-      System.out.printf("slow reader: peak held %d bytes (bound %d, ceiling %d); heap %d MB before, %d MB after the cut-off, "
-          + "record about %d MB; the client had read %d bytes%n", peakHeld, BOUNDS.maxBytes(), BOUNDS.ceilingBytes(), heapBefore >> 20,
+      System.out.printf("slow reader: peak held %d bytes (bound %d, ceiling %d), past the bound %d ms; heap %d MB before, %d MB after the cut-off, "
+          + "record about %d MB; the client had read %d bytes%n", peakHeld, BOUNDS.maxBytes(), BOUNDS.ceilingBytes(), pastBoundsMs, heapBefore >> 20,
           heapCutOff >> 20, (long) SOURCES * 2 * PER_SECTION * NOTE.length() >> 20, receivedBySlowReader);
 
-      // Past maxBytes only for a burst, and never past the ceiling; the reader that stays behind is cut off.
-      assertThat(peakHeld).isPositive().isLessThanOrEqualTo(BOUNDS.ceilingBytes());
+      // Past maxBytes only for a burst: a reader behind and not keeping up is cut off at the first check of
+      // the bounds (graceMs after passing them; slack for a loaded 2-core machine). The burst itself is not
+      // capped (the view pushes; a fast reader of it must not be cut off): here it is the whole record.
+      assertThat(peakHeld).isGreaterThan(BOUNDS.maxBytes());
+      assertThat(pastBoundsMs).isLessThan(BOUNDS.graceMs() + 3_000);
       assertThat(audit.outcomes.get(0).outcome()).isEqualTo(SseRecordSink.CLIENT_TOO_SLOW);
       assertThat(audit.outcomes.get(0).sourceStatuses()).containsEntry("HANG", "cancelled");
       // Indicative: the record (some 16 MB) is not being held for the client.
