@@ -16,8 +16,6 @@ import io.shcr.access.Authenticator;
 import io.shcr.core.Principal;
 import io.shcr.core.ApiError;
 import io.shcr.core.ErrorCode;
-import io.shcr.api.ApiRoutes;
-import io.shcr.api.HttpRefusals;
 import io.shcr.core.ErrorResponses;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.Future;

@@ -11,7 +11,6 @@ import io.shcr.core.AccessRefusedException;
 import io.shcr.core.Principal;
 import io.shcr.core.ApiError;
 import io.shcr.core.ErrorCode;
-import io.shcr.api.ApiRoutes;
 import io.shcr.audit.AccessAudit;
 import io.shcr.audit.AuditText;
 import io.shcr.audit.AuditTrail;

@@ -22,6 +22,7 @@ import java.util.function.Supplier;
  * @param extraRoutes routes other capabilities add (break-glass, privacy officer, ...)
  * @param onClose released when the server stops (stores, clients)
  * @param readiness what {@code /health/ready} checks (audit store, signing keys, Spine)
+ * @param faces other faces of the record pipeline ({@code /fhir})
  */
 public record Components(
     SourceRegistry sources,
@@ -31,7 +32,14 @@ public record Components(
     AuditTrail audit,
     List<ApiRoutes> extraRoutes,
     Supplier<Future<Void>> onClose,
-    Readiness readiness) {
+    Readiness readiness,
+    List<RecordFace> faces) {
+
+  /** Components with no other face of the record pipeline. */
+  public Components(SourceRegistry sources, PrivacyFilter privacy, AccessGate access, Authenticator authenticator, AuditTrail audit,
+      List<ApiRoutes> extraRoutes, Supplier<Future<Void>> onClose, Readiness readiness) {
+    this(sources, privacy, access, authenticator, audit, extraRoutes, onClose, readiness, List.of());
+  }
 
   /** Components with nothing for readiness to check (tests that wire fakes). */
   public Components(SourceRegistry sources, PrivacyFilter privacy, AccessGate access, Authenticator authenticator, AuditTrail audit,
@@ -43,6 +51,13 @@ public record Components(
   public Components withRoutes(List<ApiRoutes> more) {
     List<ApiRoutes> all = new java.util.ArrayList<>(extraRoutes);
     all.addAll(more);
-    return new Components(sources, privacy, access, authenticator, audit, List.copyOf(all), onClose, readiness);
+    return new Components(sources, privacy, access, authenticator, audit, List.copyOf(all), onClose, readiness, faces);
+  }
+
+  /** The same components with these faces of the record pipeline. */
+  public Components withFaces(List<RecordFace> more) {
+    List<RecordFace> all = new java.util.ArrayList<>(faces);
+    all.addAll(more);
+    return new Components(sources, privacy, access, authenticator, audit, extraRoutes, onClose, readiness, List.copyOf(all));
   }
 }

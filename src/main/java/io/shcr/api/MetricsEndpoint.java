@@ -5,7 +5,6 @@ import io.shcr.ops.Telemetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.shcr.core.ApiError;
 import io.shcr.core.ErrorCode;
-import io.shcr.api.ApiRoutes;
 import io.shcr.core.ErrorResponses;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -3,7 +3,6 @@ package io.shcr.api;
 import io.shcr.core.ApiError;
 import io.shcr.core.ErrorCode;
 import io.shcr.config.ServiceConfig;
-import io.shcr.api.fhir.FhirApi;
 import io.shcr.health.Readiness;
 import io.shcr.ops.Liveness;
 import io.shcr.ops.OpsConfig;
@@ -157,7 +156,7 @@ public final class ShcrServer {
     router.get("/api/v1/patients/:nhsNumber/record").produces(EVENT_STREAM).produces(JSON)
         .handler(this::refuseWhileDraining).handler(records::handle);
     router.get("/api/v1/sources").produces(JSON).handler(new SourcesApi(components, directory, refusals)::handle);
-    new FhirApi(vertx, components.sources(), records).mount(router);
+    components.faces().forEach(face -> face.mount(router, records));
     components.extraRoutes().forEach(routes -> routes.mount(router));
     declared = router;
     // The viewer's record stream: its session guard (an extra route, mounted just above) has put the

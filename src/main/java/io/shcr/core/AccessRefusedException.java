@@ -1,6 +1,5 @@
 package io.shcr.core;
 
-import io.shcr.core.ApiError;
 
 /** A refusal travelling through a failed Future; the API renders its {@link ApiError}. */
 public final class AccessRefusedException extends RuntimeException {

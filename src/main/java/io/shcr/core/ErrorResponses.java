@@ -1,6 +1,5 @@
 package io.shcr.core;
 
-import io.shcr.core.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;

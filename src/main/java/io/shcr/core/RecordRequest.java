@@ -1,7 +1,6 @@
 package io.shcr.core;
 
 import io.shcr.nhs.NhsNumber;
-import io.shcr.core.TraceContext;
 import java.util.Set;
 
 /**

@@ -1,8 +1,5 @@
 package io.shcr.fhir;
 
-import io.shcr.fhir.References;
-import io.shcr.fhir.ResourceIndex;
-import io.shcr.fhir.Resources;
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

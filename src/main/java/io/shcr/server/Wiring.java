@@ -1,6 +1,7 @@
 package io.shcr.server;
 
 import io.shcr.api.ApiRoutes;
+import io.shcr.api.fhir.FhirApi;
 import io.shcr.api.AuditApi;
 import io.shcr.api.BreakGlassRoutes;
 import io.shcr.api.Components;
@@ -145,7 +146,8 @@ public final class Wiring {
               access.close();
               return audit.close();
             },
-            readiness(vertx, audit, access));
+            readiness(vertx, audit, access))
+            .withFaces(List.of(FhirApi.face(vertx, sources)));
         return Future.succeededFuture(new Wired(components, access));
       } catch (RuntimeException e) {
         return audit.close().transform(closed -> Future.failedFuture(e));

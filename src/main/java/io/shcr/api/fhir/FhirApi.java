@@ -2,6 +2,7 @@ package io.shcr.api.fhir;
 
 import io.shcr.core.ApiError;
 import io.shcr.core.ErrorCode;
+import io.shcr.api.RecordFace;
 import io.shcr.api.RecordPipeline;
 import io.shcr.api.RequestIntake;
 import io.shcr.core.RecordRequest;
@@ -38,6 +39,11 @@ public final class FhirApi {
     this.vertx = vertx;
     this.registry = registry;
     this.pipeline = pipeline;
+  }
+
+  /** The FHIR face, mounted on each router with that router's record pipeline. */
+  public static RecordFace face(Vertx vertx, SourceRegistry registry) {
+    return (router, records) -> new FhirApi(vertx, registry, records).mount(router);
   }
 
   public void mount(Router router) {
