@@ -65,7 +65,7 @@ final class SourceAliases {
       }
     }
     // Ordered by their random aliases: as good as a shuffle, and the same again when a view resumes.
-    withheld.sort(java.util.Comparator.comparing(shown::get));
+    withheld.sort(java.util.Comparator.comparing(source -> shown.get(source.id())));
     named.addAll(withheld);
     this.order = List.copyOf(named);
   }
