@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * @param onClose released when the server stops (stores, clients)
  * @param readiness what {@code /health/ready} checks (audit store, signing keys, Spine)
  * @param faces other faces of the record pipeline ({@code /fhir})
+ * @param resumeKey signs and checks the resume tokens of record streams (the same on every node of a cluster)
  */
 public record Components(
     SourceRegistry sources,
@@ -33,7 +34,15 @@ public record Components(
     List<ApiRoutes> extraRoutes,
     Supplier<Future<Void>> onClose,
     Readiness readiness,
-    List<RecordFace> faces) {
+    List<RecordFace> faces,
+    io.shcr.resume.ResumeKey resumeKey) {
+
+  /** Components whose resume tokens only this process accepts (a single node, tests). */
+  public Components(SourceRegistry sources, PrivacyFilter privacy, AccessGate access, Authenticator authenticator, AuditTrail audit,
+      List<ApiRoutes> extraRoutes, Supplier<Future<Void>> onClose, Readiness readiness, List<RecordFace> faces) {
+    this(sources, privacy, access, authenticator, audit, extraRoutes, onClose, readiness, faces,
+        io.shcr.resume.ResumeKey.processLocal());
+  }
 
   /** Components with no other face of the record pipeline. */
   public Components(SourceRegistry sources, PrivacyFilter privacy, AccessGate access, Authenticator authenticator, AuditTrail audit,
@@ -51,13 +60,19 @@ public record Components(
   public Components withRoutes(List<ApiRoutes> more) {
     List<ApiRoutes> all = new java.util.ArrayList<>(extraRoutes);
     all.addAll(more);
-    return new Components(sources, privacy, access, authenticator, audit, List.copyOf(all), onClose, readiness, faces);
+    return new Components(sources, privacy, access, authenticator, audit, List.copyOf(all), onClose, readiness, faces, resumeKey);
   }
 
   /** The same components with these faces of the record pipeline. */
   public Components withFaces(List<RecordFace> more) {
     List<RecordFace> all = new java.util.ArrayList<>(faces);
     all.addAll(more);
-    return new Components(sources, privacy, access, authenticator, audit, extraRoutes, onClose, readiness, List.copyOf(all));
+    return new Components(sources, privacy, access, authenticator, audit, extraRoutes, onClose, readiness, List.copyOf(all),
+        resumeKey);
+  }
+
+  /** The same components signing resume tokens with this key (every node of a cluster derives the same). */
+  public Components withResumeKey(io.shcr.resume.ResumeKey key) {
+    return new Components(sources, privacy, access, authenticator, audit, extraRoutes, onClose, readiness, faces, key);
   }
 }

@@ -13,6 +13,11 @@ import io.shcr.core.RecordRequest;
 import io.shcr.record.RecordSink;
 import io.shcr.record.RecordView;
 import io.shcr.record.ViewSummary;
+import io.shcr.record.Continuation;
+import io.shcr.resume.InvalidResumeToken;
+import io.shcr.resume.ResumeLedger;
+import io.shcr.resume.ResumeRequest;
+import io.shcr.resume.ResumeTokens;
 import io.shcr.core.Section;
 import io.shcr.sources.SourceDirectory;
 import io.shcr.core.ErrorResponses;
@@ -36,6 +41,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /api/v1/patients/{nhsNumber}/record}: the request pipeline. Parse (NHS number first),
  * decide access, audit the decision durably, and only then fan out and stream. No audit, no data.
+ * A stream's event ids are resume tokens; a request carrying one ({@code Last-Event-ID}, or
+ * {@code ?lastEventId=}) is a resume: the token is read first (altered, expired: refused), access is
+ * decided anew, the token must be bound to the new decision's user, role, patient, purpose and sources, and the
+ * view then asks only the sources its client has not had in full. Audited as a new access naming the view it resumes.
  */
 public final class RecordApi implements RecordPipeline {
 
@@ -54,6 +63,8 @@ public final class RecordApi implements RecordPipeline {
   private final SourceDirectory directory;
   private final RecordRequestParser parser;
   private final ServiceLifecycle lifecycle;
+  private final ResumeTokens resumeTokens;
+  private final List<String> configuredSources;
 
   RecordApi(Vertx vertx, ServiceConfig config, Components components, SourceDirectory directory, ServiceLifecycle lifecycle) {
     this.vertx = vertx;
@@ -62,16 +73,50 @@ public final class RecordApi implements RecordPipeline {
     this.components = components;
     this.directory = directory;
     this.parser = new RecordRequestParser(components.sources());
+    this.resumeTokens = new ResumeTokens(components.resumeKey(), config.resume().tokenTtlSeconds(), java.time.Clock.systemUTC());
+    this.configuredSources = components.sources().all().stream().map(io.shcr.sources.SourceConfig::id).toList();
   }
 
   void handle(RoutingContext ctx) {
     String requestId = RequestIntake.requestId(ctx);
     RecordRequestParser.Parsed parsed = parser.parse(ctx, requestId);
-    run(ctx, parsed.request(), parsed.error(), request -> defaultSink(ctx, request));
+    String token = resumeToken(ctx);
+    ResumeRequest resume = null;
+    ApiError resumeError = null;
+    if (token != null && parsed.error() == null) {
+      if (!wantsEventStream(ctx)) {
+        // A JSON document is the whole view or nothing: one that left out what an earlier stream sent would mislead.
+        resumeError = ErrorCode.INVALID_RESUME_TOKEN.error("A resume token (Last-Event-ID) is accepted only on an event "
+            + "stream (Accept: text/event-stream). Ask again without it for the whole record.");
+      } else {
+        try {
+          resume = new ResumeRequest(resumeTokens.read(token));
+        } catch (InvalidResumeToken e) {
+          resumeError = e.error();
+        }
+      }
+    }
+    run(ctx, parsed.request(), parsed.error() != null ? parsed.error() : resumeError, resume,
+        request -> defaultSink(ctx, request));
+  }
+
+  /** The token a reconnecting client sends: {@code Last-Event-ID} as EventSource sends it, else {@code ?lastEventId=}. */
+  private static String resumeToken(RoutingContext ctx) {
+    String header = ctx.request().getHeader(ResumeRequest.HEADER);
+    if (header != null && !header.isBlank()) {
+      return header.trim();
+    }
+    String query = ctx.request().getParam(ResumeRequest.QUERY_PARAMETER);
+    return query == null || query.isBlank() ? null : query.trim();
   }
 
   @Override
   public void run(RoutingContext ctx, RecordRequest request, ApiError inputError, Function<RecordRequest, RecordSink> sinks) {
+    run(ctx, request, inputError, null, sinks);
+  }
+
+  private void run(RoutingContext ctx, RecordRequest request, ApiError inputError, ResumeRequest resume,
+      Function<RecordRequest, RecordSink> sinks) {
     String requestId = RequestIntake.requestId(ctx);
     RecordRequestParser.Parsed parsed = new RecordRequestParser.Parsed(request, inputError);
     if (parsed.error() != null) {
@@ -87,24 +132,55 @@ public final class RecordApi implements RecordPipeline {
           return Future.succeededFuture(AccessDecision.refused(null,
               ErrorCode.INTERNAL_SERVER_ERROR.error("The access decision could not be made; nothing was fetched.")));
         })
-        .onSuccess(decision -> afterDecision(ctx, request, decision, sinks));
+        .onSuccess(decision -> afterDecision(ctx, request, decision, resume, sinks));
   }
 
-  private void afterDecision(RoutingContext ctx, RecordRequest request, AccessDecision decision,
+  private void afterDecision(RoutingContext ctx, RecordRequest request, AccessDecision made, ResumeRequest resume,
       Function<RecordRequest, RecordSink> sinks) {
+    AccessDecision decision = made;
+    byte[] binding = null;
+    Continuation continuation = Continuation.NONE;
+    if (decision.allowed()) {
+      List<String> viewSources = RecordView.sourcesFor(components.sources(), request, decision);
+      String viewRequestId = resume == null ? request.requestId() : resume.viewRequestId();
+      binding = resumeTokens.binding(decision.principal().userId(), decision.principal().roleProfileId(),
+          request.nhsNumber().value(), viewRequestId, decision.purpose().wireName(), decision.sections(), configuredSources,
+          viewSources);
+      if (resume != null) {
+        try {
+          // The new decision must be the one the token was issued under: same user, role, patient, purpose, sources.
+          resume.check(binding, configuredSources, viewSources);
+          continuation = resume.continuation(configuredSources);
+        } catch (InvalidResumeToken e) {
+          decision = AccessDecision.refused(decision.principal(), e.error());
+        }
+      }
+    }
+    afterDecision(ctx, request, decision, resume, binding, continuation, sinks);
+  }
+
+  private void afterDecision(RoutingContext ctx, RecordRequest request, AccessDecision decision, ResumeRequest resume,
+      byte[] binding, Continuation continuation, Function<RecordRequest, RecordSink> sinks) {
     // The view is made first, so the audit records the very sources it will ask.
     RecordView view;
     try {
-      view = decision.allowed() ? new RecordView(vertx, directory, components.privacy(), request, decision) : null;
+      view = decision.allowed() ? new RecordView(vertx, directory, components.privacy(), request, decision, continuation) : null;
     } catch (RuntimeException e) {
       // Our fault, and it must not cost the audit: record it as a failed access and answer 500.
       LOG.error("the view for request {} could not be made: {}", request.requestId(), e.getClass().getSimpleName());
       afterDecision(ctx, request, AccessDecision.refused(decision.principal(),
-          ErrorCode.INTERNAL_SERVER_ERROR.error("The record view could not be started; nothing was fetched.")), sinks);
+          ErrorCode.INTERNAL_SERVER_ERROR.error("The record view could not be started; nothing was fetched.")), resume, null,
+          Continuation.NONE, sinks);
       return;
     }
     ShcrMetrics.accessDecision(decision.allowed() ? "allowed" : "refused", decision.allowed() ? null : decision.refusal().code());
-    AccessAudit access = accessAudit(ctx, request, decision, view == null ? List.of() : view.sourceIds());
+    AccessAudit access = accessAudit(ctx, request, decision, view == null ? List.of() : view.askedSourceIds());
+    if (resume != null) {
+      access = access.withResumes(resume.viewRequestId());
+    }
+    ResumeLedger ledger = view == null ? null : new ResumeLedger(resumeTokens,
+        resume == null ? request.requestId() : resume.viewRequestId(), binding, configuredSources, view.shownIds(),
+        resume == null ? null : resume.point());
     components.audit().recordAccess(access).onComplete(ar -> {
       if (ar.failed()) {
         LOG.error("audit unavailable for request {}: {}", request.requestId(), ar.cause().getClass().getSimpleName());
@@ -112,12 +188,12 @@ public final class RecordApi implements RecordPipeline {
       } else if (!decision.allowed()) {
         ErrorResponses.send(ctx.response(), decision.refusal(), request.requestId());
       } else {
-        stream(ctx, request, view, ar.result(), sinks);
+        stream(ctx, request, view, ledger, ar.result(), sinks);
       }
     });
   }
 
-  private void stream(RoutingContext ctx, RecordRequest request, RecordView view, AuditReceipt receipt,
+  private void stream(RoutingContext ctx, RecordRequest request, RecordView view, ResumeLedger ledger, AuditReceipt receipt,
       Function<RecordRequest, RecordSink> sinks) {
     if (ctx.response().closed()) {
       // Gone while we decided and audited: ask no source on behalf of nobody.
@@ -126,6 +202,9 @@ public final class RecordApi implements RecordPipeline {
     }
     boolean sse = wantsEventStream(ctx);
     RecordSink delivering = sinks.apply(request);
+    if (delivering instanceof SseRecordSink sseSink) {
+      sseSink.resumable(ledger, config.resume().retryMs());
+    }
     ShcrMetrics.View metrics = ShcrMetrics.viewStarted(sse);
     RecordSink sink = new MeteredSink(delivering, metrics);
     Promise<Void> audited = Promise.promise();

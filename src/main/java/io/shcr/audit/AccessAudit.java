@@ -29,6 +29,7 @@ import java.util.List;
  * @param justification a break-glass justification: the user's own words, sanitised and bounded,
  *     shown to privacy officers only; null otherwise
  * @param summary set on a record that counts many unattributed refusals instead of one
+ * @param resumes for a resumed record stream, the request id of the view it continues; null otherwise
  */
 public record AccessAudit(
     String requestId,
@@ -46,7 +47,8 @@ public record AccessAudit(
     String userAgent,
     RequestFacts request,
     String justification,
-    RefusalSummary summary) {
+    RefusalSummary summary,
+    String resumes) {
 
   public static final String ALLOWED = "allowed";
   public static final String CONDITIONAL = "conditional";
@@ -58,22 +60,36 @@ public record AccessAudit(
       String breakGlassReason, List<String> sectionsRequested, List<String> sourcesAsked, String outcome, String refusalCode,
       String clientAddress, String userAgent) {
     this(requestId, time, principal, action, nhsNumber, purpose, breakGlassReason, sectionsRequested, sourcesAsked, outcome,
-        refusalCode, clientAddress, userAgent, null, null, null);
+        refusalCode, clientAddress, userAgent, null, null, null, null);
+  }
+
+  /** A record that resumes no view. */
+  public AccessAudit(String requestId, Instant time, Principal principal, String action, String nhsNumber, String purpose,
+      String breakGlassReason, List<String> sectionsRequested, List<String> sourcesAsked, String outcome, String refusalCode,
+      String clientAddress, String userAgent, RequestFacts request, String justification, RefusalSummary summary) {
+    this(requestId, time, principal, action, nhsNumber, purpose, breakGlassReason, sectionsRequested, sourcesAsked, outcome,
+        refusalCode, clientAddress, userAgent, request, justification, summary, null);
+  }
+
+  /** The same record, naming the view (its first request id) this request resumes. */
+  public AccessAudit withResumes(String viewRequestId) {
+    return new AccessAudit(requestId, time, principal, action, nhsNumber, purpose, breakGlassReason, sectionsRequested,
+        sourcesAsked, outcome, refusalCode, clientAddress, userAgent, request, justification, summary, viewRequestId);
   }
 
   public AccessAudit withRequest(RequestFacts facts) {
     return new AccessAudit(requestId, time, principal, action, nhsNumber, purpose, breakGlassReason, sectionsRequested,
-        sourcesAsked, outcome, refusalCode, clientAddress, userAgent, facts, justification, summary);
+        sourcesAsked, outcome, refusalCode, clientAddress, userAgent, facts, justification, summary, resumes);
   }
 
   public AccessAudit withJustification(String text) {
     return new AccessAudit(requestId, time, principal, action, nhsNumber, purpose, breakGlassReason, sectionsRequested,
-        sourcesAsked, outcome, refusalCode, clientAddress, userAgent, request, text, summary);
+        sourcesAsked, outcome, refusalCode, clientAddress, userAgent, request, text, summary, resumes);
   }
 
   public AccessAudit withSummary(RefusalSummary counted) {
     return new AccessAudit(requestId, time, principal, action, nhsNumber, purpose, breakGlassReason, sectionsRequested,
-        sourcesAsked, outcome, refusalCode, clientAddress, userAgent, request, justification, counted);
+        sourcesAsked, outcome, refusalCode, clientAddress, userAgent, request, justification, counted, resumes);
   }
 
   /** A refusal nobody could be identified for: what {@link UnattributedRefusals} limits. */

@@ -51,6 +51,9 @@ public final class AuditRecords {
     if (access.summary() != null) {
       data.put("summary", summary(access.summary()));
     }
+    if (access.resumes() != null) {
+      data.put("resumes", access.resumes());
+    }
     return data;
   }
 

@@ -191,6 +191,10 @@ public final class FhirAuditEvents {
     if (data.getString("justification") != null) {
       details.add(new JsonObject().put("type", "break-glass-justification").put("valueString", data.getString("justification")));
     }
+    if (data.getString("resumes") != null) {
+      // A resumed stream: the request id of the view it continues.
+      details.add(new JsonObject().put("type", "resumes-view").put("valueString", data.getString("resumes")));
+    }
     return details;
   }
 

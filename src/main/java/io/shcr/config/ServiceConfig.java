@@ -17,9 +17,26 @@ import java.util.List;
  * @param heartbeatMs how often an idle stream gets a comment heartbeat
  * @param h2c whether cleartext HTTP/2 (upgrade and prior knowledge) is served; off unless configured
  * @param slowReader how much one record stream may hold for a client that reads slower than it is written
+ * @param resume how long a stream's resume tokens last and the {@code retry:} it starts with
  */
 public record ServiceConfig(Path configDir, String host, int port, int eventLoops, long recordDeadlineMs,
-    long heartbeatMs, boolean h2c, SlowReader slowReader) {
+    long heartbeatMs, boolean h2c, SlowReader slowReader, Resume resume) {
+
+  /**
+   * How a broken stream is resumed ({@code record.resume}).
+   *
+   * @param tokenTtlSeconds how long after an event its id (a resume token) is accepted
+   * @param retryMs the {@code retry:} a stream starts with: how long a client waits before reconnecting (0: none sent)
+   */
+  public record Resume(long tokenTtlSeconds, long retryMs) {
+    public static final Resume DEFAULT = new Resume(300, 3_000);
+  }
+
+  /** The default resume settings. */
+  public ServiceConfig(Path configDir, String host, int port, int eventLoops, long recordDeadlineMs, long heartbeatMs,
+      boolean h2c, SlowReader slowReader) {
+    this(configDir, host, port, eventLoops, recordDeadlineMs, heartbeatMs, h2c, slowReader, Resume.DEFAULT);
+  }
 
   /**
    * The most one SSE stream holds that its client has not yet taken ({@code record.slowReader}). A burst
@@ -87,7 +104,7 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
       }
     }
     return new ServiceConfig(config.configDir(), host, port, config.eventLoops(), config.recordDeadlineMs(),
-        config.heartbeatMs(), config.h2c(), config.slowReader());
+        config.heartbeatMs(), config.h2c(), config.slowReader(), config.resume());
   }
 
   public static ServiceConfig fromJson(Path configDir, JsonObject root) {
@@ -96,6 +113,7 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
     Fields http = top.nested("http");
     Fields record = top.nested("record");
     Fields slowReader = record.nested("slowReader");
+    Fields resume = record.nested("resume");
     ServiceConfig config = new ServiceConfig(
         configDir,
         http.optionalString("host", "127.0.0.1"),
@@ -107,7 +125,10 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
         new SlowReader(
             (int) slowReader.number("maxEvents", (long) SlowReader.DEFAULT.maxEvents(), 16, 1_000_000),
             slowReader.number("maxBytes", SlowReader.DEFAULT.maxBytes(), 64L * 1024, 1024L * 1024 * 1024),
-            slowReader.number("graceMs", SlowReader.DEFAULT.graceMs(), 0, 60_000)));
+            slowReader.number("graceMs", SlowReader.DEFAULT.graceMs(), 0, 60_000)),
+        new Resume(
+            resume.number("tokenTtlSeconds", Resume.DEFAULT.tokenTtlSeconds(), 10, 3_600),
+            resume.number("retryMs", Resume.DEFAULT.retryMs(), 0, 600_000)));
     if (!problems.isEmpty()) {
       throw ConfigException.of(configDir.resolve("service.yaml").toString(), problems);
     }
@@ -115,10 +136,14 @@ public record ServiceConfig(Path configDir, String host, int port, int eventLoop
   }
 
   public ServiceConfig withPort(int newPort) {
-    return new ServiceConfig(configDir, host, newPort, eventLoops, recordDeadlineMs, heartbeatMs, h2c, slowReader);
+    return new ServiceConfig(configDir, host, newPort, eventLoops, recordDeadlineMs, heartbeatMs, h2c, slowReader, resume);
   }
 
   public ServiceConfig withSlowReader(SlowReader bounds) {
-    return new ServiceConfig(configDir, host, port, eventLoops, recordDeadlineMs, heartbeatMs, h2c, bounds);
+    return new ServiceConfig(configDir, host, port, eventLoops, recordDeadlineMs, heartbeatMs, h2c, bounds, resume);
+  }
+
+  public ServiceConfig withResume(Resume settings) {
+    return new ServiceConfig(configDir, host, port, eventLoops, recordDeadlineMs, heartbeatMs, h2c, slowReader, settings);
   }
 }

@@ -10,6 +10,8 @@ public enum ErrorCode {
   INVALID_PARAMETER(400),
   BAD_REQUEST(400),
   UNSUPPORTED_HTTP_VERSION(400),
+  /** A stream's resume token ({@code Last-Event-ID}) is altered, expired, or for another user, role, patient or view. */
+  INVALID_RESUME_TOKEN(400),
   /** Audited only: the client closed the connection before its request was complete. */
   CONNECTION_CLOSED(400),
   UNAUTHORISED(401),

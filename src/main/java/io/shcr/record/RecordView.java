@@ -63,6 +63,7 @@ public final class RecordView {
   private final RecordRequest request;
   private final AccessDecision decision;
   private final SourceAliases aliases;
+  private final Continuation continuation;
   private final Map<String, SourceRun> runs = new LinkedHashMap<>();
   private final Promise<ViewSummary> done = Promise.promise();
   private long startedNanos = System.nanoTime();
@@ -78,20 +79,47 @@ public final class RecordView {
   /** A view of an allowed decision: works out its sources, asks none of them yet. */
   public RecordView(Vertx vertx, SourceDirectory directory, PrivacyFilter privacy, RecordRequest request,
       AccessDecision decision) {
+    this(vertx, directory, privacy, request, decision, Continuation.NONE);
+  }
+
+  /**
+   * A view that continues an earlier stream of the same view (a resume): the sources {@code continuation}
+   * says finished are not asked again, the sections it says were delivered are not sent again, and the
+   * hidden sources keep their aliases.
+   */
+  public RecordView(Vertx vertx, SourceDirectory directory, PrivacyFilter privacy, RecordRequest request,
+      AccessDecision decision, Continuation continuation) {
     this.vertx = vertx;
     this.directory = directory;
     this.privacy = privacy;
     this.request = request;
     this.decision = decision;
-    this.aliases = new SourceAliases(scope(directory.registry(), request, decision), decision.transform().hidesWhereThePatientIs());
+    this.continuation = continuation;
+    this.aliases = new SourceAliases(scope(directory.registry(), request, decision), decision.transform().hidesWhereThePatientIs(),
+        continuation.aliases());
     for (SourceConfig source : aliases.inOrder()) {
       runs.put(source.id(), new SourceRun(source));
     }
   }
 
-  /** The ids of the sources this view asks (real ids, in registry order): what the audit records. */
+  /** The ids of the sources this view covers (real ids, in registry order). */
   public List<String> sourceIds() {
-    return scope(directory.registry(), request, decision).stream().map(SourceConfig::id).toList();
+    return sourcesFor(directory.registry(), request, decision);
+  }
+
+  /** The ids of the sources this view will ask: its sources less those a resumed view carries over. What audit records. */
+  public List<String> askedSourceIds() {
+    return sourceIds().stream().filter(id -> !continuation.finished().containsKey(id)).toList();
+  }
+
+  /** The sources a view of this request under this decision covers (real ids, in registry order). */
+  public static List<String> sourcesFor(SourceRegistry registry, RecordRequest request, AccessDecision decision) {
+    return scope(registry, request, decision).stream().map(SourceConfig::id).toList();
+  }
+
+  /** Real id to the id this view shows (an alias for a restricted patient's hidden sources). */
+  public Map<String, String> shownIds() {
+    return aliases.shownIds();
   }
 
   /** Starts the fan-out into the sink; the Future completes with the summary audit records. */
@@ -115,7 +143,14 @@ public final class RecordView {
       watchdogTimer = -1;
       fail("it could not be completed in time");
     });
-    runs.values().forEach(SourceRun::start);
+    // A resumed view: what the client already has of a source is settled first, in order, as if it had just ended.
+    for (SourceRun run : runs.values()) {
+      Continuation.Carried carried = continuation.finished().get(run.source.id());
+      if (carried != null && !run.carryOver(carried)) {
+        return done.future();
+      }
+    }
+    runs.values().stream().filter(run -> run.state == RunState.WAITING).forEach(SourceRun::start);
     checkComplete();
     return done.future();
   }
@@ -310,6 +345,7 @@ public final class RecordView {
     private final PatientGuard guard = new PatientGuard(request.nhsNumber());
     private final SectionPipeline pipeline = new SectionPipeline(privacy, decision.transform(), guard);
     private final Set<Section> sent = EnumSet.noneOf(Section.class);
+    private boolean carried;
     private long startedNanos;
     private RunState state = RunState.WAITING;
     private SourceRequester requester;
@@ -323,9 +359,28 @@ public final class RecordView {
     SourceRun(SourceConfig source) {
       this.source = source;
       this.index = new ResourceIndex(source.baseUrl());
+      sent.addAll(continuation.deliveredOf(source.id())); // a resumed view's client has these already
       this.scope = new CallScope(directory.newLane(), source.maxResponseBytes() * BYTE_BUDGET_RESPONSES,
           source.maxResourcesPerRequest()).tracedAs(new io.shcr.sources.CallHeaders(request.requestId(),
               request.trace().traceparent(), request.trace().traceId()));
+    }
+
+    /**
+     * The client of a resumed view already has this source's status: it is not asked again and its
+     * {@code source} event is not sent again, but the view goes on as if it had just ended (a relationship
+     * resting on it is settled by it). False when that ended the view (a refusal).
+     */
+    boolean carryOver(Continuation.Carried had) {
+      state = RunState.FINISHED;
+      carried = true;
+      status = had.status();
+      latencyMs = had.latencyMs();
+      RelationshipHold.Verdict verdict = hold.ended(source.id(), status);
+      if (verdict.refusal() != null) {
+        refuse(verdict.refusal(), verdict.outcome());
+        return false;
+      }
+      return !verdict.release() || deliver(hold::release);
     }
 
     void start() {
@@ -471,6 +526,10 @@ public final class RecordView {
     JsonObject shownResult() {
       JsonObject json = new JsonObject().put("source", aliases.shownId(source)).put("status", status.wireName())
           .put("latencyMs", latencyMs);
+      if (carried) {
+        // Its detail went out in the stream this view resumes; the client has it.
+        return json.put("beforeResume", true);
+      }
       if (detail != null && !detail.isBlank()) {
         json.put("detail", aliases.hidden(source) ? SourceAliases.neutralDetail(detail) : detail);
       }

@@ -5,7 +5,6 @@ import io.shcr.sources.SourceConfig;
 import io.shcr.sources.SourceKind;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,15 +39,23 @@ final class SourceAliases {
    * @param hideLocating whether the patient is restricted
    */
   SourceAliases(List<SourceConfig> sources, boolean hideLocating) {
+    this(sources, hideLocating, Map.of());
+  }
+
+  /**
+   * @param carried aliases a resumed view keeps (real id to alias), so its client sees the names it saw
+   */
+  SourceAliases(List<SourceConfig> sources, boolean hideLocating, Map<String, String> carried) {
     List<SourceConfig> named = new ArrayList<>();
     List<SourceConfig> withheld = new ArrayList<>();
-    Set<String> drawn = new HashSet<>();
+    Set<String> drawn = new HashSet<>(carried.values());
     for (SourceConfig source : sources) {
       if (hideLocating && LOCATING_KINDS.contains(source.kind())) {
-        String alias;
-        do {
-          alias = "withheld-" + HexFormat.of().formatHex(randomBytes());
-        } while (!drawn.add(alias));
+        String alias = carried.get(source.id());
+        while (alias == null || !alias.matches(ALIAS)) {
+          String candidate = ALIAS_PREFIX + HexFormat.of().formatHex(randomBytes());
+          alias = drawn.add(candidate) ? candidate : null;
+        }
         shown.put(source.id(), alias);
         hidden.add(source.id());
         withheld.add(source);
@@ -57,9 +64,19 @@ final class SourceAliases {
         named.add(source);
       }
     }
-    Collections.shuffle(withheld, RANDOM);
+    // Ordered by their random aliases: as good as a shuffle, and the same again when a view resumes.
+    withheld.sort(java.util.Comparator.comparing(source -> shown.get(source.id())));
     named.addAll(withheld);
     this.order = List.copyOf(named);
+  }
+
+  /** What a hidden source is called in this view: {@code withheld-} and three random bytes in hex. */
+  static final String ALIAS_PREFIX = "withheld-";
+  private static final String ALIAS = "withheld-[0-9a-f]{6}";
+
+  /** Real id to shown id, for every source of the view. */
+  Map<String, String> shownIds() {
+    return Map.copyOf(shown);
   }
 
   private static byte[] randomBytes() {

@@ -147,7 +147,9 @@ public final class Wiring {
               return audit.close();
             },
             readiness(vertx, audit, access))
-            .withFaces(List.of(FhirApi.face(vertx, sources)));
+            .withFaces(List.of(FhirApi.face(vertx, sources)))
+            // Every node holds the same keyed-hash secret, so every node accepts every node's resume tokens.
+            .withResumeKey(io.shcr.resume.ResumeKey.derivedFrom(access.policy().hashSecret()));
         return Future.succeededFuture(new Wired(components, access));
       } catch (RuntimeException e) {
         return audit.close().transform(closed -> Future.failedFuture(e));

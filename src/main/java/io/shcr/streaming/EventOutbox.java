@@ -41,12 +41,18 @@ final class EventOutbox implements Publisher<EventOutbox.Outgoing> {
    * @param data the event's JSON, in parts (a section's resources stay one shared buffer)
    * @param resources how many resources it carries (for audit)
    * @param source for a {@code source} event, the source's entry; otherwise null
+   * @param section for a {@code section} event, its source and section (for its resume token); otherwise null
    */
-  record Outgoing(String event, List<Buffer> data, int resources, io.vertx.core.json.JsonObject source) {
+  record Outgoing(String event, List<Buffer> data, int resources, io.vertx.core.json.JsonObject source,
+      io.shcr.record.SectionEvent section) {
     static final Outgoing HEARTBEAT = new Outgoing(null, List.of(), 0);
 
     Outgoing(String event, List<Buffer> data, int resources) {
-      this(event, data, resources, null);
+      this(event, data, resources, null, null);
+    }
+
+    Outgoing(String event, List<Buffer> data, int resources, io.vertx.core.json.JsonObject source) {
+      this(event, data, resources, source, null);
     }
 
     long bytes() {

@@ -35,9 +35,10 @@ final class SseFrames {
    * The frames of one event ({@code id}, {@code event} and one {@code data} line: its JSON is one line),
    * made one at a time as the socket asks for them, so an event is never held twice over.
    */
-  static Iterable<Frame> event(long id, String event, List<Buffer> data) {
+  static Iterable<Frame> event(String id, String event, List<Buffer> data) {
     return () -> new Iterator<>() {
-      private final Buffer head = Buffer.buffer("id: " + id + "\nevent: " + event + "\ndata: ");
+      // No id line: the client's last event id stays that of the event before (an error, a cut-off complete).
+      private final Buffer head = Buffer.buffer((id == null ? "" : "id: " + id + "\n") + "event: " + event + "\ndata: ");
       private int part;
       private int at;
       private boolean ended;
@@ -85,6 +86,11 @@ final class SseFrames {
         return (int) Math.min(left, FRAME_BYTES);
       }
     };
+  }
+
+  /** How long a client waits before reconnecting once the connection is lost: no event, only the field. */
+  static List<Frame> retry(long ms) {
+    return List.of(new Frame(Buffer.buffer("retry: " + ms + "\n\n"), true));
   }
 
   /** The comment that keeps an idle stream open through proxies and mobile networks. */

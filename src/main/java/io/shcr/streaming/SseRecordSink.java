@@ -5,6 +5,7 @@ import io.shcr.core.ApiError;
 import io.shcr.core.ErrorResponses;
 import io.shcr.record.RecordSink;
 import io.shcr.record.SectionEvent;
+import io.shcr.resume.ResumeLedger;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * {@code complete} whose status is {@code client-too-slow}, and the view is stopped. Once the view has
  * finished, a client that takes nothing for {@link #CUT_OFF_GRACE_MS} is disconnected. A comment
  * heartbeat goes out only when the stream has been idle for the heartbeat interval and nothing waits.
+ * A resumable stream ({@link #resumable}) starts with {@code retry:}, and each event's id is its resume
+ * token, minted as the event goes to the socket ({@link ResumeLedger}); an {@code error} and a
+ * {@code client-too-slow} complete carry no id, so a client resumes from the last event it was sent. A
+ * resumed stream does not send {@code meta} again.
  */
 public final class SseRecordSink implements RecordSink {
 
@@ -62,6 +67,9 @@ public final class SseRecordSink implements RecordSink {
   private final long startedNanos = System.nanoTime();
   private Runnable stopView = () -> { };
   private long nextId = 1;
+  private ResumeLedger ledger;
+  private long retryMs;
+  private EventOutbox.Outgoing retryLine;
   private long heartbeatTimer = -1;
   private long graceTimer = -1;
   private long lastWriteNanos = System.nanoTime();
@@ -97,6 +105,16 @@ public final class SseRecordSink implements RecordSink {
     this.outbox = new EventOutbox(bounds);
   }
 
+  /**
+   * Makes every event id a resume token from this ledger, and starts the stream with {@code retry: retryMs}
+   * (none when 0). Before {@link #meta}.
+   */
+  public SseRecordSink resumable(ResumeLedger resume, long retry) {
+    this.ledger = resume;
+    this.retryMs = retry;
+    return this;
+  }
+
   @Override
   public void meta(JsonObject meta) {
     if (ended) {
@@ -115,13 +133,19 @@ public final class SseRecordSink implements RecordSink {
         .subscribe(RxHelper.toSubscriber(response, SseFrames.Frame::bytes)
             .onWriteStreamError(t -> abandon())
             .onWriteStreamEndError(t -> abandon()));
-    send("meta", List.of(meta.toBuffer()), 0);
+    if (retryMs > 0) {
+      retryLine = new EventOutbox.Outgoing("retry", List.of(), 0);
+      outbox.offer(retryLine);
+    }
+    if (ledger == null || !ledger.resumed()) {
+      send("meta", List.of(meta.toBuffer()), 0);
+    }
     scheduleHeartbeat(heartbeatMs);
   }
 
   @Override
   public void section(SectionEvent section) {
-    if (send("section", SseFrames.sectionData(section), section.resourceCount())) {
+    if (send("section", SseFrames.sectionData(section), section.resourceCount(), null, section)) {
       delivered += section.resourceCount();
     }
   }
@@ -204,14 +228,18 @@ public final class SseRecordSink implements RecordSink {
 
   /** Queues one event; false when not queued (the stream has ended, or the client was too slow). */
   private boolean send(String event, List<Buffer> data, int resources) {
-    return send(event, data, resources, null);
+    return send(event, data, resources, null, null);
   }
 
   private boolean send(String event, List<Buffer> data, int resources, JsonObject source) {
+    return send(event, data, resources, source, null);
+  }
+
+  private boolean send(String event, List<Buffer> data, int resources, JsonObject source, SectionEvent section) {
     if (ended || response.closed()) {
       return false;
     }
-    EventOutbox.Outgoing outgoing = new EventOutbox.Outgoing(event, data, resources, source);
+    EventOutbox.Outgoing outgoing = new EventOutbox.Outgoing(event, data, resources, source, section);
     if (outbox.wouldPassCeiling(outgoing) && stalled(bounds.graceMs())) {
       // Far behind and taking nothing at all: no need to wait for the next check.
       cutOff();
@@ -337,8 +365,32 @@ public final class SseRecordSink implements RecordSink {
     if (event.event() == null) {
       return SseFrames.heartbeat();
     }
+    if (event == retryLine) {
+      return SseFrames.retry(retryMs);
+    }
     List<Buffer> data = event == tooSlowComplete ? List.of(tooSlowCompleteData().toBuffer()) : event.data();
-    return SseFrames.event(nextId++, event.event(), data);
+    return SseFrames.event(idFor(event), event.event(), data);
+  }
+
+  /**
+   * The id of an event going out now. Without a ledger, a count; with one, the resume token of everything
+   * sent up to and including this event. An error or a cut-off complete gets none: resuming from the event
+   * before it is what the client needs.
+   */
+  private String idFor(EventOutbox.Outgoing event) {
+    if (ledger == null) {
+      return String.valueOf(nextId++);
+    }
+    if (event == tooSlowComplete || "error".equals(event.event())) {
+      return null;
+    }
+    if (event.section() != null) {
+      return ledger.section(event.section().source(), event.section().section());
+    }
+    if (event.source() != null) {
+      return ledger.source(event.source());
+    }
+    return ledger.now();
   }
 
   private void handedOver(SseFrames.Frame frame) {

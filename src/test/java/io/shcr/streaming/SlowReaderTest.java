@@ -129,8 +129,10 @@ class SlowReaderTest {
       assertThat(last.data().getString("detail")).contains("more slowly");
       assertThat(last.data().getJsonArray("sources").stream().map(s -> ((JsonObject) s).getString("source"))).doesNotContain("HANG");
       assertThat(events.get(0).event()).isEqualTo("meta");
-      assertThat(IntStream.range(0, events.size()).allMatch(i -> events.get(i).id().equals(Integer.toString(i + 1))))
-          .as("ids run on without a gap: what was dropped was never numbered").isTrue();
+      // Every event sent has its resume token; the cut-off complete has none, so a client resumes from the last
+      // event it was sent and gets what was dropped.
+      assertThat(events.subList(0, events.size() - 1)).allSatisfy(e -> assertThat(e.id()).isNotBlank());
+      assertThat(last.id()).as("the cut-off complete carries no id").isNull();
       List<SseEvent> sections = events.stream().filter(e -> e.event().equals("section")).toList();
       assertThat(sections.size()).isLessThan(SOURCES * 3);
       int resources = sections.stream().mapToInt(e -> e.data().getJsonArray("resources").size()).sum();
@@ -158,7 +160,7 @@ class SlowReaderTest {
       }
     }
     assertThat(events.stream().map(SseEvent::event)).doesNotContain("error");
-    assertThat(IntStream.range(0, events.size()).allMatch(i -> events.get(i).id().equals(Integer.toString(i + 1)))).isTrue();
+    assertThat(events).allSatisfy(e -> assertThat(e.id()).isNotBlank()); // each a resume token
     waitFor(() -> !audit.outcomes.isEmpty());
     assertThat(audit.outcomes.get(0).outcome()).isEqualTo("complete");
     assertThat(audit.outcomes.get(0).resourcesDelivered()).isEqualTo(SOURCES * (2 * PER_SECTION + 1));
@@ -340,7 +342,9 @@ class SlowReaderTest {
           data = new JsonObject(line.substring(6)); // fails the test if an event arrived broken
         }
       }
-      events.add(new SseEvent(id, event, data));
+      if (data != null) { // a block of only `retry:` dispatches no event
+        events.add(new SseEvent(id, event, data));
+      }
     }
     return events;
   }
