@@ -152,7 +152,8 @@ public final class ShcrServer {
     router.get("/health/started").produces(JSON).handler(this::started);
     router.get("/health/ready").produces(JSON).handler(this::ready);
     router.get("/openapi.json").produces(JSON).handler(this::openApi);
-    RecordApi records = new RecordApi(vertx, config, components, directory, lifecycle);
+    ViewAdmission admission = new ViewAdmission(ViewAdmission.Limits.load(config.configDir()), refusals, components.authenticator());
+    RecordApi records = new RecordApi(vertx, config, components, directory, lifecycle, admission);
     router.get("/api/v1/patients/:nhsNumber/record").produces(EVENT_STREAM).produces(JSON)
         .handler(this::refuseWhileDraining).handler(records::handle);
     router.get("/api/v1/sources").produces(JSON).handler(new SourcesApi(components, directory, refusals)::handle);
