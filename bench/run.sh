@@ -8,7 +8,8 @@
 # Environment: BENCH_LEVELS (closed-loop client counts, default "200 2000"), BENCH_HOLD (streams held
 # open, default 10000; 0 skips), BENCH_PORT_BASE (default 18700: fake network +0, bare +1, blocking +2,
 # shcr +3, its metrics +9), BENCH_BUILD=1 (rebuild target/shcr.jar first), SHCR_JAVA_OPTS (default -Xmx1g),
-# BENCH_KEEP=1 (keep the work directory with every log).
+# SHCR_JAR (another build of shcr to measure, e.g. the commit before a change), BENCH_KEEP=1 (keep the
+# work directory with every log).
 # Contestants alternate within each round, after a warm-up, so ratios are fair on a busy machine; note
 # `uptime` beside the figures. Nothing here is part of `mvn verify`.
 set -euo pipefail
@@ -19,8 +20,8 @@ LEVELS=${BENCH_LEVELS:-"200 2000"}
 HOLD=${BENCH_HOLD:-10000}
 BASE=${BENCH_PORT_BASE:-18700}
 SHCR_OPTS=${SHCR_JAVA_OPTS:--Xmx1g}
-JAR=$ROOT/target/shcr.jar
-if [[ ! -f $JAR || ${BENCH_BUILD:-0} == 1 ]]; then
+JAR=${SHCR_JAR:-$ROOT/target/shcr.jar}
+if [[ -z ${SHCR_JAR:-} && ( ! -f $JAR || ${BENCH_BUILD:-0} == 1 ) ]]; then
   (cd "$ROOT" && mvn -B -q -o package -DskipTests)
 fi
 WORK=$(mktemp -d /tmp/shcr-bench.XXXXXX)
