@@ -69,12 +69,13 @@ TOKEN=$(java -jar "$JAR" token --persona ed-doctor --config "$WORK/conf" 2>/dev/
 
 port_of() { case $1 in bare) echo $((BASE + 1));; blocking) echo $((BASE + 2));; shcr) echo $((BASE + 3));; esac; }
 pid_of() { case $1 in bare) echo $BARE;; blocking) echo $BLOCKING;; shcr) echo $SHCR;; esac; }
-load() { # mode name level seconds
-  java -Xmx1g -cp "$CP" shcr.bench.LoadGen "$1" "$2" "$(port_of "$2")" "$TOKEN" "$3" "$4" "$(pid_of "$2")" | grep '^RESULT' | tee -a "$WORK/results"
+run_load() { # mode name level seconds
+  java -Xmx1g -cp "$CP" shcr.bench.LoadGen "$1" "$2" "$(port_of "$2")" "$TOKEN" "$3" "$4" "$(pid_of "$2")" | grep '^RESULT'
 }
+load() { run_load "$@" | tee -a "$WORK/results"; }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores, uptime:$(uptime | sed 's/.*load/ load/')" | tee "$WORK/results"
-for name in bare blocking shcr; do load closed "$name" 50 10 > /dev/null; done   # warm-up
+echo "# $(date -u +%FT%TZ) $(nproc) cores, uptime:$(uptime | sed 's/.*load/ load/'), ${SECS} s per run, $ROUNDS rounds" > "$WORK/results"
+for c in 10 50; do for name in bare blocking shcr; do run_load closed "$name" $c 10 > /dev/null; done; done   # warm-up
 for level in $LEVELS; do
   for round in $(seq 1 "$ROUNDS"); do
     for name in bare blocking shcr; do load closed "$name" "$level" "$SECS"; done
@@ -89,8 +90,17 @@ if [[ $HOLD -gt 0 ]]; then
   kill "$SHCR"; wait "$SHCR" 2>/dev/null || true
   start_shcr "$WORK/conf-hold" SHCR_SERVICE__RECORD__DEADLINE_MS=120000 SHCR_SERVICE__RECORD__HEARTBEAT_MS=60000
   curl -s "http://127.0.0.1:$BASE/admin/hold?ms=600000" > /dev/null
-  load hold shcr "$HOLD" 10
+  load hold shcr "$HOLD" 10 &
+  HOLDER=$!
+  # The heap of the held streams, by class, while they are held (the hold lasts 10 s once all are open).
+  for _ in $(seq 1 600); do grep -q 'mode=hold' "$WORK/results" 2>/dev/null && break
+    if [[ $(ls /proc/$SHCR/fd 2>/dev/null | wc -l) -ge $HOLD ]]; then sleep 5; jcmd "$SHCR" GC.class_histogram > "$WORK/histogram.txt" 2>/dev/null || true; break; fi
+    sleep 1; done
+  wait "$HOLDER"
   curl -s "http://127.0.0.1:$BASE/admin/hold?ms=0" > /dev/null
 fi
 
 awk -f "$ROOT/bench/table.awk" "$WORK/results"
+if [[ -s $WORK/histogram.txt ]]; then
+  echo; echo "heap while holding $HOLD streams (jcmd GC.class_histogram, top 15):"; sed -n '1,17p' "$WORK/histogram.txt"
+fi

@@ -7,9 +7,10 @@
   n[k]++; vps[k] += f["vps"]; cpu[k] += f["cpu"]; ref[k] += f["refused"] + f["failed"] + f["incomplete"]
   if (f["p99first"] > p99f[k]) p99f[k] = f["p99first"]
   if (f["p99complete"] > p99c[k]) p99c[k] = f["p99complete"]
+  if (f["codes"] != "") codes[f["name"] " " f["mode"] " " f["level"]] = codes[f["name"] " " f["mode"] " " f["level"]] " " f["codes"]
   if (f["mode"] == "closed") levels[f["level"]] = 1
   if (f["mode"] == "open") rate = f["level"]
-  if (f["mode"] == "hold") hold = sprintf("%d streams held (%s of them with a first section), server RSS %d MiB, %d open descriptors", f["level"], f["held"], f["rssMiB"], f["openFds"])
+  if (f["mode"] == "hold") hold = sprintf("%d streams opened, %s of them had their first section (RXN answers, the other 19 sources hang), server RSS %d MiB, %d open descriptors", f["level"], f["held"], f["rssMiB"], f["openFds"])
 }
 END {
   split("bare blocking shcr", names, " ")
@@ -32,4 +33,5 @@ END {
     print "(the slowest source answers after 600 ms, RXN after 103 ms, Spine after 20 ms)"
   }
   if (hold) print "\nhold: " hold
+  for (c in codes) print "not served, by code: " c ":" codes[c]
 }

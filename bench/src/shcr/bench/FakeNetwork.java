@@ -73,21 +73,23 @@ public final class FakeNetwork {
       }
       bodies.put(id + "|", searchset(id, null).encode());
     }
-    long[] holdMs = {0};
+    java.util.concurrent.atomic.AtomicLong holdMs = new java.util.concurrent.atomic.AtomicLong();
     String emptyBundle = searchset("spine", null).encode();
+    // One server per core on the same port (Vert.x spreads connections over them), as real sources are many servers.
+    for (int loop = 0; loop < Runtime.getRuntime().availableProcessors(); loop++) {
     vertx.createHttpServer(new HttpServerOptions().setAcceptBacklog(8192).setIdleTimeout(0))
         .requestHandler(req -> {
           String[] path = req.path().split("/");
           if (path.length == 3 && "admin".equals(path[1])) {
-            holdMs[0] = Long.parseLong(req.getParam("ms", "0"));
-            req.response().end("hold " + holdMs[0] + "\n");
+            holdMs.set(Long.parseLong(req.getParam("ms", "0")));
+            req.response().end("hold " + holdMs.get() + "\n");
           } else if (path.length >= 3 && "spine".equals(path[1])) {
             later(vertx, req, spineMs, "metadata".equals(path[2]) ? "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\"}"
                 : "Consent".equals(path[2]) ? emptyBundle : spinePatient(path.length > 3 ? path[3] : "").encode());
           } else if (path.length == 3 && latency.containsKey(path[1])) {
             long ms = latency.get(path[1]);
-            if (holdMs[0] > 0 && !"RXN".equals(path[1])) {
-              ms = holdMs[0];
+            if (holdMs.get() > 0 && !"RXN".equals(path[1])) {
+              ms = holdMs.get();
             }
             String body;
             if ("Patient".equals(path[2])) {
@@ -105,6 +107,7 @@ public final class FakeNetwork {
           }
         })
         .listen(port, "127.0.0.1").await();
+    }
     System.out.println("fake network on " + port + ": " + sources + " sources " + minMs + "-" + maxMs + " ms, Spine " + spineMs + " ms");
   }
 

@@ -43,6 +43,8 @@ public final class LoadGen {
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger incomplete = new AtomicInteger();
+  private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("\"code\":\"([A-Z_]+)\"");
+  private final java.util.Map<String, AtomicInteger> codes = new java.util.concurrent.ConcurrentSkipListMap<>();
   private final AtomicLong nextPatient = new AtomicLong();
   private final List<String> patients = FakeNetwork.patients();
   private final HttpClient client;
@@ -71,7 +73,11 @@ public final class LoadGen {
       HttpClientResponse response = sent.result();
       if (response.statusCode() != 200) {
         (response.statusCode() == 503 ? refused : failed).incrementAndGet();
-        response.body().onComplete(b -> done.run());
+        response.body().onComplete(b -> {
+          java.util.regex.Matcher m = CODE.matcher(b.succeeded() ? b.result().toString() : "");
+          codes.computeIfAbsent(response.statusCode() + "-" + (m.find() ? m.group(1) : "?"), k -> new AtomicInteger()).incrementAndGet();
+          done.run();
+        });
         return;
       }
       boolean[] seen = new boolean[2];
@@ -123,9 +129,10 @@ public final class LoadGen {
     double elapsed = (System.nanoTime() - t0) / 1e9;
     double cores = (cpuTicks(pid) - cpu0) / 100.0 / elapsed;
     System.out.printf("RESULT name=%s mode=%s level=%d secs=%.1f views=%d vps=%.1f refused=%d failed=%d incomplete=%d "
-            + "p50first=%d p99first=%d p50complete=%d p99complete=%d cpu=%.2f%s%n",
+            + "p50first=%d p99first=%d p50complete=%d p99complete=%d cpu=%.2f codes=%s%s%n",
         name, mode, level, elapsed, gen.ok.get(), gen.ok.get() / elapsed, gen.refused.get(), gen.failed.get(),
-        gen.incomplete.get(), pct(gen.first, 50), pct(gen.first, 99), pct(gen.complete, 50), pct(gen.complete, 99), cores, extra);
+        gen.incomplete.get(), pct(gen.first, 50), pct(gen.first, 99), pct(gen.complete, 50), pct(gen.complete, 99), cores,
+        String.join(",", gen.codes.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList()), extra);
     vertx.close().await();
     System.exit(0);
   }
