@@ -31,7 +31,7 @@ public final class BareFanout {
     int loops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx();
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultPort(upstream)
-        .setDefaultHost("127.0.0.1"), new PoolOptions().setHttp1MaxSize(4000).setMaxWaitQueueSize(-1));
+        .setDefaultHost("127.0.0.1"), new PoolOptions().setHttp1MaxSize(800).setMaxWaitQueueSize(-1));
     for (int l = 0; l < loops; l++) {
       vertx.createHttpServer(new HttpServerOptions().setAcceptBacklog(8192)).requestHandler(req -> {
         String[] path = req.path().split("/");
