@@ -127,7 +127,8 @@ class AdmissionControlTest {
     Components components = new Components(new SourceRegistry(List.of()), TestComponents.passThrough(), gate,
         headers -> Future.succeededFuture(user(headers.get(0).substring("Bearer ".length()))),
         audit, List.of(), Future::succeededFuture);
-    server = await(ShcrServer.start(vertx, new ServiceConfig(configDir, "127.0.0.1", 0, 5_000, 60_000), components));
+    // Two event loops, as a node has: the caps are the node's, whichever loop a connection lands on.
+    server = await(ShcrServer.start(vertx, new ServiceConfig(configDir, "127.0.0.1", 0, 2, 5_000, 60_000), components));
     client = vertx.createHttpClient();
   }
 
