@@ -97,7 +97,8 @@ public final class AccessModule {
     PatientThrottle throttle = new PatientThrottle(vertx, hash, shared.seal(), alarm, clock, policy.throttle());
     grants.watch(shared.watch());
     throttle.watch(shared.watch());
-    PolicyGate gate = new PolicyGate(new Participation(sources, policy.participants()), roleViews, throttle, grants, spine, policy.breakGlass());
+    PolicyGate gate = new PolicyGate(new Participation(sources, policy.participants()), roleViews, throttle, grants,
+        RecentSpineAnswers.of(spine, policy.spine().answerCacheMs()), policy.breakGlass());
     BreakGlassServices breakGlass = new BreakGlassServices(authenticator, gate, roleViews, grants, audit, policy.breakGlass(), clock);
     return new AccessModule(configured, client, keys, spine, authenticator, gate, breakGlass);
   }

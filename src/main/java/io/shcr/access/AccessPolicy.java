@@ -118,9 +118,17 @@ public record AccessPolicy(
    * @param maxResponseBytes the largest answer read (counted while reading)
    * @param breaker when to stop asking a service that keeps failing, and when to try again
    * @param probeCacheMs how long readiness reuses its last probe of the services
+   * @param answerCacheMs how long a definite answer (objected or not, restricted or not) is reused for the same
+   *     patient ({@link RecentSpineAnswers}); 0: every request asks
    */
   public record Spine(Endpoint consent, Endpoint pds, int maxConnections, int maxWaitQueue, long maxResponseBytes,
-      SpineBreaker breaker, long probeCacheMs) {
+      SpineBreaker breaker, long probeCacheMs, long answerCacheMs) {
+
+    /** Every request asks Spine (no answer reused). */
+    public Spine(Endpoint consent, Endpoint pds, int maxConnections, int maxWaitQueue, long maxResponseBytes,
+        SpineBreaker breaker, long probeCacheMs) {
+      this(consent, pds, maxConnections, maxWaitQueue, maxResponseBytes, breaker, probeCacheMs, 0);
+    }
 
     public static final int DEFAULT_MAX_CONNECTIONS = 32;
     public static final int DEFAULT_MAX_WAIT_QUEUE = 500;

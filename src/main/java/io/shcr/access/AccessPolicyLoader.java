@@ -191,7 +191,8 @@ public final class AccessPolicyLoader {
         new AccessPolicy.SpineBreaker(
             (int) breaker.number("failureThreshold", (long) defaults.failureThreshold(), 1, 100_000),
             breaker.number("resetMs", defaults.resetMs(), 100, 600_000)),
-        f.number("probeCacheMs", AccessPolicy.Spine.DEFAULT_PROBE_CACHE_MS, 0, 600_000));
+        f.number("probeCacheMs", AccessPolicy.Spine.DEFAULT_PROBE_CACHE_MS, 0, 600_000),
+        f.number("answerCacheMs", 0L, 0, RecentSpineAnswers.MAX_MS));
   }
 
   private Endpoint endpoint(Fields f) {

@@ -23,12 +23,12 @@ public final class PolicyGate implements AccessGate {
   private final RoleViews roleViews;
   private final PatientThrottle throttle;
   private final BreakGlassGrants grants;
-  private final SpineClient spine;
+  private final SpineLookups spine;
   private final AccessPolicy.BreakGlass breakGlass;
   private final OrganisationNames organisationNames;
 
   public PolicyGate(Participation participation, RoleViews roleViews, PatientThrottle throttle,
-      BreakGlassGrants grants, SpineClient spine, AccessPolicy.BreakGlass breakGlass) {
+      BreakGlassGrants grants, SpineLookups spine, AccessPolicy.BreakGlass breakGlass) {
     this.participation = participation;
     this.roleViews = roleViews;
     this.throttle = throttle;

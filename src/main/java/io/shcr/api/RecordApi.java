@@ -65,9 +65,12 @@ public final class RecordApi implements RecordPipeline {
   private final ServiceLifecycle lifecycle;
   private final ResumeTokens resumeTokens;
   private final List<String> configuredSources;
+  private final ViewAdmission admission;
 
-  RecordApi(Vertx vertx, ServiceConfig config, Components components, SourceDirectory directory, ServiceLifecycle lifecycle) {
+  RecordApi(Vertx vertx, ServiceConfig config, Components components, SourceDirectory directory, ServiceLifecycle lifecycle,
+      ViewAdmission admission) {
     this.vertx = vertx;
+    this.admission = admission;
     this.lifecycle = lifecycle;
     this.config = config;
     this.components = components;
@@ -126,6 +129,13 @@ public final class RecordApi implements RecordPipeline {
           .onComplete(who -> auditThen(ctx, refusedInput(ctx, requestId, who.result(), parsed.error()), parsed.error(), requestId));
       return;
     }
+    // Admission first: a view past the node's or the user's cap is refused before any Spine or source call.
+    admission.admit(ctx, () -> decide(ctx, request, resume, sinks));
+  }
+
+  private void decide(RoutingContext ctx, RecordRequest request, ResumeRequest resume,
+      Function<RecordRequest, RecordSink> sinks) {
+    String requestId = request.requestId();
     components.access().decide(Authentication.of(ctx, components.authenticator()), request)
         .recover(t -> {
           LOG.error("access decision failed for request {}: {}", requestId, t.getClass().getSimpleName());
@@ -228,6 +238,7 @@ public final class RecordApi implements RecordPipeline {
       }
     });
     ctx.response().closeHandler(v -> {
+      ViewAdmission.release(ctx);
       if (delivering instanceof SseRecordSink sseSink) {
         sseSink.abandon();
       }

@@ -30,6 +30,8 @@ public final class ShcrServer {
   private final Components components;
   private final SourceDirectory directory;
   private final Refusals refusals;
+  /** One per node, shared by every event loop's router: the caps count the node's views, not a loop's. */
+  private final ViewAdmission admission;
   private final InvalidRequests invalidRequests;
   private final List<String> deployments = new ArrayList<>();
   private final ServiceLifecycle lifecycle = new ServiceLifecycle();
@@ -43,6 +45,7 @@ public final class ShcrServer {
     this.components = components;
     this.directory = new SourceDirectory(vertx, components.sources());
     this.refusals = new Refusals(components.authenticator(), components.audit());
+    this.admission = new ViewAdmission(ViewAdmission.Limits.load(config.configDir()), refusals, components.authenticator());
     this.invalidRequests = new InvalidRequests(components.audit());
     OpenApiDocument.BODY.length(); // read the resource now, not on an event loop
   }
@@ -152,7 +155,7 @@ public final class ShcrServer {
     router.get("/health/started").produces(JSON).handler(this::started);
     router.get("/health/ready").produces(JSON).handler(this::ready);
     router.get("/openapi.json").produces(JSON).handler(this::openApi);
-    RecordApi records = new RecordApi(vertx, config, components, directory, lifecycle);
+    RecordApi records = new RecordApi(vertx, config, components, directory, lifecycle, admission);
     router.get("/api/v1/patients/:nhsNumber/record").produces(EVENT_STREAM).produces(JSON)
         .handler(this::refuseWhileDraining).handler(records::handle);
     router.get("/api/v1/sources").produces(JSON).handler(new SourcesApi(components, directory, refusals)::handle);

@@ -34,6 +34,8 @@ public enum ErrorCode {
   CONSENT_UNAVAILABLE(503),
   RELATIONSHIP_UNAVAILABLE(503),
   BREAK_GLASS_UNAVAILABLE(503),
+  /** Admission control: the node, or the user, has as many record views open as it may. */
+  OVERLOADED(503),
   SHUTTING_DOWN(503),
   NOT_READY(503),
   NOT_LIVE(503);

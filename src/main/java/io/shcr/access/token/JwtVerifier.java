@@ -23,21 +23,56 @@ import java.util.List;
  * by nimbus-jose-jwt with a trusted key bound to that algorithm ({@link SigningKeys}); then issuer, audience
  * and dates ({@link RegisteredClaims}). Nothing of the payload is believed before its signature verifies.
  * A failure to get keys at all is a {@link KeysUnavailableException}.
+ *
+ * <p>A token that verified is remembered ({@link VerifiedTokens}) so the same token sent again skips the
+ * signature check, never the dates, and only while the key that verified it is still trusted.
  */
 public final class JwtVerifier {
 
   private final SigningKeys keys;
   private final TokenRules rules;
   private final Clock clock;
+  private final VerifiedTokens verified;
 
   public JwtVerifier(SigningKeys keys, TokenRules rules, Clock clock) {
+    this(keys, rules, clock, VerifiedTokens.DEFAULT_MAX_ENTRIES);
+  }
+
+  /** With at most {@code rememberedTokens} verified tokens remembered (0: none). */
+  public JwtVerifier(SigningKeys keys, TokenRules rules, Clock clock, int rememberedTokens) {
     this.keys = keys;
     this.rules = rules;
     this.clock = clock;
+    this.verified = new VerifiedTokens(rememberedTokens);
   }
 
-  /** The verified claims; a refusal is a failed Future with {@link InvalidTokenException}. */
+  /** The verified claims (a copy of its own for each caller); a refusal is a failed Future with {@link InvalidTokenException}. */
   public Future<JsonObject> verify(String token) {
+    if (token == null || token.length() > rules.maxTokenLength()) {
+      return verifyInFull(token, null);
+    }
+    java.nio.ByteBuffer digest = VerifiedTokens.digest(token);
+    VerifiedTokens.Verified known = verified.get(digest);
+    if (known == null) {
+      return verifyInFull(token, digest);
+    }
+    return keys.candidates(known.algorithm(), known.kid()).compose(candidates -> {
+      if (!candidates.contains(known.key())) {
+        verified.forget(digest);
+        return verifyInFull(token, digest);
+      }
+      try {
+        RegisteredClaims.check(known.claims(), rules, clock.instant());
+      } catch (InvalidTokenException e) {
+        verified.forget(digest);
+        return Future.failedFuture(e);
+      }
+      return Future.succeededFuture(known.claims().copy());
+    });
+  }
+
+  /** Every check, and the token remembered when it passes ({@code digest} null: not remembered). */
+  private Future<JsonObject> verifyInFull(String token, java.nio.ByteBuffer digest) {
     CompactJws jws;
     TokenHeader header;
     JWSObject signed;
@@ -51,8 +86,14 @@ public final class JwtVerifier {
     return keys.candidates(header.algorithm(), header.kid())
         .compose(candidates -> {
           try {
-            checkSignature(signed, candidates, header);
-            RegisteredClaims.check(jws.claims(), rules, clock.instant());
+            JWK key = checkSignature(signed, candidates, header);
+            java.time.Instant now = clock.instant();
+            RegisteredClaims.check(jws.claims(), rules, now);
+            if (digest != null) {
+              Long exp = RegisteredClaims.numericDate(jws.claims(), "exp", true);
+              verified.remember(digest, new VerifiedTokens.Verified(jws.claims().copy(), header.algorithm(), header.kid(), key, exp),
+                  now.getEpochSecond());
+            }
             return Future.succeededFuture(jws.claims());
           } catch (InvalidTokenException e) {
             return Future.failedFuture(e);
@@ -81,7 +122,8 @@ public final class JwtVerifier {
     return signed;
   }
 
-  private static void checkSignature(JWSObject signed, List<JWK> candidates, TokenHeader header) {
+  /** The key that verified the signature. */
+  private static JWK checkSignature(JWSObject signed, List<JWK> candidates, TokenHeader header) {
     if (candidates.isEmpty()) {
       throw new InvalidTokenException(TokenProblem.UNKNOWN_KEY, "no " + header.algorithm() + " signing key "
           + (header.kid() == null ? "" : "with kid '" + InvalidTokenException.shown(header.kid()) + "' ")
@@ -89,7 +131,7 @@ public final class JwtVerifier {
     }
     for (JWK key : candidates) {
       if (verifies(signed, key)) {
-        return;
+        return key;
       }
     }
     throw new InvalidTokenException(TokenProblem.BAD_SIGNATURE,
