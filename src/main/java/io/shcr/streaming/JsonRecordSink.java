@@ -28,6 +28,9 @@ public final class JsonRecordSink implements RecordSink {
   private final String requestId;
   private final JsonObject document = new JsonObject();
   private final List<SectionEvent> sections = new ArrayList<>();
+  /** The latest version of each group, by id, in the order first seen. */
+  private final java.util.Map<String, JsonObject> groups = new java.util.LinkedHashMap<>();
+  private io.vertx.core.json.JsonArray timeline = new io.vertx.core.json.JsonArray();
   private boolean ended;
   private int delivered;
 
@@ -54,11 +57,31 @@ public final class JsonRecordSink implements RecordSink {
   }
 
   @Override
+  public void group(JsonObject group) {
+    groups.put(group.getString("group"), group);
+  }
+
+  @Override
+  public void timeline(io.vertx.core.json.JsonArray entries) {
+    this.timeline = entries;
+  }
+
+  @Override
   public void complete(JsonObject complete) {
     if (ended || response.closed()) {
       return;
     }
     document.put("sources", complete.getJsonArray("sources")).put("elapsedMs", complete.getLong("elapsedMs"));
+    JsonObject reconciled = new JsonObject();
+    groups.values().forEach(group -> {
+      String section = group.getString("section");
+      if (!reconciled.containsKey(section)) {
+        reconciled.put(section, new io.vertx.core.json.JsonArray());
+      }
+      reconciled.getJsonArray(section).add(group);
+    });
+    document.put("reconciled", reconciled).put("timeline", timeline);
+    groups.clear();
     String head = document.encode();
     List<Buffer> parts = new ArrayList<>(sections.size() * 2 + 2);
     parts.add(Buffer.buffer(head.substring(0, head.length() - 1) + (document.isEmpty() ? "\"sections\":[" : ",\"sections\":[")));
