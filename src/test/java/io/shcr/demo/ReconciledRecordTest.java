@@ -118,6 +118,23 @@ class ReconciledRecordTest {
     assertThat(sourcesByDose.get("One tablet once a day")).contains("P81901");
   }
 
+  /** Withheld items (the sensitive ones the simulator holds) are in no group: members are exactly what was released. */
+  @Test
+  void groupsHoldExactlyTheReleasedItems() {
+    JsonObject document = document();
+    for (String section : List.of("medications", "allergies", "problems", "immunisations")) {
+      Set<String> released = new HashSet<>();
+      list(document.getJsonArray("sections")).stream().filter(s -> section.equals(s.getString("section")))
+          .forEach(s -> list(s.getJsonArray("resources")).forEach(r ->
+              released.add(s.getString("source") + " " + r.getString("resourceType") + "/" + r.getString("id"))));
+      Set<String> members = new HashSet<>();
+      list(document.getJsonObject("reconciled").getJsonArray(section)).forEach(g ->
+          list(g.getJsonArray("members")).forEach(m -> assertThat(members.add(m.getString("source") + " " + m.getString("ref"))).isTrue()));
+      assertThat(members).as(section).isEqualTo(released);
+    }
+    assertThat(document.getJsonObject("reconciled").encode()).doesNotContain("86406008", "HIV", "Bictegravir");
+  }
+
   @Test
   void allergiesAreGroupedBySubstanceAndTheTimelineIsNewestFirstAcrossOrganisations() {
     JsonObject document = document();
