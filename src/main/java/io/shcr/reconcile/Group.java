@@ -1,6 +1,7 @@
 package io.shcr.reconcile;
 
 import io.shcr.core.Section;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -26,8 +27,30 @@ final class Group {
   private String display;
   /** Keyed by source and reference: the same item sent twice is one member. */
   private final Map<String, Member> members = new LinkedHashMap<>();
+  /** The members' encodings joined with commas, in member order. */
+  private Buffer encodedMembers = Buffer.buffer();
+  /** Field, then value, then the sources that say it (sorted, so the output does not depend on arrival order). */
+  private Map<String, Map<String, TreeSet<String>>> byField = new LinkedHashMap<>();
+  private String latest;
 
-  record Member(String source, String ref, String date, String lastUpdated, Map<String, String> facts) {}
+  record Member(String source, String ref, String date, String lastUpdated, Map<String, String> facts, Buffer encoded) {
+    Member(String source, String ref, String date, String lastUpdated, Map<String, String> facts) {
+      this(source, ref, date, lastUpdated, facts, encode(source, ref, date));
+    }
+
+    private static Buffer encode(String source, String ref, String date) {
+      JsonObject json = new JsonObject().put("source", source).put("ref", ref);
+      if (date != null) {
+        json.put("date", date);
+      }
+      return json.toBuffer();
+    }
+
+    boolean sameAs(Member other) {
+      return other != null && source.equals(other.source) && ref.equals(other.ref) && java.util.Objects.equals(date, other.date)
+          && java.util.Objects.equals(lastUpdated, other.lastUpdated) && facts.equals(other.facts);
+    }
+  }
 
   Group(GroupKey key, Section section, String display) {
     this.key = key;
@@ -43,36 +66,57 @@ final class Group {
   /** Adds or replaces a member; false when nothing about the group changed. */
   boolean add(Member member, String itemDisplay) {
     Member before = members.put(member.source() + "\n" + member.ref(), member);
+    if (member.sameAs(before)) {
+      return false;
+    }
     if (display == null && itemDisplay != null) {
       display = itemDisplay;
     }
-    return !member.equals(before);
+    if (before == null) {
+      if (encodedMembers.length() > 0) {
+        encodedMembers.appendByte((byte) ',');
+      }
+      encodedMembers.appendBuffer(member.encoded());
+      index(member);
+    } else {
+      // A source sent the same item again, changed: rebuild what the old version contributed.
+      encodedMembers = Buffer.buffer();
+      byField = new LinkedHashMap<>();
+      latest = null;
+      for (Member m : members.values()) {
+        if (encodedMembers.length() > 0) {
+          encodedMembers.appendByte((byte) ',');
+        }
+        encodedMembers.appendBuffer(m.encoded());
+        index(m);
+      }
+    }
+    return true;
+  }
+
+  private void index(Member m) {
+    m.facts().forEach((field, value) ->
+        byField.computeIfAbsent(field, f -> new TreeMap<>()).computeIfAbsent(value, v -> new TreeSet<>()).add(m.source()));
+    if (m.date() != null && (latest == null || m.date().compareTo(latest) > 0)) {
+      latest = m.date();
+    }
   }
 
   int size() {
     return members.size();
   }
 
-  JsonObject toJson() {
-    JsonArray memberList = new JsonArray();
+  GroupEvent toEvent() {
     Map<String, String> lastUpdated = new TreeMap<>();
-    String latest = null;
     for (Member m : members.values()) {
-      JsonObject json = new JsonObject().put("source", m.source()).put("ref", m.ref());
-      if (m.date() != null) {
-        json.put("date", m.date());
-        latest = latest == null || m.date().compareTo(latest) > 0 ? m.date() : latest;
-      }
-      memberList.add(json);
       if (m.lastUpdated() != null) {
-        lastUpdated.merge(m.source(), m.lastUpdated(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        lastUpdated.merge(m.source(), m.lastUpdated(), (a, b) -> a == null || b.compareTo(a) > 0 ? b : a);
       } else {
         lastUpdated.putIfAbsent(m.source(), null);
       }
     }
     JsonArray organisations = new JsonArray();
     lastUpdated.forEach((source, when) -> organisations.add(new JsonObject().put("source", source).put("lastUpdated", when)));
-    Map<String, Map<String, TreeSet<String>>> byField = valuesByField();
     JsonArray differences = new JsonArray();
     byField.forEach((field, values) -> {
       if (values.size() > 1) {
@@ -91,18 +135,12 @@ final class Group {
         summary.put("date", key.date());
       }
     }
-    return new JsonObject().put("section", section.wireName()).put("group", id).put("summary", summary)
-        .put("members", memberList).put("organisations", organisations).put("differences", differences);
-  }
-
-  /** Field, then value, then the sources that say it (sorted, so the output does not depend on arrival order). */
-  private Map<String, Map<String, TreeSet<String>>> valuesByField() {
-    Map<String, Map<String, TreeSet<String>>> byField = new LinkedHashMap<>();
-    for (Member m : members.values()) {
-      m.facts().forEach((field, value) ->
-          byField.computeIfAbsent(field, f -> new TreeMap<>()).computeIfAbsent(value, v -> new TreeSet<>()).add(m.source()));
-    }
-    return byField;
+    Buffer head = new JsonObject().put("section", section.wireName()).put("group", id).put("summary", summary)
+        .put("organisations", organisations).put("differences", differences).toBuffer();
+    Buffer json = Buffer.buffer(head.length() + encodedMembers.length() + 16)
+        .appendBuffer(head, 0, head.length() - 1)
+        .appendString(",\"members\":[").appendBuffer(encodedMembers).appendString("]}");
+    return new GroupEvent(section.wireName(), id, json);
   }
 
   List<Member> members() {

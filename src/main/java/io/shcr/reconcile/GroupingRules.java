@@ -26,6 +26,9 @@ public final class GroupingRules {
   public static final Set<Section> RECONCILED = Set.of(Section.MEDICATIONS, Section.ALLERGIES, Section.PROBLEMS,
       Section.IMMUNISATIONS);
 
+  private static final java.util.regex.Pattern SCT_ID = java.util.regex.Pattern.compile("\\d{6,18}");
+  private static final java.util.regex.Pattern ICD10_CODE = java.util.regex.Pattern.compile("[A-Z][0-9][0-9A-Z.]{1,6}");
+
   private final MedicineConcepts medicines;
 
   public GroupingRules(MedicineConcepts medicines) {
@@ -37,7 +40,11 @@ public final class GroupingRules {
 
   /** The item's key, or null when it must be alone (the caller keys it by source and reference). */
   GroupKey keyOf(Section section, JsonObject item) {
-    Concept concept = conceptOf(section, item);
+    return keyOf(section, item, conceptOf(section, item));
+  }
+
+  /** As above, with the item's concept already found. */
+  GroupKey keyOf(Section section, JsonObject item, Concept concept) {
     if (concept == null) {
       return null;
     }
@@ -70,7 +77,7 @@ public final class GroupingRules {
           continue;
         }
         String code = raw.strip();
-        if (!code.matches(space.equals("sct") ? "\\d{6,18}" : "[A-Z][0-9][0-9A-Z.]{1,6}")) {
+        if (!(space.equals("sct") ? SCT_ID : ICD10_CODE).matcher(code).matches()) {
           return null; // a malformed code in a known system: cannot be trusted to name anything
         }
         if (section == Section.MEDICATIONS && space.equals("sct")) {
@@ -90,8 +97,17 @@ public final class GroupingRules {
     return null;
   }
 
+  /** The day (yyyy-mm-dd) a FHIR date or dateTime starts with, or null. */
   static String day(Object value) {
-    return value instanceof String s && s.length() >= 10 && s.substring(0, 10).matches("\\d{4}-\\d{2}-\\d{2}")
-        ? s.substring(0, 10) : null;
+    if (!(value instanceof String s) || s.length() < 10) {
+      return null;
+    }
+    for (int i = 0; i < 10; i++) {
+      char c = s.charAt(i);
+      if (i == 4 || i == 7 ? c != '-' : c < '0' || c > '9') {
+        return null;
+      }
+    }
+    return s.substring(0, 10);
   }
 }

@@ -25,7 +25,7 @@ import java.util.Set;
 public final class Reconciliation {
 
   private final GroupingRules rules;
-  private final Map<String, Group> groups = new LinkedHashMap<>();
+  private final Map<GroupKey, Group> groups = new LinkedHashMap<>();
   /** A source's MedicationRequest, by its reference, to the key of its group. */
   private final Map<String, GroupKey> requests = new HashMap<>();
   /** Each source's demographic differences from PDS, and the values it recorded. */
@@ -46,7 +46,7 @@ public final class Reconciliation {
    * One source's released section. Returns the {@code group} event of every group it created or
    * changed, in the order first touched; empty for a section that is not reconciled.
    */
-  public List<JsonObject> accept(String source, Section section, List<JsonObject> released) {
+  public List<GroupEvent> accept(String source, Section section, List<JsonObject> released) {
     if (!GroupingRules.RECONCILED.contains(section) || released.isEmpty()) {
       return List.of();
     }
@@ -66,8 +66,8 @@ public final class Reconciliation {
     } else {
       released.forEach(item -> place(source, section, item, changed));
     }
-    List<JsonObject> events = new ArrayList<>(changed.size());
-    changed.forEach(group -> events.add(group.toJson()));
+    List<GroupEvent> events = new ArrayList<>(changed.size());
+    changed.forEach(group -> events.add(group.toEvent()));
     return events;
   }
 
@@ -76,24 +76,22 @@ public final class Reconciliation {
     if (ref == null) {
       return; // no id: it cannot be pointed at, so it is listed in its section but not grouped
     }
-    GroupKey key = rules.keyOf(section, item);
-    String display = null;
-    if (key == null && section == Section.MEDICATIONS && rules.conceptOf(section, item) == null) {
+    GroupingRules.Concept concept = rules.conceptOf(section, item);
+    GroupKey key = rules.keyOf(section, item, concept);
+    String display = concept != null ? concept.display() : null;
+    if (key == null && section == Section.MEDICATIONS && concept == null) {
       key = basedOnKey(source, item);
     }
     if (key == null) {
       key = GroupKey.single(section.wireName(), source, ref);
       display = text(section, item);
-    } else {
-      GroupingRules.Concept concept = rules.conceptOf(section, item);
-      display = concept != null ? concept.display() : null;
     }
     if ("MedicationRequest".equals(item.getValue("resourceType"))) {
       requests.put(source + "\n" + ref, key);
     }
     GroupKey finalKey = key;
     String shown = display;
-    Group group = groups.computeIfAbsent(key.id(), id -> new Group(finalKey, section, shown));
+    Group group = groups.computeIfAbsent(key, k -> new Group(finalKey, section, shown));
     Group.Member member = new Group.Member(source, ref, ItemFacts.date(section, item),
         ItemFacts.lastUpdated(section, item), ItemFacts.of(section, item));
     if (group.add(member, display)) {
@@ -129,7 +127,7 @@ public final class Reconciliation {
    * event, listing, for every field recorded differently, what PDS and each such source say. Null when
    * there is no difference to show.
    */
-  public JsonObject demographics(String source, JsonObject patient, List<String> fields) {
+  public GroupEvent demographics(String source, JsonObject patient, List<String> fields) {
     if (fields.isEmpty() || pds == null) {
       return null;
     }
@@ -154,10 +152,11 @@ public final class Reconciliation {
       differences.add(new JsonObject().put("field", field).put("values", list));
     });
     GroupKey key = new GroupKey(Section.DEMOGRAPHICS.wireName(), "patient", "pds", "");
-    return new JsonObject().put("section", Section.DEMOGRAPHICS.wireName()).put("group", key.id())
+    JsonObject event = new JsonObject().put("section", Section.DEMOGRAPHICS.wireName()).put("group", key.id())
         .put("summary", new JsonObject().put("display", String.join(" ", pds.given()) + (pds.family() == null ? "" : " " + pds.family()))
             .put("checkedAgainst", "PDS"))
         .put("members", members).put("differences", differences);
+    return new GroupEvent(Section.DEMOGRAPHICS.wireName(), key.id(), event.toBuffer());
   }
 
   private static String valueOf(Demographics d, String field) {
@@ -177,7 +176,7 @@ public final class Reconciliation {
   public JsonObject reconciled() {
     JsonObject out = new JsonObject();
     for (Group group : groups.values()) {
-      JsonObject json = group.toJson();
+      JsonObject json = group.toEvent().toJson();
       String section = json.getString("section");
       if (!out.containsKey(section)) {
         out.put(section, new JsonArray());

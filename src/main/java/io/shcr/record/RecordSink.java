@@ -20,9 +20,9 @@ public interface RecordSink {
   /**
    * A reconciled group created or changed by the section event just before it (never before that
    * section): {@code {"section","group","summary","members","organisations","differences"}}, with every
-   * member this view has seen so far. A sink that does not show groups ignores it.
+   * member this view has seen so far, already encoded. A sink that does not show groups ignores it.
    */
-  default void group(JsonObject group) {
+  default void group(io.shcr.reconcile.GroupEvent group) {
   }
 
   /**

@@ -329,7 +329,7 @@ public final class RecordView {
     private boolean demographicMismatch;
     private boolean demographicsChecked;
     /** The demographics group this source's differences made, sent after its demographics section. */
-    private JsonObject pendingDemographics;
+    private io.shcr.reconcile.GroupEvent pendingDemographics;
     private long sourceTimer = -1;
 
     SourceRun(SourceConfig source) {
@@ -509,12 +509,12 @@ public final class RecordView {
         return;
       }
       if (section == Section.DEMOGRAPHICS && pendingDemographics != null) {
-        JsonObject differences = pendingDemographics;
+        io.shcr.reconcile.GroupEvent differences = pendingDemographics;
         pendingDemographics = null;
         deliver(() -> sink.group(differences));
       }
       timeline.accept(shown, section, released);
-      for (JsonObject group : reconciliation.accept(shown, section, released)) {
+      for (io.shcr.reconcile.GroupEvent group : reconciliation.accept(shown, section, released)) {
         if (!deliver(() -> sink.group(group))) {
           return;
         }

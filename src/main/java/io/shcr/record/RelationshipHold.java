@@ -140,7 +140,7 @@ final class RelationshipHold implements RecordSink {
   }
 
   @Override
-  public void group(JsonObject group) {
+  public void group(io.shcr.reconcile.GroupEvent group) {
     pass(sink -> sink.group(group));
   }
 

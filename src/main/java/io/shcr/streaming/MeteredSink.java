@@ -34,7 +34,7 @@ public final class MeteredSink implements RecordSink {
   }
 
   @Override
-  public void group(JsonObject group) {
+  public void group(io.shcr.reconcile.GroupEvent group) {
     sink.group(group);
   }
 

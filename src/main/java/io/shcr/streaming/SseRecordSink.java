@@ -133,8 +133,8 @@ public final class SseRecordSink implements RecordSink {
 
   /** A {@code group} event, after the section that caused it (docs/api.md). */
   @Override
-  public void group(JsonObject group) {
-    send("group", List.of(group.toBuffer()), 0);
+  public void group(io.shcr.reconcile.GroupEvent group) {
+    send("group", List.of(group.json()), 0);
   }
 
   @Override

@@ -47,7 +47,7 @@ class GroupingRulesTest {
   }
 
   private List<JsonObject> accept(String source, Section section, JsonObject... items) {
-    return reconciliation.accept(source, section, List.of(items));
+    return reconciliation.accept(source, section, List.of(items)).stream().map(GroupEvent::toJson).toList();
   }
 
   private JsonArray groups(String section) {
