@@ -50,7 +50,7 @@ public final class Timeline {
       if (ref == null || reported.contains(ref)) {
         continue;
       }
-      String date = GroupingRules.day(dateOf(item));
+      String date = dateOf(item);
       entries.add(new Entry(date, source, kindOf(kind, item), ref, display(item)));
     }
   }
@@ -84,16 +84,20 @@ public final class Timeline {
     return kind;
   }
 
-  private static Object dateOf(JsonObject item) {
-    for (Object value : new Object[] {ItemFacts.path(item, "period", "start"), item.getValue("effectiveDateTime"),
-        ItemFacts.path(item, "effectivePeriod", "start"), item.getValue("issued"), item.getValue("date"),
-        item.getValue("authoredOn"), item.getValue("occurrenceDateTime"), item.getValue("created"),
-        ItemFacts.path(item, "context", "period") instanceof JsonObject p ? p.getValue("start") : null}) {
-      if (GroupingRules.day(value) != null) {
-        return value;
-      }
+  /** The first of the item's dates that is a day: a period's start, effective, issued, date, authored, occurrence, created. */
+  private static String dateOf(JsonObject item) {
+    String day = GroupingRules.day(ItemFacts.path(item, "period", "start"));
+    day = day != null ? day : GroupingRules.day(item.getValue("effectiveDateTime"));
+    day = day != null ? day : GroupingRules.day(ItemFacts.path(item, "effectivePeriod", "start"));
+    day = day != null ? day : GroupingRules.day(item.getValue("issued"));
+    day = day != null ? day : GroupingRules.day(item.getValue("date"));
+    day = day != null ? day : GroupingRules.day(item.getValue("authoredOn"));
+    day = day != null ? day : GroupingRules.day(item.getValue("occurrenceDateTime"));
+    day = day != null ? day : GroupingRules.day(item.getValue("created"));
+    if (day == null && item.getValue("context") instanceof JsonObject context) {
+      day = GroupingRules.day(ItemFacts.path(context, "period", "start"));
     }
-    return null;
+    return day;
   }
 
   /** The item's type or code as its source words it (shown, never compared). */

@@ -53,9 +53,22 @@ public class ReconciliationBenchmark {
 
   private record Batch(String source, Section section, List<JsonObject> items, Buffer wire) {}
 
+  /**
+   * {@code synthetic}: the 1,000 small items described above. {@code demo}: the simulated network's own
+   * records (full-sized resources as the simulator writes them), 999 000 0018's at every organisation
+   * that holds them, then the next patients' until there are at least 1,000 items in the reconciled and
+   * timeline sections.
+   */
+  @org.openjdk.jmh.annotations.Param({"synthetic", "demo"})
+  public String record = "synthetic";
+
   @Setup
   public void setUp() {
     filter = RuleBasedPrivacyFilter.load(Path.of("conf"));
+    if ("demo".equals(record)) {
+      demoRecord();
+      return;
+    }
     for (int s = 0; s < 10; s++) {
       String source = "S" + s;
       List<JsonObject> medicines = new ArrayList<>();
@@ -100,6 +113,31 @@ public class ReconciliationBenchmark {
     }
     if (batches.stream().mapToInt(b -> b.items().size()).sum() != 1_000) {
       throw new IllegalStateException("the record must hold 1,000 items");
+    }
+  }
+
+  private void demoRecord() {
+    io.shcr.simulator.Network network = io.shcr.simulator.Network.of(
+        io.shcr.sources.SourceRegistry.load(Path.of("conf/sources.yaml")), io.shcr.simulator.SimulatorConfig.load(Path.of("conf")));
+    int items = 0;
+    for (int p = 0; items < 1_000; p++) {
+      io.shcr.simulator.SyntheticPatient patient = network.population().at(p).orElseThrow();
+      for (String ods : patient.holders()) {
+        var org = network.organisation(ods).orElse(null);
+        var held = org == null ? null : network.records().recordAt(patient, org).orElse(null);
+        if (held == null) {
+          continue;
+        }
+        java.util.Map<Section, List<JsonObject>> bySection = new java.util.EnumMap<>(Section.class);
+        for (JsonObject resource : held.resources()) {
+          Section.forResourceType(resource.getString("resourceType")).ifPresent(section ->
+              bySection.computeIfAbsent(section, x -> new ArrayList<>()).add(resource));
+        }
+        for (var entry : bySection.entrySet()) {
+          batches.add(new Batch(ods, entry.getKey(), entry.getValue(), new JsonArray(entry.getValue()).toBuffer()));
+          items += entry.getValue().size();
+        }
+      }
     }
   }
 
@@ -150,7 +188,10 @@ public class ReconciliationBenchmark {
     long seconds = args.length > 0 ? Long.parseLong(args[0]) : 8;
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
     ReconciliationBenchmark benchmark = new ReconciliationBenchmark();
+    benchmark.record = args.length > 1 ? args[1] : "synthetic";
     benchmark.setUp();
+    System.out.printf("%s record: %d items in %d sections%n", benchmark.record,
+        benchmark.batches.stream().mapToInt(b -> b.items().size()).sum(), benchmark.batches.size());
     long[] best = new long[2];
     for (int m = 0; m < 2; m++) {
       best[m] = Long.MAX_VALUE;
