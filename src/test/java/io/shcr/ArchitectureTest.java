@@ -33,6 +33,7 @@ class ArchitectureTest {
       new Layer("streaming", "io.shcr.streaming.."),
       new Layer("resume", "io.shcr.resume.."),
       new Layer("record", "io.shcr.record.."),
+      new Layer("reconcile", "io.shcr.reconcile.."),
       new Layer("cluster and health", "io.shcr.cluster..", "io.shcr.health.."),
       new Layer("access", "io.shcr.access.."),
       new Layer("audit", "io.shcr.audit.."),
@@ -42,7 +43,8 @@ class ArchitectureTest {
       new Layer("nhs", "io.shcr.nhs.."));
 
   /** The capabilities: what a request passes through after the edge has routed it. */
-  private static final String[] DOMAIN = {"io.shcr.streaming..", "io.shcr.resume..", "io.shcr.record..", "io.shcr.cluster..",
+  private static final String[] DOMAIN = {"io.shcr.streaming..", "io.shcr.resume..", "io.shcr.record..", "io.shcr.reconcile..",
+      "io.shcr.cluster..",
       "io.shcr.health..", "io.shcr.access..", "io.shcr.audit..", "io.shcr.sources..", "io.shcr.privacy..",
       "io.shcr.ops..", "io.shcr.fhir..", "io.shcr.core..", "io.shcr.config..", "io.shcr.nhs.."};
 

@@ -18,6 +18,8 @@ import java.util.Set;
  *     holds only if that organisation's source knows the patient, and no other source's data is
  *     released until it has answered
  * @param transform applied to every released resource (restricted-patient masking, say)
+ * @param pds what PDS says about who the patient is, which each source's Patient is checked against;
+ *     null when PDS did not answer with a Patient (then there is nothing to check against)
  */
 public record AccessDecision(
     Principal principal,
@@ -26,7 +28,14 @@ public record AccessDecision(
     Purpose purpose,
     String breakGlassReason,
     String relationshipVia,
-    ResourceTransform transform) {
+    ResourceTransform transform,
+    io.shcr.fhir.Demographics pds) {
+
+  /** A decision with no PDS demographics to check sources against. */
+  public AccessDecision(Principal principal, ApiError refusal, Set<Section> sections, Purpose purpose,
+      String breakGlassReason, String relationshipVia, ResourceTransform transform) {
+    this(principal, refusal, sections, purpose, breakGlassReason, relationshipVia, transform, null);
+  }
 
   public static AccessDecision refused(Principal principal, ApiError refusal) {
     return new AccessDecision(principal, refusal, Set.of(), Purpose.DIRECT_CARE, null, null, ResourceTransform.IDENTITY);

@@ -76,8 +76,9 @@ public final class PolicyGate implements AccessGate {
     String reason = grant.map(BreakGlassGrants.Grant::reasonCode).orElse(null);
     boolean overridesObjection = breakGlass.overridesObjection(reason);
     Future<SpineClient.Objection> objection = spine.objection(patient);
-    Future<SpineClient.Restriction> restriction = spine.restriction(patient);
-    return Future.all(objection, restriction).map(both -> {
+    Future<SpineClient.PdsAnswer> pdsAnswer = spine.pds(patient);
+    return Future.all(objection, pdsAnswer).map(both -> {
+      SpineClient.Restriction restriction = pdsAnswer.result().restriction();
       if (objection.result() == SpineClient.Objection.OBJECTED && !overridesObjection) {
         return AccessDecision.refused(principal, ErrorCode.NO_PATIENT_CONSENT.error(
             "The patient has objected to sharing their record. Only break-glass for emergency-treatment overrides an objection."));
@@ -88,10 +89,11 @@ public final class PolicyGate implements AccessGate {
                 + "or break glass for emergency-treatment in an emergency.")
             .withHeader("Retry-After", Long.toString(spine.consentRetryAfterSeconds())));
       }
-      ResourceTransform transform = restriction.result() == SpineClient.Restriction.NONE
+      ResourceTransform transform = restriction == SpineClient.Restriction.NONE
           ? organisationNames : RestrictedPatientMask.INSTANCE;
       Purpose purpose = grant.isPresent() ? Purpose.EMERGENCY : Purpose.DIRECT_CARE;
-      return new AccessDecision(principal, null, view.sections(), purpose, reason, via, transform);
+      return new AccessDecision(principal, null, view.sections(), purpose, reason, via, transform,
+          pdsAnswer.result().demographics());
     });
   }
 

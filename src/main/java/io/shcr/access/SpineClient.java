@@ -45,6 +45,12 @@ public final class SpineClient {
   public enum Restriction { NONE, RESTRICTED, UNAVAILABLE }
 
   /**
+   * PDS's answer: the restriction, and the demographics every source's Patient is cross-checked
+   * against (null when PDS did not answer with a Patient).
+   */
+  public record PdsAnswer(Restriction restriction, io.shcr.fhir.Demographics demographics) {}
+
+  /**
    * What a readiness probe found: whether both services answered their {@code /metadata} with 200, and
    * for each a short code-shaped note (never a body or a URL's query).
    */
@@ -54,7 +60,7 @@ public final class SpineClient {
   private final SpineService consent;
   private final SpineService pds;
   private final InFlightCalls<String, Objection> objections = new InFlightCalls<>();
-  private final InFlightCalls<String, Restriction> restrictions = new InFlightCalls<>();
+  private final InFlightCalls<String, PdsAnswer> restrictions = new InFlightCalls<>();
   private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
   private final AtomicLong suppressedWarnings = new AtomicLong();
 
@@ -128,16 +134,26 @@ public final class SpineClient {
   }
 
   public Future<Restriction> restriction(NhsNumber patient) {
+    return pds(patient).map(PdsAnswer::restriction);
+  }
+
+  /** The PDS read: the restriction and the demographics, in one call. */
+  public Future<PdsAnswer> pds(NhsNumber patient) {
     return restrictions.join(patient.value(), () -> {
       AccessPolicy.Endpoint endpoint = spine.pds();
       return pds.get(endpoint.baseUrl() + "/Patient/" + patient.value(), endpoint.deadlineMs())
           .map(response -> switch (response.status()) {
-            case 200 -> restrictionIn(json(response));
-            case 404 -> Restriction.NONE;
-            default -> unavailable(pds, response, Restriction.UNAVAILABLE);
+            case 200 -> pdsAnswerIn(json(response));
+            case 404 -> new PdsAnswer(Restriction.NONE, null);
+            default -> new PdsAnswer(unavailable(pds, response, Restriction.UNAVAILABLE), null);
           })
-          .otherwise(e -> failed(pds, e, Restriction.UNAVAILABLE));
+          .otherwise(e -> new PdsAnswer(failed(pds, e, Restriction.UNAVAILABLE), null));
     });
+  }
+
+  private static PdsAnswer pdsAnswerIn(JsonObject patient) {
+    Restriction restriction = restrictionIn(patient);
+    return new PdsAnswer(restriction, restriction == Restriction.UNAVAILABLE ? null : io.shcr.fhir.Demographics.of(patient));
   }
 
   /** How long a client refused for an unanswered consent check should wait before trying again. */

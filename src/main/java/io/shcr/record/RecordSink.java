@@ -17,6 +17,21 @@ public interface RecordSink {
 
   void source(JsonObject source);
 
+  /**
+   * A reconciled group created or changed by the section event just before it (never before that
+   * section): {@code {"section","group","summary","members","organisations","differences"}}, with every
+   * member this view has seen so far, already encoded. A sink that does not show groups ignores it.
+   */
+  default void group(io.shcr.reconcile.GroupEvent group) {
+  }
+
+  /**
+   * The view's timeline across organisations, newest first, once, just before {@link #complete}.
+   * A sink that does not show it ignores it.
+   */
+  default void timeline(io.vertx.core.json.JsonArray timeline) {
+  }
+
   void complete(JsonObject complete);
 
   /** The view was refused after it began (no relationship); nothing has reached the client yet. */

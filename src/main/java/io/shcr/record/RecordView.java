@@ -9,6 +9,9 @@ import io.shcr.core.ApiError;
 import io.shcr.core.ErrorCode;
 import io.shcr.fhir.ResourceIndex;
 import io.shcr.privacy.PrivacyFilter;
+import io.shcr.reconcile.DemographicCheck;
+import io.shcr.reconcile.Reconciliation;
+import io.shcr.reconcile.Timeline;
 import io.shcr.sources.CallScope;
 import io.shcr.sources.SectionBatch;
 import io.shcr.sources.SourceAdapter;
@@ -66,6 +69,9 @@ public final class RecordView {
   private final Continuation continuation;
   private final Map<String, SourceRun> runs = new LinkedHashMap<>();
   private final Promise<ViewSummary> done = Promise.promise();
+  /** The released items grouped across sources, and timed; fed after each section event is handed over. */
+  private final Reconciliation reconciliation = new Reconciliation();
+  private final Timeline timeline = new Timeline();
   private long startedNanos = System.nanoTime();
   private Deadline deadline;
   private RelationshipHold hold;
@@ -100,6 +106,7 @@ public final class RecordView {
     for (SourceConfig source : aliases.inOrder()) {
       runs.put(source.id(), new SourceRun(source));
     }
+    reconciliation.comparedWith(decision.pds());
   }
 
   /** The ids of the sources this view covers (real ids, in registry order). */
@@ -295,7 +302,7 @@ public final class RecordView {
         .put("requestId", request.requestId())
         .put("sources", statuses)
         .put("elapsedMs", elapsedMs());
-    if (deliver(() -> sink.complete(complete))) {
+    if (deliver(() -> sink.timeline(timeline.entries())) && deliver(() -> sink.complete(complete))) {
       finish(shuttingDown ? "shutdown" : "complete");
     }
   }
@@ -354,6 +361,11 @@ public final class RecordView {
     private String detail;
     private long latencyMs;
     private boolean mismatch;
+    /** The source's Patient differs from PDS on date of birth or name: nothing of it is released. */
+    private boolean demographicMismatch;
+    private boolean demographicsChecked;
+    /** The demographics group this source's differences made, sent after its demographics section. */
+    private io.shcr.reconcile.GroupEvent pendingDemographics;
     private long sourceTimer = -1;
 
     SourceRun(SourceConfig source) {
@@ -416,7 +428,12 @@ public final class RecordView {
      * one that answered is {@code ok} only with a Patient that proves the NHS number.
      */
     private void concluded(SourceOutcome outcome) {
-      if (mismatch || scope.sawAnotherPatientsData()) {
+      if (!mismatch && !scope.sawAnotherPatientsData() && outcome.answered() && patientProven()) {
+        checkDemographics();
+      }
+      if (demographicMismatch) {
+        end(SourceOutcome.of(SourceStatus.PATIENT_MISMATCH, DemographicCheck.MISMATCH_DETAIL), latency());
+      } else if (mismatch || scope.sawAnotherPatientsData()) {
         client.recordFailure(); // its last word, after any answer of it that looked fine
         end(mismatched(), latency());
       } else if (outcome.answered()) {
@@ -483,7 +500,28 @@ public final class RecordView {
 
     /** False once the view or this source has ended, or the source was caught sending another patient's data. */
     private boolean stillWanted() {
-      return state == RunState.ASKING && !finished && !mismatch && !scope.sawAnotherPatientsData();
+      return state == RunState.ASKING && !finished && !mismatch && !demographicMismatch && !scope.sawAnotherPatientsData();
+    }
+
+    /**
+     * Once, when the source's Patient is proven: its name and date of birth against PDS. A mismatch
+     * withholds everything of the source; smaller differences go out as the demographics group.
+     */
+    private void checkDemographics() {
+      if (demographicsChecked) {
+        return;
+      }
+      demographicsChecked = true;
+      JsonObject patient = index.patients().stream().filter(p -> guard.proves(p, index)).findFirst().orElse(null);
+      DemographicCheck.Verdict verdict = DemographicCheck.compare(decision.pds(), io.shcr.fhir.Demographics.of(patient));
+      if (verdict.mismatch()) {
+        demographicMismatch = true;
+        return;
+      }
+      if (!verdict.differences().isEmpty()) {
+        pendingDemographics = reconciliation.demographics(aliases.shownId(source), decision.transform().apply(patient),
+            verdict.differences());
+      }
     }
 
     /** One section batch of this source through the pipeline, then out, unless the view or source has ended. */
@@ -492,7 +530,14 @@ public final class RecordView {
         return Future.succeededFuture();
       }
       // Batches come only once the source's Patient is in: the relationship may be proven now.
-      if (hold.provesEarly(source.id(), patientProven()) && !deliver(hold::release)) {
+      boolean proven = patientProven();
+      if (proven) {
+        checkDemographics();
+        if (!stillWanted()) {
+          return Future.succeededFuture(); // demographics differ from PDS: nothing of this source goes out
+        }
+      }
+      if (hold.provesEarly(source.id(), proven) && !deliver(hold::release)) {
         return Future.succeededFuture();
       }
       return pipeline.run(batch, requester, this::stillWanted).map(outcome -> {
@@ -500,15 +545,34 @@ public final class RecordView {
         // Another patient named only through a resource's links (no answer named them): counted at the end.
         mismatch |= outcome.mismatch();
         if (stillWanted()) {
-          send(batch.section(), outcome.released().size(), outcome.encoded());
+          send(batch.section(), outcome.released(), outcome.encoded());
         }
         return null;
       });
     }
 
-    private void send(Section section, int count, Buffer encoded) {
-      if (sent.add(section)) {
-        deliver(() -> sink.section(new SectionEvent(aliases.shownId(source), section.wireName(), count, encoded)));
+    /**
+     * The section event, then (never before it) the group events it caused: the released items, and
+     * only they, are reconciled, after the section has been handed to the sink.
+     */
+    private void send(Section section, List<JsonObject> released, Buffer encoded) {
+      if (!sent.add(section)) {
+        return;
+      }
+      String shown = aliases.shownId(source);
+      if (!deliver(() -> sink.section(new SectionEvent(shown, section.wireName(), released.size(), encoded)))) {
+        return;
+      }
+      if (section == Section.DEMOGRAPHICS && pendingDemographics != null) {
+        io.shcr.reconcile.GroupEvent differences = pendingDemographics;
+        pendingDemographics = null;
+        deliver(() -> sink.group(differences));
+      }
+      timeline.accept(shown, section, released);
+      for (io.shcr.reconcile.GroupEvent group : reconciliation.accept(shown, section, released)) {
+        if (!deliver(() -> sink.group(group))) {
+          return;
+        }
       }
     }
 
@@ -518,7 +582,7 @@ public final class RecordView {
         return;
       }
       for (Section section : aliases.hiddenSections(decision.sections())) {
-        send(section, 0, EMPTY);
+        send(section, List.of(), EMPTY);
       }
     }
 

@@ -140,6 +140,16 @@ final class RelationshipHold implements RecordSink {
   }
 
   @Override
+  public void group(io.shcr.reconcile.GroupEvent group) {
+    pass(sink -> sink.group(group));
+  }
+
+  @Override
+  public void timeline(io.vertx.core.json.JsonArray timeline) {
+    pass(sink -> sink.timeline(timeline));
+  }
+
+  @Override
   public void complete(JsonObject complete) {
     pass(sink -> sink.complete(complete));
   }

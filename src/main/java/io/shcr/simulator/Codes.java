@@ -15,6 +15,12 @@ public final class Codes {
 
   private Codes() {}
 
+  /**
+   * A brand of Amlodipine 5mg tablets (an AMP of VMP 319283006), as a hospital pharmacy records it.
+   * Synthetic: the supplier and its id are the simulator's; io/shcr/reconcile/dmd-amp-vmp.tsv maps it.
+   */
+  static final Code AMLODIPINE_BRAND = dmd("39990001000001101", "Amlocare 5mg tablets (Simulated Pharma Ltd)");
+
   /** A long-term condition with the medicine usually prescribed for it (null when none is simulated). */
   public record Chronic(Code condition, Code medicine, String dosage) {}
 

@@ -37,6 +37,36 @@ final class FixedPatients {
             List.of(), Set.of(), false, false, false, 42L));
   }
 
+  /**
+   * The demographic slips seeded for the demos (docs/demo.md): the hospice NSC has 999 000 0018's date
+   * of birth with day and month swapped (a different person as far as PDS can tell: withheld as
+   * {@code patient-mismatch}), and Blackpool Teaching Hospitals (RXL) records a middle name PDS does not
+   * have (a smaller difference, shown in the banner).
+   */
+  static LocalDate recordedBirthDate(SyntheticPatient p, String ods) {
+    boolean rich = p.nhsNumber().value().equals(Population.RICH);
+    return rich && "NSC".equals(ods) ? LocalDate.of(p.birthDate().getYear(), p.birthDate().getDayOfMonth(),
+        p.birthDate().getMonthValue()) : p.birthDate();
+  }
+
+  /** The given names an organisation records (see {@link #recordedBirthDate}). */
+  static List<String> recordedGiven(SyntheticPatient p, String ods) {
+    boolean rich = p.nhsNumber().value().equals(Population.RICH);
+    return rich && "RXL".equals(ods) ? List.of(p.given(), "James") : List.of(p.given());
+  }
+
+  /** The dose the brand is recorded with: a disagreement with the GP's "One tablet once a day". */
+  static final String BRAND_DOSE = "Two tablets once a day";
+
+  /**
+   * Whether this organisation records 999 000 0018's Amlodipine (chronic condition 0) as a brand, with
+   * another dose: Lancashire Teaching Hospitals (RXN) does, so the demo shows a VMP and its AMP as one
+   * medicine, and a dose disagreement kept in the group.
+   */
+  static boolean recordsBrand(SyntheticPatient p, String ods, int chronicIndex) {
+    return chronicIndex == 0 && "RXN".equals(ods) && p.nhsNumber().value().equals(Population.RICH);
+  }
+
   private static Area areaWith(List<Area> areas, String practice) {
     return areas.stream().filter(a -> a.practices().contains(practice)).findFirst().orElse(areas.get(0));
   }

@@ -49,6 +49,15 @@ public final class GroundTruth {
     return network.records().servedAt(patient, org).map(record -> items(org, record)).orElse(List.of());
   }
 
+  /**
+   * Whether this organisation records the patient with another date of birth than PDS (a seeded slip,
+   * {@link FixedPatients#recordedBirthDate}): the service then withholds all it serves as
+   * {@code patient-mismatch}.
+   */
+  public static boolean birthDateDiffersFromPds(SyntheticPatient patient, Organisation org) {
+    return !FixedPatients.recordedBirthDate(patient, org.ods()).equals(patient.birthDate());
+  }
+
   /** Every item of the patient at every organisation of the network. */
   public List<Item> servedAnywhere(SyntheticPatient patient) {
     List<Item> all = new ArrayList<>();

@@ -68,7 +68,9 @@ final class HospitalHistory {
     for (int index : chart.patient.chronic()) {
       Codes.Chronic chronic = Codes.CHRONIC.get(index);
       if (chronic.medicine() != null) {
-        Entries.medicine(chart, chronic.medicine().concept(), chronic.dosage(), discharged, null);
+        boolean brand = FixedPatients.recordsBrand(chart.patient, chart.org.ods(), index);
+        Entries.medicine(chart, brand ? Codes.AMLODIPINE_BRAND.concept() : chronic.medicine().concept(),
+            brand ? FixedPatients.BRAND_DOSE : chronic.dosage(), discharged, null);
       }
     }
     Entries.letter(chart, Codes.DISCHARGE_SUMMARY, "Discharge summary",

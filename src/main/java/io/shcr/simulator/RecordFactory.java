@@ -74,9 +74,10 @@ public final class RecordFactory {
                 .put("value", chart.org.ods() + String.format("%07d", p.index() * 7 + 1_000_003))))
         .put("active", true)
         .put("name", Fhir.array(new JsonObject().put("use", "official").put("family", p.family())
-            .put("given", Fhir.array(p.given())).put("text", p.given() + " " + p.family().toUpperCase())))
+            .put("given", new io.vertx.core.json.JsonArray(FixedPatients.recordedGiven(p, chart.org.ods())))
+            .put("text", String.join(" ", FixedPatients.recordedGiven(p, chart.org.ods())) + " " + p.family().toUpperCase())))
         .put("gender", p.gender())
-        .put("birthDate", p.birthDate().toString())
+        .put("birthDate", FixedPatients.recordedBirthDate(p, chart.org.ods()).toString())
         .put("address", Fhir.array(new JsonObject().put("use", "home").put("line", Fhir.array(p.addressLine()))
             .put("city", p.town()).put("postalCode", p.postcode())))
         .put("managingOrganization", chart.self());

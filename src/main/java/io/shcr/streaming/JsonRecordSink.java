@@ -28,6 +28,9 @@ public final class JsonRecordSink implements RecordSink {
   private final String requestId;
   private final JsonObject document = new JsonObject();
   private final List<SectionEvent> sections = new ArrayList<>();
+  /** The latest version of each group, by id, in the order first seen. */
+  private final java.util.Map<String, io.shcr.reconcile.GroupEvent> groups = new java.util.LinkedHashMap<>();
+  private io.vertx.core.json.JsonArray timeline = new io.vertx.core.json.JsonArray();
   private boolean ended;
   private int delivered;
 
@@ -54,14 +57,27 @@ public final class JsonRecordSink implements RecordSink {
   }
 
   @Override
+  public void group(io.shcr.reconcile.GroupEvent group) {
+    groups.put(group.group(), group);
+  }
+
+  @Override
+  public void timeline(io.vertx.core.json.JsonArray entries) {
+    this.timeline = entries;
+  }
+
+  @Override
   public void complete(JsonObject complete) {
     if (ended || response.closed()) {
       return;
     }
     document.put("sources", complete.getJsonArray("sources")).put("elapsedMs", complete.getLong("elapsedMs"));
+    document.put("timeline", timeline);
     String head = document.encode();
     List<Buffer> parts = new ArrayList<>(sections.size() * 2 + 2);
-    parts.add(Buffer.buffer(head.substring(0, head.length() - 1) + (document.isEmpty() ? "\"sections\":[" : ",\"sections\":[")));
+    parts.add(Buffer.buffer(head.substring(0, head.length() - 1) + (document.isEmpty() ? "" : ",")));
+    parts.add(reconciled());
+    parts.add(Buffer.buffer(",\"sections\":["));
     int count = 0;
     for (int i = 0; i < sections.size(); i++) {
       SectionEvent section = sections.get(i);
@@ -86,6 +102,30 @@ public final class JsonRecordSink implements RecordSink {
             .onWriteStreamError(t -> response.reset())
             .onWriteStreamEndError(t -> { }));
     delivered = count;
+  }
+
+  /**
+   * {@code "reconciled":{"medications":[…],…}}: each group's last version, by section, from the bytes
+   * its event already holds (never re-encoded).
+   */
+  private Buffer reconciled() {
+    java.util.Map<String, List<Buffer>> bySection = new java.util.LinkedHashMap<>();
+    groups.values().forEach(g -> bySection.computeIfAbsent(g.section(), s -> new ArrayList<>()).add(g.json()));
+    groups.clear();
+    Buffer out = Buffer.buffer().appendString("\"reconciled\":{");
+    boolean firstSection = true;
+    for (var entry : bySection.entrySet()) {
+      out.appendString((firstSection ? "" : ",") + Json.encode(entry.getKey()) + ":[");
+      firstSection = false;
+      for (int i = 0; i < entry.getValue().size(); i++) {
+        if (i > 0) {
+          out.appendByte((byte) ',');
+        }
+        out.appendBuffer(entry.getValue().get(i));
+      }
+      out.appendByte((byte) ']');
+    }
+    return out.appendByte((byte) '}');
   }
 
   /** A part as slices of at most one frame each (slices share the part's bytes). */

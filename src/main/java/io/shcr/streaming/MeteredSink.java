@@ -34,6 +34,16 @@ public final class MeteredSink implements RecordSink {
   }
 
   @Override
+  public void group(io.shcr.reconcile.GroupEvent group) {
+    sink.group(group);
+  }
+
+  @Override
+  public void timeline(io.vertx.core.json.JsonArray timeline) {
+    sink.timeline(timeline);
+  }
+
+  @Override
   public void complete(JsonObject complete) {
     sink.complete(complete);
   }

@@ -155,6 +155,12 @@ public final class SseRecordSink implements RecordSink {
     send("source", List.of(source.toBuffer()), 0, source);
   }
 
+  /** A {@code group} event, after the section that caused it (docs/api.md). */
+  @Override
+  public void group(io.shcr.reconcile.GroupEvent group) {
+    send("group", List.of(group.json()), 0);
+  }
+
   @Override
   public void complete(JsonObject complete) {
     finish(new EventOutbox.Outgoing("complete", List.of(complete.toBuffer()), 0));

@@ -111,6 +111,6 @@ class OpenApiCoverageTest {
     JsonObject events = document.getJsonObject("paths").getJsonObject("/api/v1/patients/{nhsNumber}/record").getJsonObject("get")
         .getJsonObject("responses").getJsonObject("200").getJsonObject("content").getJsonObject("text/event-stream")
         .getJsonObject("x-sse-events");
-    assertThat(events.fieldNames()).containsExactlyInAnyOrder("meta", "section", "source", "complete", "error");
+    assertThat(events.fieldNames()).containsExactlyInAnyOrder("meta", "section", "group", "source", "complete", "error");
   }
 }

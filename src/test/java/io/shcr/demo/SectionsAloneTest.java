@@ -105,7 +105,12 @@ class SectionsAloneTest {
       String nhs = patient.nhsNumber().value();
       String token = edDoctorWithPatientContext(nhs);
       // Every source that holds the patient, one view at a time (a loaded machine must not time them out).
-      List<SourceConfig> holders = registry.all().stream().filter(s -> s.live() && patient.heldBy(s.id())).toList();
+      // (less any whose Patient differs from PDS: withheld whole, see ReconciledRecordTest).
+      List<SourceConfig> holders = registry.all().stream().filter(s -> s.live() && patient.heldBy(s.id()))
+          .filter(s -> demo.simulator.network().organisation(s.id())
+              .map(org -> !io.shcr.simulator.GroundTruth.birthDateDiffersFromPds(patient, org))
+              .orElse(true))
+          .toList();
       String sources = String.join(",", holders.stream().map(SourceConfig::id).toList());
       JsonObject all = record(token, nhs, sources, null);
       for (Section section : Section.values()) {

@@ -87,6 +87,15 @@ class ViewerBrowserTest {
     assertThat(browser.driver.findElement(By.cssSelector(".scr-progress")).getText()).startsWith("All ");
     assertThat(row("RXN").getText()).containsPattern("Answered in \\d+\\.\\d s");
     assertThat(row("889").getText()).contains("Not yet live");
+    // The reconciled view: each medicine once with its organisations, the dose disagreement shown; the
+    // hospice whose date of birth differs from PDS withheld; the middle name only one hospital records shown.
+    List<String> across = browser.driver.findElements(By.cssSelector("#section-medications .scr-across__group")).stream()
+        .map(WebElement::getText).toList();
+    assertThat(across).anySatisfy(text -> assertThat(text).contains("Amlodipine", "Lancashire Teaching Hospitals",
+        "Avenham Lane Medical Practice", "Recorded differently: dose"));
+    assertThat(across).filteredOn(text -> text.startsWith("Metformin")).hasSize(1);
+    assertThat(row("NSC").getText()).contains("name or date of birth differs from PDS");
+    assertThat(banner()).contains("Recorded differently by some organisations", "Alex James");
     assertThat(browser.accessibilityViolations()).as("complete").isEmpty();
     browser.screenshot(Path.of("target/viewer-desktop.png"));
   }

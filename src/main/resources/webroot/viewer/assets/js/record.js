@@ -10,6 +10,11 @@ const SECTION_TITLES = {
   encounters: 'Encounters', results: 'Test results', documents: 'Documents', 'care-plans': 'Care plans',
   immunisations: 'Immunisations', referrals: 'Referrals',
 };
+// Sections whose items the service reconciles across organisations (group events).
+const RECONCILED = ['allergies', 'medications', 'problems', 'immunisations'];
+const FIELD_WORDS = { dose: 'dose', status: 'status', start: 'start date', end: 'end date', clinicalStatus: 'clinical status',
+  verificationStatus: 'verification', criticality: 'criticality', severity: 'severity', onset: 'onset', given: 'given name',
+  family: 'family name', birthDate: 'date of birth' };
 // Allergies straight after alerts: CUI wants them visible from the banner.
 const ORDER = ['alerts', 'allergies', 'medications', 'problems', 'results', 'encounters', 'care-plans', 'immunisations',
   'referrals', 'documents'];
@@ -48,6 +53,7 @@ class RecordView {
     this.patient = null;
     this.restricted = false;
     this.finished = 0;
+    this.demographicDifferences = null;
   }
 
   showWaiting() {
@@ -58,6 +64,7 @@ class RecordView {
     if (name === 'meta') this.meta(data);
     else if (name === 'section') this.section(data);
     else if (name === 'source') this.source(data);
+    else if (name === 'group') this.group(data);
     else if (name === 'complete') this.complete(data);
     else if (name === 'error') this.failed();
   }
@@ -79,7 +86,9 @@ class RecordView {
       const list = h('div', { class: 'scr-section__body' }, h('p', { class: 'scr-empty' }, 'Nothing received yet.'));
       const el = h('section', { class: 'scr-section', id: `section-${name}`, 'data-section': name, 'aria-labelledby': `h-${name}` },
         h('h2', { id: `h-${name}`, class: 'nhsuk-heading-m' }, SECTION_TITLES[name] || name), list);
-      this.sections.set(name, { el, list, groups: new Map(), count: 0 });
+      const across = RECONCILED.includes(name) ? h('ul', { class: 'scr-across', 'aria-label': 'Across organisations', hidden: '' }) : null;
+      if (across) el.insertBefore(across, list);
+      this.sections.set(name, { el, list, groups: new Map(), count: 0, across, reconciled: new Map() });
       this.sectionsBox.append(el);
     }
     const nav = h('nav', { class: 'scr-jump', 'aria-label': 'Sections of the record' },
@@ -130,6 +139,35 @@ class RecordView {
         d.detail ? h('span', { class: 'scr-item__detail' }, d.detail) : null,
         h('span', { class: 'scr-item__meta' }, `${formatDate(d.date)} · ${orgName}`)));
     }
+  }
+
+  orgName(id) {
+    const source = this.sources.get(id);
+    return source ? source.info.name : id;
+  }
+
+  // One medicine, allergy, problem or immunisation once, with every organisation that records it and what they disagree on.
+  group(event) {
+    if (event.section === 'demographics') {
+      this.demographicDifferences = event.differences || [];
+      this.renderBanner();
+      return;
+    }
+    const section = this.sections.get(event.section);
+    if (!section || !section.across) return;
+    const orgs = [...new Set((event.members || []).map((m) => m.source))].map((id) => this.orgName(id));
+    const differences = (event.differences || []).map((d) => `${FIELD_WORDS[d.field] || d.field}: `
+      + d.values.map((v) => `${v.value} (${v.sources.map((id) => this.orgName(id)).join(', ')})`).join('; '));
+    const summary = event.summary || {};
+    const li = h('li', { class: 'scr-across__group', 'data-group': event.group },
+      h('span', { class: 'scr-item__title' }, summary.display || 'Not known'),
+      h('span', { class: 'scr-item__meta' }, `${summary.status === 'differs' ? 'Status differs' : (summary.status || '')}${summary.latest ? ` · latest ${formatDate(summary.latest)}` : ''} · ${orgs.join(', ')}`),
+      differences.length ? h('span', { class: 'scr-across__differs' }, `Recorded differently: ${differences.join(' | ')}`) : null);
+    const before = section.reconciled.get(event.group);
+    if (before) before.replaceWith(li);
+    else section.across.append(li);
+    section.reconciled.set(event.group, li);
+    section.across.removeAttribute('hidden');
   }
 
   source(event) {
@@ -199,7 +237,9 @@ class RecordView {
   }
 
   renderSource(row) {
-    const [words, cls, icon] = STATUS[row.status] || STATUS.error;
+    const [statusWords, cls, icon] = STATUS[row.status] || STATUS.error;
+    const words = row.status === 'patient-mismatch' && row.detail === 'demographics differ from PDS'
+      ? 'Withheld: its name or date of birth differs from PDS' : statusWords;
     row.el.className = `scr-org scr-org--${cls}`;
     row.el.setAttribute('data-status', row.status);
     const time = row.latencyMs !== null && row.latencyMs !== undefined && row.status !== 'not-live' && row.status !== 'circuit-open'
@@ -227,8 +267,13 @@ class RecordView {
     const restricted = this.restricted ? h('div', { class: 'scr-restricted', role: 'note' },
       h('strong', {}, 'Restricted record. '),
       'This patient’s address, telephone and the organisations near them are not shown. Do not try to find or record where they live.') : null;
+    const differs = (this.demographicDifferences || []).map((d) => `${FIELD_WORDS[d.field] || d.field}: `
+      + d.values.map((v) => `${v.value} (${v.sources.map((id) => (id === 'PDS' ? 'PDS' : this.orgName(id))).join(', ')})`).join('; '));
+    const demographics = differs.length ? h('p', { class: 'scr-banner__differs', role: 'note' },
+      h('strong', {}, 'Recorded differently by some organisations: '), differs.join(' | ')) : null;
     this.banner.replaceChildren(...[
       restricted,
+      demographics,
       h('h1', { id: 'patient-name', class: 'scr-banner__name' }, p ? (patientName(p) || 'Name not known') : `Patient ${format(this.nhsNumber)}`),
       h('dl', { class: 'scr-banner__facts' }, facts)].filter(Boolean));
   }
