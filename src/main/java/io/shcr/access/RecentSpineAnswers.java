@@ -11,8 +11,9 @@ import java.util.function.LongSupplier;
  * ({@code access-policy.yaml} {@code spine.answerCacheMs}, at most {@value #MAX_MS} ms), so a patient
  * opened by many clinicians at once, or again and again, costs Spine one lookup of each kind per period;
  * concurrent lookups already share one call ({@link InFlightCalls}). An unanswered lookup
- * ({@code UNAVAILABLE}) is never kept: the next request asks again. Only these two flags are kept, in
- * this node's memory, never clinical content, never on disk or in the cluster.
+ * ({@code UNAVAILABLE}) is never kept: the next request asks again. Only the objection flag and PDS's
+ * answer (the S-flag and the name, birth date and gender each source's Patient is checked against) are
+ * kept, in this node's memory: never clinical content, never on disk or in the cluster.
  *
  * <p>The bound is the price: an objection recorded (or lifted) at Spine, or an S-flag set, takes effect on
  * this node within {@code answerCacheMs} (docs/privacy.md). At most {@code maxEntries} patients are kept;
@@ -30,7 +31,7 @@ final class RecentSpineAnswers implements SpineLookups {
   private final int maxEntries;
   private final LongSupplier nanoTime;
   private final Map<String, Kept<SpineClient.Objection>> objections = new ConcurrentHashMap<>();
-  private final Map<String, Kept<SpineClient.Restriction>> restrictions = new ConcurrentHashMap<>();
+  private final Map<String, Kept<SpineClient.PdsAnswer>> pdsAnswers = new ConcurrentHashMap<>();
 
   RecentSpineAnswers(SpineLookups spine, long answerCacheMs, int maxEntries, LongSupplier nanoTime) {
     if (answerCacheMs < 0 || answerCacheMs > MAX_MS) {
@@ -50,12 +51,13 @@ final class RecentSpineAnswers implements SpineLookups {
 
   @Override
   public Future<SpineClient.Objection> objection(NhsNumber patient) {
-    return kept(objections, patient, () -> spine.objection(patient), SpineClient.Objection.UNAVAILABLE);
+    return kept(objections, patient, () -> spine.objection(patient), answer -> answer != SpineClient.Objection.UNAVAILABLE);
   }
 
   @Override
-  public Future<SpineClient.Restriction> restriction(NhsNumber patient) {
-    return kept(restrictions, patient, () -> spine.restriction(patient), SpineClient.Restriction.UNAVAILABLE);
+  public Future<SpineClient.PdsAnswer> pds(NhsNumber patient) {
+    return kept(pdsAnswers, patient, () -> spine.pds(patient),
+        answer -> answer.restriction() != SpineClient.Restriction.UNAVAILABLE);
   }
 
   @Override
@@ -64,14 +66,14 @@ final class RecentSpineAnswers implements SpineLookups {
   }
 
   private <T> Future<T> kept(Map<String, Kept<T>> answers, NhsNumber patient, java.util.function.Supplier<Future<T>> ask,
-      T unavailable) {
+      java.util.function.Predicate<T> definite) {
     long now = nanoTime.getAsLong();
     Kept<T> known = answers.get(patient.value());
     if (known != null && now - known.untilNanos() < 0) {
       return Future.succeededFuture(known.answer());
     }
     return ask.get().onSuccess(answer -> {
-      if (answer != unavailable) {
+      if (definite.test(answer)) {
         if (answers.size() >= maxEntries) {
           long at = nanoTime.getAsLong();
           answers.values().removeIf(k -> at - k.untilNanos() >= 0);

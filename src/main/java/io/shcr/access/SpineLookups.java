@@ -8,7 +8,8 @@ interface SpineLookups {
 
   Future<SpineClient.Objection> objection(NhsNumber patient);
 
-  Future<SpineClient.Restriction> restriction(NhsNumber patient);
+  /** PDS's answer: the S-flag, and the demographics each source's Patient is checked against. */
+  Future<SpineClient.PdsAnswer> pds(NhsNumber patient);
 
   /** How long a client refused for an unanswered consent check should wait before trying again. */
   long consentRetryAfterSeconds();
@@ -22,8 +23,8 @@ interface SpineLookups {
       }
 
       @Override
-      public Future<SpineClient.Restriction> restriction(NhsNumber patient) {
-        return client.restriction(patient);
+      public Future<SpineClient.PdsAnswer> pds(NhsNumber patient) {
+        return client.pds(patient);
       }
 
       @Override

@@ -33,9 +33,9 @@ class RecentSpineAnswersTest {
     }
 
     @Override
-    public Future<SpineClient.Restriction> restriction(NhsNumber patient) {
+    public Future<SpineClient.PdsAnswer> pds(NhsNumber patient) {
       pdsAsked.incrementAndGet();
-      return Future.succeededFuture(restriction.get());
+      return Future.succeededFuture(new SpineClient.PdsAnswer(restriction.get(), null));
     }
 
     @Override
@@ -64,11 +64,11 @@ class RecentSpineAnswersTest {
   void anUnansweredLookupIsNeverReusedAndForgetsAnEarlierAnswer() {
     RecentSpineAnswers cache = new RecentSpineAnswers(spine, 5_000, 100, clock::get);
     restriction.set(SpineClient.Restriction.UNAVAILABLE);
-    assertThat(cache.restriction(A).result()).isEqualTo(SpineClient.Restriction.UNAVAILABLE);
+    assertThat(cache.pds(A).result().restriction()).isEqualTo(SpineClient.Restriction.UNAVAILABLE);
     restriction.set(SpineClient.Restriction.RESTRICTED);
-    assertThat(cache.restriction(A).result()).isEqualTo(SpineClient.Restriction.RESTRICTED);
+    assertThat(cache.pds(A).result().restriction()).isEqualTo(SpineClient.Restriction.RESTRICTED);
     assertThat(pdsAsked).hasValue(2);
-    assertThat(cache.restriction(A).result()).isEqualTo(SpineClient.Restriction.RESTRICTED);
+    assertThat(cache.pds(A).result().restriction()).isEqualTo(SpineClient.Restriction.RESTRICTED);
     assertThat(pdsAsked).hasValue(2);
 
     objection.set(SpineClient.Objection.UNAVAILABLE);
