@@ -154,13 +154,18 @@ class SimulatorHttpTest {
   }
 
   @Test
-  void gpConnectReturnsListsWarningsAndTheirResources(VertxTestContext ctx) {
+  void gpConnectReturnsListsWarningsAndTheirResources(VertxTestContext ctx) throws Exception {
     client.postAbs(base + "/P81901/Patient/$gpc.getstructuredrecord")
         .sendJsonObject(parameters(Population.RICH, "includeAllergies", "includeMedication", "includeProblems",
             "includeConsultations", "includeImmunisations", "includeInvestigations", "includeReferrals"))
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           assertThat(r.statusCode()).isEqualTo(200);
-          JsonObject bundle = r.bodyAsJsonObject();
+          JsonObject stu3 = r.bodyAsJsonObject();
+          assertThat(Bundles.resources(stu3)).extracting(Resources::type).contains("ReferralRequest").doesNotContain("ServiceRequest");
+          // What the service reads: the STU3 answer as R4, nothing of it lost in conversion.
+          io.shcr.fhir.FhirVersions.Converted converted = io.shcr.fhir.FhirVersions.stu3BundleToR4(stu3);
+          assertThat(converted.lossy()).isEmpty();
+          JsonObject bundle = converted.bundle();
           assertThat(bundle.getString("type")).isEqualTo("collection");
           List<JsonObject> resources = Bundles.resources(bundle);
           Set<String> refs = resources.stream().map(Resources::localReference).collect(Collectors.toSet());
