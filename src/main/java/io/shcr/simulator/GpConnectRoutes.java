@@ -45,7 +45,9 @@ final class GpConnectRoutes {
     }
     String body = ctx.body().asString();
     String base = network.baseUrl(ctx, practice.get());
-    responder.answer(ctx, practice.get().ods(), practice.get().kind().wireName(), () -> answer(practice.get(), body, base));
+    Optional<Reply> refused = ProviderChecks.refusal(ctx.request().headers(), network.gpConnect(), practice.get().ods(), base);
+    responder.answer(ctx, practice.get().ods(), practice.get().kind().wireName(),
+        () -> refused.orElseGet(() -> answer(practice.get(), body, base)));
   }
 
   private Reply answer(Organisation practice, String body, String base) {

@@ -72,7 +72,11 @@ public final class GpConnectAdapter implements SourceAdapter {
     JsonObject body = new JsonObject().put("resourceType", "Parameters").put("parameter", parameter);
     Set<String> keys = new java.util.HashSet<>();
     areas.forEach(area -> keys.add(AskedAreas.key(area)));
-    return new SourceQuery(SourceHttpRequest.postJson(call.source().baseUrl() + OPERATION, body.toBuffer()),
+    // Through the Spine Secure Proxy when configured, with its headers and a consumer JWT for this user.
+    String root = call.source().baseUrl();
+    SourceHttpRequest request = new SourceHttpRequest(io.vertx.core.http.HttpMethod.POST, call.gpConnect().route(root) + OPERATION,
+        body.toBuffer(), GpConnectConsumer.MEDIA_TYPE, call.gpConnect().headers(call.source().id(), root, call.requester(), call.at()));
+    return new SourceQuery(request,
         "structured record", fills, 1, keys, post);
   }
 

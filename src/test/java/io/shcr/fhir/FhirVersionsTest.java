@@ -52,4 +52,14 @@ class FhirVersionsTest {
     assertThat(stu3.getJsonObject("subject").getString("reference")).isEqualTo("Patient/1");
     assertThat(stu3.getString("status")).isEqualTo("active");
   }
+
+  @Test
+  void anExtensionsReferenceSurvivesBothWays() throws Exception {
+    JsonObject r4 = new JsonObject("""
+        {"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p1",
+         "extension":[{"url":"https://example.org/fhir/StructureDefinition/main-problem","valueReference":{"reference":"Condition/c-ast"}}]}}]}""");
+    FhirVersions.Converted back = FhirVersions.stu3BundleToR4(FhirVersions.structuredRecordAsStu3(r4));
+    assertThat(back.lossy()).isEmpty();
+    assertThat(back.bundle().encode()).contains("Condition/c-ast");
+  }
 }
