@@ -121,7 +121,7 @@ public final class FhirVersions {
           lossy.add(converted.getValue("resourceType") + "/" + converted.getValue("id"));
           continue;
         }
-        JsonObject out = entry.copy().put("resource", converted);
+        JsonObject out = entry.copy().put("resource", withoutVersionExtensions(converted));
         if (out.getValue("fullUrl") instanceof String fullUrl) {
           out.put("fullUrl", renamed(fullUrl, TO_R4));
         }
@@ -175,6 +175,37 @@ public final class FhirVersions {
       }
     }
     return reference;
+  }
+
+  static final String CROSS_VERSION = "http://hl7.org/fhir/3.0/StructureDefinition/extension-";
+
+  /**
+   * The converter keeps STU3-only values as cross-version extensions (taken, notGiven, the STU3 status),
+   * which R4 readers and validators do not know. What they say that matters is put in R4's own terms
+   * (not taken, not given), then they go.
+   */
+  static JsonObject withoutVersionExtensions(JsonObject resource) {
+    if (!(resource.getValue("extension") instanceof io.vertx.core.json.JsonArray extensions)) {
+      return resource;
+    }
+    io.vertx.core.json.JsonArray kept = new io.vertx.core.json.JsonArray();
+    for (Object e : extensions) {
+      if (e instanceof JsonObject ext && ext.getValue("url") instanceof String url && url.startsWith(CROSS_VERSION)) {
+        if (url.endsWith("MedicationStatement.taken") && "n".equals(ext.getValue("valueCode"))) {
+          resource.put("status", "not-taken");
+        } else if (url.endsWith("Immunization.notGiven") && Boolean.TRUE.equals(ext.getValue("valueBoolean"))) {
+          resource.put("status", "not-done");
+        }
+      } else {
+        kept.add(e);
+      }
+    }
+    if (kept.isEmpty()) {
+      resource.remove("extension");
+    } else {
+      resource.put("extension", kept);
+    }
+    return resource;
   }
 
   /** An R4 Bundle, and the {@code Type/id} of each entry left out because converting it lost something. */
