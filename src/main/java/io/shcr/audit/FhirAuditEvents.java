@@ -21,8 +21,8 @@ import java.util.UUID;
  *   <li>anything else refused at the door (no route, no token) is a RESTful operation without subtype;</li>
  *   <li>the user as a contained Practitioner (SDS user id) and PractitionerRole (SDS role profile id,
  *       job role, ODS organisation); the patient as an entity identified by NHS number; the request id
- *       as BALP's transaction entity ({@code XrequestId}), and the trace id beside it once requests carry
- *       one ({@link #TRACE_ID} in the access record's data: nothing writes it yet);</li>
+ *       as BALP's transaction entity ({@code XrequestId}), and the request's W3C trace id beside it (the
+ *       access record's {@code request.traceId}), so an event leads to the logs and spans of its request;</li>
  *   <li>outcome 0 success, 4 minor failure (a refusal, a view that showed nothing), 8 serious failure
  *       (our failure), as R4 defines them; the Bundle has {@code self}, {@code first}, {@code previous}
  *       and {@code next} links over the store's pages.</li>
@@ -41,7 +41,7 @@ public final class FhirAuditEvents {
   private static final String BALP_ENTITY = "https://profiles.ihe.net/ITI/BALP/CodeSystem/BasicAuditEntityType";
   private static final String REQUEST_ID_SYSTEM = "https://shcr.nhs.uk/Id/request-id";
   private static final String TRACE_ID_SYSTEM = "https://www.w3.org/TR/trace-context/";
-  /** Where an access record will carry its W3C trace id once requests are traced (the hook for the export). */
+  /** Where an access record carries its request's W3C trace id, under {@code request}. */
   static final String TRACE_ID = "traceId";
 
   private FhirAuditEvents() {}
@@ -136,8 +136,9 @@ public final class FhirAuditEvents {
     if (data.getString("requestId") != null) {
       entities.add(transaction(REQUEST_ID_SYSTEM, data.getString("requestId")));
     }
-    if (data.getString(TRACE_ID) != null) {
-      entities.add(transaction(TRACE_ID_SYSTEM, data.getString(TRACE_ID)));
+    String traceId = traceId(data);
+    if (traceId != null) {
+      entities.add(transaction(TRACE_ID_SYSTEM, traceId));
     }
     if (!entities.isEmpty()) {
       event.put("entity", entities);
@@ -145,7 +146,13 @@ public final class FhirAuditEvents {
     return event;
   }
 
-  /** BALP's transaction entity: the id that ties this event to the request (and, later, its trace). */
+  private static String traceId(JsonObject data) {
+    Object request = data.getValue("request");
+    Object traceId = request instanceof JsonObject facts ? facts.getValue(TRACE_ID) : null;
+    return traceId instanceof String id ? id : null;
+  }
+
+  /** BALP's transaction entity: an id that ties this event to its request (its request id, its trace id). */
   private static JsonObject transaction(String system, String value) {
     return new JsonObject()
         .put("what", new JsonObject().put("identifier", identifier(system, value)))

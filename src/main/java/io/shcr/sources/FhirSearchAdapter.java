@@ -18,8 +18,9 @@ import java.util.TreeMap;
 
 /**
  * FHIR R4 REST search ({@code fhir-r4}): the Patient by NHS number, and one search per resource type
- * of each section by {@code patient.identifier}, all at once; a section is complete once its searches
- * (and their next pages) and the Patient search are in. Links are looked up with one {@code _id} search
+ * of every section the source holds by {@code patient.identifier}, all at once; the clinical sections
+ * are complete together, once every search (and its next pages) and the Patient search are in, because
+ * what groups an item may be any of them; sections not asked are read for judging only. Links are looked up with one {@code _id} search
  * per type. Pure: it builds the searches and reads their pages; the {@link SourceRequester} sends them.
  */
 public final class FhirSearchAdapter implements SourceAdapter {
@@ -54,16 +55,34 @@ public final class FhirSearchAdapter implements SourceAdapter {
     Section demographics = call.sections().contains(Section.DEMOGRAPHICS) ? Section.DEMOGRAPHICS : null;
     // The patient guard needs the source's Patient, so every section waits for the Patient search.
     queries.add(query(call, new Search("Patient", demographics, true, null), "identifier=" + nhs, call.sections()));
-    for (Section section : call.sections()) {
-      if (section == Section.DEMOGRAPHICS) {
-        continue;
-      }
-      for (String type : section.resourceTypes()) {
-        queries.add(query(call, new Search(type, section, false, null), "patient.identifier=" + nhs + "&_count=" + PAGE_SIZE,
-            Set.of(section)));
+    // What groups an item (a Condition's evidence, a CarePlan's activity, an extension on anything) is
+    // written only on the grouper, which may sit in another section: so every clinical section waits for
+    // every clinical search of the source, and the sections a view did not ask are searched too, for the
+    // privacy filter alone (they go to the source's index, fill nothing and are never released). A
+    // search that fails fails every clinical section: not judged, not sent.
+    Set<Section> clinical = new LinkedHashSet<>(call.sections());
+    clinical.remove(Section.DEMOGRAPHICS);
+    if (clinical.isEmpty()) {
+      return queries;
+    }
+    for (Section section : clinical) {
+      searches(call, nhs, section, section, clinical, queries);
+    }
+    for (Section section : call.source().sections()) {
+      if (section != Section.DEMOGRAPHICS && !clinical.contains(section)) {
+        searches(call, nhs, section, null, clinical, queries);
       }
     }
     return queries;
+  }
+
+  /** The searches of one section's types, filling {@code fills} (null: for judging only), waited for by {@code waiting}. */
+  private static void searches(SourceCall call, String nhs, Section section, Section fills, Set<Section> waiting,
+      List<SourceQuery> queries) {
+    for (String type : section.resourceTypes()) {
+      queries.add(query(call, new Search(type, fills, false, null), "patient.identifier=" + nhs + "&_count=" + PAGE_SIZE,
+          waiting));
+    }
   }
 
   private static SourceQuery query(SourceCall call, Search search, String parameters, Set<Section> fills) {

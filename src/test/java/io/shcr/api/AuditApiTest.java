@@ -176,6 +176,24 @@ class AuditApiTest {
   }
 
   @Test
+  void theExportCarriesTheRequestsTraceIdBesideItsRequestId() {
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    await(log.recordAccess(TestAudits.view("r1", PATIENT_A, "alice", "A81001")
+        .withRequest(new io.shcr.audit.RequestFacts("GET", "/api/v1/patients/" + PATIENT_A + "/record", "", 0, trace))));
+    await(log.recordAccess(TestAudits.view("r2", PATIENT_A, "bob", "A81001")));
+    JsonObject bundle = get("/api/v1/audit/AuditEvent?patient=" + PATIENT_A, "R0001").bodyAsJsonObject();
+    JsonObject traced = resource(bundle, 2);
+    assertThat(traced.getJsonArray("entity").stream().map(JsonObject.class::cast)
+        .map(e -> e.getJsonObject("what").getJsonObject("identifier")))
+        .anySatisfy(id -> {
+          assertThat(id.getString("system")).isEqualTo("https://www.w3.org/TR/trace-context/");
+          assertThat(id.getString("value")).isEqualTo(trace);
+        });
+    assertThat(resource(bundle, 1).encode()).as("a request without a trace id has no trace entity")
+        .doesNotContain("trace-context");
+  }
+
+  @Test
   void aViewThatShowedNothingIsNotExportedAsASuccess() {
     AuditReceipt none = await(log.recordAccess(TestAudits.view("r1", PATIENT_A, "alice", "A81001")));
     await(log.recordOutcome(none, new ViewOutcome("no-relationship", Map.of(), 0, 0, 50)));

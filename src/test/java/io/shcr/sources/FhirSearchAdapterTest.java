@@ -37,11 +37,24 @@ class FhirSearchAdapterTest extends SourceAdapterContract {
     assertThat(plan.get(0).request().url()).isEqualTo(BASE + "/Patient?identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C"
         + FakeSources.NHS);
     assertThat(plan.get(0).fills()).containsExactlyInAnyOrder(Section.DEMOGRAPHICS, Section.PROBLEMS);
-    assertThat(plan.subList(1, plan.size())).extracting(SourceQuery::label).containsExactlyElementsOf(Section.PROBLEMS.resourceTypes());
+    // The asked section's types, then the source's other sections for judging only (what groups a
+    // problem may be written on them); the problems section waits for all of them.
+    assertThat(plan.subList(1, plan.size())).extracting(SourceQuery::label)
+        .containsExactly("Condition", "MedicationStatement", "MedicationRequest");
     assertThat(plan.subList(1, plan.size())).allSatisfy(query -> {
       assertThat(query.fills()).containsExactly(Section.PROBLEMS);
       assertThat(query.request().url()).contains("patient.identifier=").contains("&_count=" + FhirSearchAdapter.PAGE_SIZE);
     });
+  }
+
+  @Test
+  void aSearchForJudgingOnlyFillsNoSectionButIndexesWhatItReads() {
+    SourceCall call = call();
+    SourceQuery medicines = adapter.plan(call).get(2);
+    JsonObject statement = new JsonObject().put("resourceType", "MedicationStatement").put("id", "ms1");
+    ResponseRead read = adapter.read(call, medicines, fhir(200, bundle(statement)));
+    assertThat(read.sections()).isEmpty();
+    assertThat(read.received()).extracting(r -> r.getString("id")).containsExactly("ms1");
   }
 
   @Test
