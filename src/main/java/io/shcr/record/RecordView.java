@@ -414,7 +414,8 @@ public final class RecordView {
       Set<Section> sections = EnumSet.noneOf(Section.class);
       source.sections().stream().filter(decision.sections()::contains).forEach(sections::add);
       Deadline sourceDeadline = deadline.cappedAt(source.deadlineMs());
-      requester = new SourceRequester(client, adapter, new SourceCall(source, request.nhsNumber(), sections, index),
+      requester = new SourceRequester(client, adapter, new SourceCall(source, request.nhsNumber(), sections, index,
+          decision.principal(), directory.registry().gpConnect(), Instant.now()),
           sourceDeadline, scope);
       state = RunState.ASKING;
       startTimer(sourceDeadline);

@@ -1,5 +1,6 @@
 package io.shcr.simulator;
 
+import io.shcr.fhir.FhirVersions;
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -44,7 +45,9 @@ final class GpConnectRoutes {
     }
     String body = ctx.body().asString();
     String base = network.baseUrl(ctx, practice.get());
-    responder.answer(ctx, practice.get().ods(), practice.get().kind().wireName(), () -> answer(practice.get(), body, base));
+    Optional<Reply> refused = ProviderChecks.refusal(ctx.request().headers(), network.gpConnect(), practice.get().ods(), base);
+    responder.answer(ctx, practice.get().ods(), practice.get().kind().wireName(),
+        () -> refused.orElseGet(() -> answer(practice.get(), body, base)));
   }
 
   private Reply answer(Organisation practice, String body, String base) {
@@ -90,7 +93,8 @@ final class GpConnectRoutes {
     if (record.isEmpty()) {
       return Reply.error(404, "not-found", "PATIENT_NOT_FOUND", "No patient with that NHS number is registered here");
     }
-    return Reply.ok(StructuredRecord.bundle(base, practice, patient.get(), record.get(), requested,
-        config.disabledAreasOf(practice.ods())));
+    // Genuine STU3, as a GP Connect 1.6 provider answers (MedicationStatement.taken, code-typed statuses).
+    return Reply.ok(FhirVersions.structuredRecordAsStu3(StructuredRecord.bundle(base, practice, patient.get(), record.get(),
+        requested, config.disabledAreasOf(practice.ods()))));
   }
 }

@@ -30,7 +30,16 @@ public final class Network {
 
   public static Network of(SourceRegistry sources, SimulatorConfig config) {
     List<Organisation> orgs = sources.all().stream().map(Organisation::of).toList();
-    return new Network(orgs, Population.generate(config.seed(), config.populationSize(), config.areas()));
+    Network network = new Network(orgs, Population.generate(config.seed(), config.populationSize(), config.areas()));
+    network.gpConnect = sources.gpConnect();
+    return network;
+  }
+
+  private io.shcr.sources.GpConnectConsumer gpConnect = io.shcr.sources.GpConnectConsumer.UNCONFIGURED;
+
+  /** The consumer the practices expect (its ASID in Ssp-From) and their own ASIDs (Ssp-To). */
+  io.shcr.sources.GpConnectConsumer gpConnect() {
+    return gpConnect;
   }
 
   public Optional<Organisation> organisation(String ods) {

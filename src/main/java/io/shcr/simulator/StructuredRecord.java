@@ -16,6 +16,7 @@ final class StructuredRecord {
 
   static final String WARNING_URL = "https://fhir.nhs.uk/STU3/StructureDefinition/Extension-CareConnect-GPC-ListWarningCode-1";
   static final String EMPTY_REASON = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListEmptyReasonCode-1";
+  static final String BUNDLE_PROFILE = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1";
   private static final String LIST_PROFILE = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-List-1";
 
   private StructuredRecord() {}
@@ -41,9 +42,10 @@ final class StructuredRecord {
       add(entries, base, list(area, patientId, items, warningsFor(area, patient)));
       items.forEach(item -> add(entries, base, item));
     }
+    // Built as R4 (what the ground truth tests read); GpConnectRoutes sends it as STU3.
     return new JsonObject()
         .put("resourceType", "Bundle")
-        // No meta.profile: GP Connect's structured record profile is STU3, and this Bundle is R4 JSON.
+        .put("meta", new JsonObject().put("profile", Fhir.array(BUNDLE_PROFILE)))
         .put("type", "collection")
         .put("entry", entries);
   }

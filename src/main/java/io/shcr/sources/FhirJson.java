@@ -2,6 +2,7 @@ package io.shcr.sources;
 
 import io.shcr.fhir.BoundedJson;
 import io.shcr.fhir.Bundles;
+import io.shcr.fhir.FhirVersions;
 import io.shcr.fhir.PatientGuard;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -24,8 +25,12 @@ final class FhirJson {
    * @param resourceCount how many resources the Bundle held (-1 when it was not read that far)
    * @param failure why the answer cannot be used, or null
    */
-  record Answer(JsonObject bundle, List<JsonObject> resources, int resourceCount, SourceFailure failure) {
+  record Answer(JsonObject bundle, List<JsonObject> resources, int resourceCount, SourceFailure failure, List<String> lossy) {
     static final Answer NOT_FOUND = new Answer(null, List.of(), -1, null);
+
+    Answer(JsonObject bundle, List<JsonObject> resources, int resourceCount, SourceFailure failure) {
+      this(bundle, resources, resourceCount, failure, List.of());
+    }
 
     static Answer failed(SourceFailure failure) {
       return new Answer(null, List.of(), -1, failure);
@@ -38,6 +43,14 @@ final class FhirJson {
 
   /** A 2xx searchset or collection Bundle, or a 404 that says the patient is not known; anything else fails. */
   static Answer bundle(SourceHttpResponse response, SourceCall call) {
+    return bundle(response, call, false);
+  }
+
+  /**
+   * As {@link #bundle(SourceHttpResponse, SourceCall)}; with {@code stu3} the answer is read as STU3 and
+   * converted to R4 before anything else looks at it (GP Connect), and one that cannot be converted fails.
+   */
+  static Answer bundle(SourceHttpResponse response, SourceCall call, boolean stu3) {
     SourceConfig source = call.source();
     int status = response.status();
     if (status < 200 || status >= 300) {
@@ -56,6 +69,19 @@ final class FhirJson {
     } catch (BoundedJson.Unreadable e) {
       return Answer.failed(SourceFailure.unreadable(e.problem(), source.maxResourcesPerAnswer()));
     }
+    List<String> lossy = List.of();
+    if (stu3) {
+      if (!Bundles.isBundle(json)) {
+        return Answer.failed(SourceFailure.notABundle());
+      }
+      try {
+        FhirVersions.Converted converted = FhirVersions.stu3BundleToR4(json);
+        json = converted.bundle();
+        lossy = converted.lossy();
+      } catch (FhirVersions.NotConvertible e) {
+        return Answer.failed(SourceFailure.notConvertible());
+      }
+    }
     if (!Bundles.isBundle(json)) {
       return Answer.failed(SourceFailure.notABundle());
     }
@@ -64,7 +90,7 @@ final class FhirJson {
     if (new PatientGuard(call.nhsNumber()).anotherPatientIn(json)) {
       return new Answer(null, List.of(), resources.size(), SourceFailure.anotherPatient());
     }
-    return new Answer(json, resources, resources.size(), null);
+    return new Answer(json, resources, resources.size(), null, lossy);
   }
 
   /** FHIR JSON media types (R4, and the STU3 one GP Connect systems still send), in UTF-8 if a charset is named. */

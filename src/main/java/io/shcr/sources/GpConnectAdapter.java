@@ -34,6 +34,8 @@ public final class GpConnectAdapter implements SourceAdapter {
   /** Spine codes of an issue that may be echoed in a detail; any other code a source sends is dropped. */
   static final Set<String> REPORTED_ISSUE_CODES = Set.of("NOT_IMPLEMENTED");
 
+  static final String LOSSY_DETAIL = "items whose STU3 form would not convert to R4 without loss were withheld";
+
   /** Sections this protocol can supply. */
   public static final Set<Section> SUPPORTED;
 
@@ -70,7 +72,11 @@ public final class GpConnectAdapter implements SourceAdapter {
     JsonObject body = new JsonObject().put("resourceType", "Parameters").put("parameter", parameter);
     Set<String> keys = new java.util.HashSet<>();
     areas.forEach(area -> keys.add(AskedAreas.key(area)));
-    return new SourceQuery(SourceHttpRequest.postJson(call.source().baseUrl() + OPERATION, body.toBuffer()),
+    // Through the Spine Secure Proxy when configured, with its headers and a consumer JWT for this user.
+    String root = call.source().baseUrl();
+    SourceHttpRequest request = new SourceHttpRequest(io.vertx.core.http.HttpMethod.POST, call.gpConnect().route(root) + OPERATION,
+        body.toBuffer(), GpConnectConsumer.MEDIA_TYPE, call.gpConnect().headers(call.source().id(), root, call.requester(), call.at()));
+    return new SourceQuery(request,
         "structured record", fills, 1, keys, post);
   }
 
@@ -83,7 +89,7 @@ public final class GpConnectAdapter implements SourceAdapter {
   public ResponseRead read(SourceCall call, SourceQuery query, SourceHttpResponse response) {
     Post post = (Post) query.tag();
     AskedAreas asked = AskedAreas.of(call.index());
-    FhirJson.Answer answer = FhirJson.bundle(response, call);
+    FhirJson.Answer answer = FhirJson.bundle(response, call, true);
     if (answer.failure() != null) {
       return ResponseRead.failed(answer.failure(), answer.resourceCount());
     }
@@ -92,7 +98,11 @@ public final class GpConnectAdapter implements SourceAdapter {
       return new ResponseRead(Map.of(), List.of(), List.of(), -1, null, ResponseRead.PatientWord.NOT_HELD, List.of(), null);
     }
     List<JsonObject> all = answer.resources();
-    asked.answered(post.areas(), returnedAreas(all, post.areas()));
+    Set<GpConnectArea> whole = returnedAreas(all, post.areas());
+    // An item left out because its STU3 form lost a link or a code in R4: its area is not whole, so what
+    // links to it is reported not checked rather than judged against an area that seems complete.
+    answer.lossy().forEach(id -> GpConnectArea.holding(References.typeOf(id)).ifPresent(whole::remove));
+    asked.answered(post.areas(), whole);
     if (!post.forSections()) {
       return new ResponseRead(Map.of(), all, all, answer.resourceCount(), null, ResponseRead.PatientWord.UNSAID, List.of(), null);
     }
@@ -103,6 +113,9 @@ public final class GpConnectAdapter implements SourceAdapter {
       }
     }
     Set<String> details = new LinkedHashSet<>();
+    if (!answer.lossy().isEmpty()) {
+      details.add(LOSSY_DETAIL);
+    }
     boolean patientKnown = false;
     for (JsonObject resource : all) {
       String type = Resources.type(resource);

@@ -13,5 +13,15 @@ import java.util.Set;
  * @param nhsNumber the patient
  * @param sections the sections to fetch (already narrowed to what the source supplies and the viewer may see)
  * @param index every resource received from this source in this request, for link checks and the patient guard
+ * @param requester the signed-in user the request is made for (GP Connect names them in its JWT), or null
+ * @param gpConnect who we are to GP Connect
+ * @param at when the request was made (the JWT's iat)
  */
-public record SourceCall(SourceConfig source, NhsNumber nhsNumber, Set<Section> sections, ResourceIndex index) {}
+public record SourceCall(SourceConfig source, NhsNumber nhsNumber, Set<Section> sections, ResourceIndex index,
+    io.shcr.core.Principal requester, GpConnectConsumer gpConnect, java.time.Instant at) {
+
+  /** A call on nobody's behalf (tests, tools). */
+  public SourceCall(SourceConfig source, NhsNumber nhsNumber, Set<Section> sections, ResourceIndex index) {
+    this(source, nhsNumber, sections, index, null, GpConnectConsumer.UNCONFIGURED, java.time.Instant.now());
+  }
+}

@@ -257,6 +257,7 @@ public final class SourceClient {
       options.putHeader(HttpHeaders.CONTENT_TYPE, request.contentType());
     }
     scope.headers().applyTo(options, "gp-connect".equals(config.adapter()));
+    request.headers().forEach((name, value) -> options.getHeaders().set(name, value));
     http.request(options).onComplete(ar -> {
       if (ar.failed()) {
         exchange.fail(SourceFailure.couldNotConnect());

@@ -33,6 +33,13 @@ public final class SourceDirectory {
     this.clients = registry.all().stream()
         .filter(SourceConfig::live)
         .collect(Collectors.toUnmodifiableMap(SourceConfig::id, s -> new SourceClient(vertx, s)));
+    if (clients.values().stream().anyMatch(c -> "gp-connect".equals(c.config().adapter()))) {
+      // GP Connect answers are STU3: load the converter now, off the event loops, not in a practice's deadline.
+      workers.executeBlocking(() -> {
+        io.shcr.fhir.FhirVersions.warmUp();
+        return null;
+      }, false);
+    }
   }
 
   public SourceRegistry registry() {

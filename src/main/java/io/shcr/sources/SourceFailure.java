@@ -150,6 +150,11 @@ public final class SourceFailure {
     return new SourceFailure(SourceStatus.ERROR, "answer was not a FHIR Bundle");
   }
 
+  /** A GP Connect answer that is not STU3 HAPI can read, or that does not convert to R4: nothing of it is used. */
+  public static SourceFailure notConvertible() {
+    return new SourceFailure(SourceStatus.ERROR, "answer could not be read as STU3 and converted to R4");
+  }
+
   public static SourceFailure overResourceBudget(long maxResources) {
     return new SourceFailure(SourceStatus.ERROR,
         "answers held more than " + maxResources + " resources in all (this source's limit for one record)");

@@ -10,8 +10,18 @@ import io.vertx.core.http.HttpMethod;
  * @param url an absolute URL on the source
  * @param body the request body, or null
  * @param contentType the body's media type, or null
+ * @param headers headers the protocol requires (GP Connect's SSP headers and JWT), set after the client's own
  */
-public record SourceHttpRequest(HttpMethod method, String url, Buffer body, String contentType) {
+public record SourceHttpRequest(HttpMethod method, String url, Buffer body, String contentType,
+    java.util.Map<String, String> headers) {
+
+  public SourceHttpRequest {
+    headers = java.util.Map.copyOf(headers);
+  }
+
+  public SourceHttpRequest(HttpMethod method, String url, Buffer body, String contentType) {
+    this(method, url, body, contentType, java.util.Map.of());
+  }
 
   public static SourceHttpRequest get(String url) {
     return new SourceHttpRequest(HttpMethod.GET, url, null, null);

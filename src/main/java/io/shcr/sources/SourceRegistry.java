@@ -24,6 +24,13 @@ public final class SourceRegistry {
 
   private final Map<String, SourceConfig> sources;
 
+  private GpConnectConsumer gpConnect = GpConnectConsumer.UNCONFIGURED;
+
+  /** Who we are to GP Connect (the {@code gpConnect} block). */
+  public GpConnectConsumer gpConnect() {
+    return gpConnect;
+  }
+
   public SourceRegistry(Collection<SourceConfig> sources) {
     Map<String, SourceConfig> byId = new LinkedHashMap<>();
     sources.forEach(s -> byId.put(s.id(), s));
@@ -60,10 +67,34 @@ public final class SourceRegistry {
       }
       parsed.add(source);
     }
+    GpConnectConsumer consumer = gpConnect(new Fields(root, "gpConnect", problems), parsed);
     if (!problems.isEmpty()) {
       throw ConfigException.of(fileName, problems);
     }
-    return new SourceRegistry(parsed);
+    SourceRegistry registry = new SourceRegistry(parsed);
+    registry.gpConnect = consumer;
+    return registry;
+  }
+
+  /** The {@code gpConnect} block: required once any source uses GP Connect. */
+  private static GpConnectConsumer gpConnect(Fields root, List<SourceConfig> sources) {
+    if (!(root.object("gpConnect").size() > 0)) {
+      // Without it a provider behind the SSP refuses every call (no ASIDs, no issuer): fine only for a test bed.
+      return GpConnectConsumer.UNCONFIGURED;
+    }
+    Fields f = root.nested("gpConnect");
+    String asid = f.requiredString("consumerAsid");
+    String issuer = f.requiredString("issuer");
+    String ssp = f.optionalString("sspUrl", "");
+    if (ssp.endsWith("/")) {
+      ssp = ssp.substring(0, ssp.length() - 1);
+    }
+    String device = f.optionalString("deviceSystem", "https://fhir.nhs.uk/Id/nhsSpineASID");
+    Map<String, String> asids = new LinkedHashMap<>();
+    f.object("providerAsids").forEach(e -> asids.put(e.getKey(), String.valueOf(e.getValue())));
+    sources.stream().filter(s -> "gp-connect".equals(s.adapter()) && s.id() != null && !asids.containsKey(s.id()))
+        .forEach(s -> f.problem("providerAsids", "no ASID for GP Connect source " + s.id()));
+    return new GpConnectConsumer(asid == null ? "" : asid, ssp, issuer == null ? "" : issuer, device, asids);
   }
 
   private static SourceConfig parseOne(Fields f) {

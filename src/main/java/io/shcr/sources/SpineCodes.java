@@ -15,7 +15,7 @@ public final class SpineCodes {
   public static final Set<String> KNOWN = Set.of(
       "INVALID_NHS_NUMBER", "INVALID_IDENTIFIER_SYSTEM", "INVALID_PARAMETER", "NO_PATIENT_CONSENT",
       "NO_ORGANISATION_CONSENT", "ACCESS_DENIED", "ACCESS DENIED", "NO_RELATIONSHIP", "PATIENT_NOT_FOUND",
-      "NO_RECORD_FOUND", "INTERNAL_SERVER_ERROR", "NOT_IMPLEMENTED");
+      "NO_RECORD_FOUND", "INTERNAL_SERVER_ERROR", "NOT_IMPLEMENTED", "BAD_REQUEST");
 
   /** The codes by which a 404 says the source does not hold this patient (not a fault of the source). */
   public static final Set<String> NOT_FOUND = Set.of("PATIENT_NOT_FOUND", "NO_RECORD_FOUND");

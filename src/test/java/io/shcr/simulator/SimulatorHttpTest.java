@@ -154,13 +154,18 @@ class SimulatorHttpTest {
   }
 
   @Test
-  void gpConnectReturnsListsWarningsAndTheirResources(VertxTestContext ctx) {
-    client.postAbs(base + "/P81901/Patient/$gpc.getstructuredrecord")
+  void gpConnectReturnsListsWarningsAndTheirResources(VertxTestContext ctx) throws Exception {
+    gpc(base + "/P81901/Patient/$gpc.getstructuredrecord")
         .sendJsonObject(parameters(Population.RICH, "includeAllergies", "includeMedication", "includeProblems",
             "includeConsultations", "includeImmunisations", "includeInvestigations", "includeReferrals"))
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           assertThat(r.statusCode()).isEqualTo(200);
-          JsonObject bundle = r.bodyAsJsonObject();
+          JsonObject stu3 = r.bodyAsJsonObject();
+          assertThat(Bundles.resources(stu3)).extracting(Resources::type).contains("ReferralRequest").doesNotContain("ServiceRequest");
+          // What the service reads: the STU3 answer as R4, nothing of it lost in conversion.
+          io.shcr.fhir.FhirVersions.Converted converted = io.shcr.fhir.FhirVersions.stu3BundleToR4(stu3);
+          assertThat(converted.lossy()).isEmpty();
+          JsonObject bundle = converted.bundle();
           assertThat(bundle.getString("type")).isEqualTo("collection");
           List<JsonObject> resources = Bundles.resources(bundle);
           Set<String> refs = resources.stream().map(Resources::localReference).collect(Collectors.toSet());
@@ -188,7 +193,7 @@ class SimulatorHttpTest {
   void gpConnectDisabledAreaAndEmptyList(VertxTestContext ctx) {
     SyntheticPatient noAllergies = simulator.network().population().all().stream()
         .filter(p -> "P81905".equals(p.practice()) && !p.restricted() && GpHistory.allergiesOf(p).isEmpty()).findFirst().orElseThrow();
-    client.postAbs(base + "/P81905/Patient/$gpc.getstructuredrecord")
+    gpc(base + "/P81905/Patient/$gpc.getstructuredrecord")
         .sendJsonObject(parameters(noAllergies.nhsNumber().value(), "includeAllergies", "includeReferrals"))
         .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
           List<JsonObject> resources = Bundles.resources(r.bodyAsJsonObject());
@@ -208,18 +213,40 @@ class SimulatorHttpTest {
   @Test
   void gpConnectErrors(VertxTestContext ctx) {
     String url = base + "/P81901/Patient/$gpc.getstructuredrecord";
-    client.postAbs(url).sendJsonObject(parameters("9990000019")).compose(invalid -> {
+    client.postAbs(url).sendJsonObject(parameters(Population.RICH)).compose(bare -> {
+      // As a provider behind the SSP: no SSP headers and no consumer JWT is refused before the record is read.
+      assertThat(bare.statusCode()).isEqualTo(400);
+      assertThat(spineCode(bare.bodyAsJsonObject())).isEqualTo("BAD_REQUEST");
+      return gpc(url).putHeader("Authorization", "Bearer not-a-jwt").sendJsonObject(parameters(Population.RICH));
+    }).compose(badToken -> {
+      assertThat(badToken.statusCode()).isEqualTo(400);
+      return gpc(url).sendJsonObject(parameters("9990000019"));
+    }).compose(invalid -> {
       assertThat(invalid.statusCode()).isEqualTo(400);
       assertThat(spineCode(invalid.bodyAsJsonObject())).isEqualTo("INVALID_NHS_NUMBER");
-      return client.postAbs(url).sendJsonObject(parameters(Population.NO_RECORDS));
+      return gpc(url).sendJsonObject(parameters(Population.NO_RECORDS));
     }).compose(unknown -> {
       assertThat(unknown.statusCode()).isEqualTo(404);
       assertThat(spineCode(unknown.bodyAsJsonObject())).isEqualTo("PATIENT_NOT_FOUND");
-      return client.postAbs(base + "/P81902/Patient/$gpc.getstructuredrecord").sendJsonObject(parameters(Population.RESTRICTED));
+      return gpc(base + "/P81902/Patient/$gpc.getstructuredrecord").sendJsonObject(parameters(Population.RESTRICTED));
     }).onComplete(ctx.succeeding(restricted -> ctx.verify(() -> {
       assertThat(restricted.statusCode()).isEqualTo(404);
       ctx.completeNow();
     })));
+  }
+
+  /** A structured-record request as the service sends it: SSP headers and a consumer JWT for a signed-in doctor. */
+  private io.vertx.ext.web.client.HttpRequest<Buffer> gpc(String url) {
+    String root = url.substring(0, url.indexOf("/Patient/"));
+    String ods = root.substring(root.lastIndexOf('/') + 1);
+    io.shcr.sources.GpConnectConsumer consumer = Fixture.sources().gpConnect();
+    io.shcr.core.Principal doctor = new io.shcr.core.Principal("555000100001", "Amara Okafor", "555000200001", "R8000", "RXN",
+        java.util.Set.of(), null);
+    io.vertx.ext.web.client.HttpRequest<Buffer> request = client.postAbs(url)
+        .putHeader("Ssp-TraceID", java.util.UUID.randomUUID().toString())
+        .putHeader("Content-Type", io.shcr.sources.GpConnectConsumer.MEDIA_TYPE);
+    consumer.headers(ods, root, doctor, java.time.Instant.now()).forEach(request::putHeader);
+    return request;
   }
 
   @Test

@@ -87,7 +87,7 @@ public final class FakePractice {
         }
       }
       requests.add(asked);
-      request.response().putHeader("content-type", "application/fhir+json").end(bundle(asked).encode());
+      request.response().putHeader("content-type", "application/fhir+json").end(io.shcr.fhir.FhirVersions.structuredRecordAsStu3(bundle(asked)).encode());
     });
   }
 
