@@ -155,7 +155,7 @@ public final class RecordApi implements RecordPipeline {
       String viewRequestId = resume == null ? request.requestId() : resume.viewRequestId();
       binding = resumeTokens.binding(decision.principal().userId(), decision.principal().roleProfileId(),
           request.nhsNumber().value(), viewRequestId, decision.purpose().wireName(), decision.sections(), configuredSources,
-          viewSources);
+          viewSources, decision.transform().hidesWhereThePatientIs());
       if (resume != null) {
         try {
           // The new decision must be the one the token was issued under: same user, role, patient, purpose, sources.

@@ -16,10 +16,29 @@ public final class ResumeKey {
 
   private static final String PURPOSE = "shcr resume-token signing key v1";
 
+  private static final String SEALING = "shcr resume-token sealing key v2";
+
   private final SecretKeySpec key;
+  private final SecretKeySpec sealing;
 
   private ResumeKey(byte[] key) {
     this.key = new SecretKeySpec(key, "HmacSHA256");
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(this.key);
+      this.sealing = new SecretKeySpec(mac.doFinal(SEALING.getBytes(StandardCharsets.UTF_8)), "AES");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
+  /**
+   * The AES-256 key a token's content is sealed under (AES-GCM: encrypted and authenticated), so a
+   * token can be neither read nor altered: what a client has, and which source stands behind a restricted
+   * patient's alias, stay unreadable to the client that carries it.
+   */
+  SecretKeySpec sealingKey() {
+    return sealing;
   }
 
   /** The key every node holding this shared secret derives alike. */

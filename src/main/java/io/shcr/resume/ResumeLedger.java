@@ -38,8 +38,8 @@ public final class ResumeLedger {
     this.resumed = from != null;
     for (Map.Entry<String, String> source : shownIds.entrySet()) {
       int index = configuredSources.indexOf(source.getKey());
-      if (index < 0 || index > 255) {
-        throw new IllegalArgumentException("a view's source must be among the first 256 configured sources");
+      if (index < 0) {
+        throw new IllegalArgumentException("a view's source must be a configured source");
       }
       indexOfShown.put(source.getValue(), index);
       ResumePoint.Had carried = from == null ? null : from.sources().get(index);

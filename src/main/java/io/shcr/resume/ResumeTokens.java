@@ -9,6 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Arrays;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -19,19 +23,24 @@ import java.util.regex.Pattern;
 import javax.crypto.Mac;
 
 /**
- * Signs and reads resume tokens: the SSE event ids of a record stream. A token is base64url of
- * {@code version, expiry, view request id, binding, per source (index, flags, alias | status+latency | sections)}
- * followed by a 128-bit truncated HMAC-SHA256 under the {@link ResumeKey}. Nothing is kept on the server:
- * any node holding the key can read any node's token. Reading checks, in order, size and form, signature,
- * expiry; the binding (user, role, patient, view) is checked by the caller once the new access decision is made.
+ * Seals and reads resume tokens: the SSE event ids of a record stream. A token is base64url of
+ * {@code version, nonce (12 bytes), AES-256-GCM(expiry, view request id, binding, per source (index,
+ * flags, alias | status+latency | sections))} under the {@link ResumeKey}'s sealing key, the version as
+ * associated data. Sealed, not only signed: a token names sources by their place in the configured list and
+ * carries a restricted patient's aliases, which the public source list would otherwise decode; and with a
+ * fresh nonce each, two tokens of one stream cannot be compared. Nothing is kept on the server: any node
+ * holding the key can read any node's token. Reading checks, in order, size and form, seal, expiry; the
+ * binding (user, role, patient, view) is checked by the caller once the new access decision is made.
  */
 public final class ResumeTokens {
 
-  /** Longer than any token this service issues for 255 sources; anything longer is refused unread. */
+  /** Longer than any token this service issues for some 400 sources; anything longer is refused unread. */
   public static final int MAX_CHARS = 4096;
 
-  private static final byte VERSION = 1;
-  private static final int MAC_BYTES = 16;
+  private static final byte VERSION = 2;
+  private static final int NONCE_BYTES = 12;
+  private static final int TAG_BITS = 128;
+  private static final SecureRandom NONCES = new SecureRandom();
   private static final int BINDING_BYTES = 12;
   private static final int ALIAS_BYTES = 3;
   private static final int FINISHED = 1;
@@ -56,9 +65,12 @@ public final class ResumeTokens {
    * patient cannot ride on an old token.
    */
   public byte[] binding(String userId, String roleProfileId, String nhsNumber, String viewRequestId, String purpose,
-      Collection<Section> sections, List<String> configuredSources, List<String> viewSources) {
+      Collection<Section> sections, List<String> configuredSources, List<String> viewSources, boolean restricted) {
     Mac mac = key.mac();
+    // Restricted (S-flagged) or not is bound too: a view that began unmasked, naming its sources, must not be
+    // continued under aliases (they could be matched to the names already sent), nor the other way round.
     for (String part : List.of("binding", nullSafe(userId), nullSafe(roleProfileId), nhsNumber, viewRequestId, nullSafe(purpose),
+        restricted ? "restricted" : "open",
         String.join(",", sections.stream().map(Section::wireName).sorted().toList()), String.join(",", configuredSources),
         String.join(",", viewSources))) {
       mac.update(part.getBytes(StandardCharsets.UTF_8));
@@ -74,18 +86,17 @@ public final class ResumeTokens {
 
   /** The token of this point, expiring {@code ttlSeconds} from now (the point's own expiry is ignored). */
   public String issue(String viewRequestId, byte[] binding, SortedMap<Integer, ResumePoint.Had> sources) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + sources.size() * 6);
-    out.write(VERSION);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + sources.size() * 7);
     long expires = clock.instant().getEpochSecond() + ttlSeconds;
     writeInt(out, (int) expires);
     byte[] id = viewRequestId.getBytes(StandardCharsets.US_ASCII);
     out.write(id.length);
     out.writeBytes(id);
     out.writeBytes(binding);
-    out.write(sources.size());
+    writeShort(out, sources.size());
     for (Map.Entry<Integer, ResumePoint.Had> entry : sources.entrySet()) {
       ResumePoint.Had had = entry.getValue();
-      out.write(entry.getKey());
+      writeShort(out, entry.getKey());
       out.write((had.finished() ? FINISHED : 0) | (had.alias() != null ? ALIASED : 0));
       if (had.alias() != null) {
         out.writeBytes(had.alias());
@@ -98,11 +109,36 @@ public final class ResumeTokens {
         out.write(had.sectionMask());
       }
     }
-    byte[] body = out.toByteArray();
-    byte[] mac = Arrays.copyOf(key.mac().doFinal(body), MAC_BYTES);
-    byte[] token = Arrays.copyOf(body, body.length + MAC_BYTES);
-    System.arraycopy(mac, 0, token, body.length, MAC_BYTES);
+    byte[] nonce = new byte[NONCE_BYTES];
+    NONCES.nextBytes(nonce);
+    byte[] sealed = cipher(Cipher.ENCRYPT_MODE, nonce).doFinalUnchecked(out.toByteArray());
+    byte[] token = new byte[1 + NONCE_BYTES + sealed.length];
+    token[0] = VERSION;
+    System.arraycopy(nonce, 0, token, 1, NONCE_BYTES);
+    System.arraycopy(sealed, 0, token, 1 + NONCE_BYTES, sealed.length);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+  }
+
+  /** AES-GCM under the sealing key with this nonce, the version as associated data. */
+  private Sealer cipher(int mode, byte[] nonce) {
+    try {
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(mode, key.sealingKey(), new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.updateAAD(new byte[] {VERSION});
+      return new Sealer(cipher);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM unavailable", e);
+    }
+  }
+
+  private record Sealer(Cipher cipher) {
+    byte[] doFinalUnchecked(byte[] input) {
+      try {
+        return cipher.doFinal(input);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("AES-GCM failed to seal", e);
+      }
+    }
   }
 
   /** The point a token names, if it is well formed, signed under this key and not expired. */
@@ -116,19 +152,21 @@ public final class ResumeTokens {
     } catch (IllegalArgumentException e) {
       throw new InvalidResumeToken("the resume token is not one this service issued");
     }
-    if (bytes.length < 1 + 4 + 1 + BINDING_BYTES + 1 + MAC_BYTES) {
+    if (bytes.length < 1 + NONCE_BYTES + 4 + 1 + BINDING_BYTES + 2 + TAG_BITS / 8) {
       throw new InvalidResumeToken("the resume token is not one this service issued");
     }
-    byte[] body = Arrays.copyOf(bytes, bytes.length - MAC_BYTES);
-    byte[] mac = Arrays.copyOfRange(bytes, bytes.length - MAC_BYTES, bytes.length);
-    if (!MessageDigest.isEqual(mac, Arrays.copyOf(key.mac().doFinal(body), MAC_BYTES))) {
+    if (bytes[0] != VERSION) {
+      throw new InvalidResumeToken("the resume token is of a version this service does not read");
+    }
+    byte[] body;
+    try {
+      body = cipher(Cipher.DECRYPT_MODE, Arrays.copyOfRange(bytes, 1, 1 + NONCE_BYTES)).cipher()
+          .doFinal(bytes, 1 + NONCE_BYTES, bytes.length - 1 - NONCE_BYTES);
+    } catch (GeneralSecurityException e) {
       throw new InvalidResumeToken("the resume token has been altered or was not issued by this service");
     }
     try {
       ByteBuffer in = ByteBuffer.wrap(body);
-      if (in.get() != VERSION) {
-        throw new InvalidResumeToken("the resume token is of a version this service does not read");
-      }
       long expires = Integer.toUnsignedLong(in.getInt());
       if (clock.instant().getEpochSecond() >= expires) {
         throw new InvalidResumeToken("the resume token has expired");
@@ -138,10 +176,10 @@ public final class ResumeTokens {
       String viewRequestId = new String(id, StandardCharsets.US_ASCII);
       byte[] binding = new byte[BINDING_BYTES];
       in.get(binding);
-      int count = Byte.toUnsignedInt(in.get());
+      int count = Short.toUnsignedInt(in.getShort());
       SortedMap<Integer, ResumePoint.Had> sources = new TreeMap<>();
       for (int i = 0; i < count; i++) {
-        int index = Byte.toUnsignedInt(in.get());
+        int index = Short.toUnsignedInt(in.getShort());
         int flags = Byte.toUnsignedInt(in.get());
         byte[] alias = null;
         if ((flags & ALIASED) != 0) {
@@ -183,6 +221,14 @@ public final class ResumeTokens {
 
   private static String nullSafe(String text) {
     return text == null ? "" : text;
+  }
+
+  private static void writeShort(ByteArrayOutputStream out, int value) {
+    if (value < 0 || value > 0xFFFF) {
+      throw new IllegalArgumentException("a resume token names at most 65,535 sources");
+    }
+    out.write(value >>> 8);
+    out.write(value);
   }
 
   private static void writeInt(ByteArrayOutputStream out, int value) {
