@@ -57,7 +57,9 @@ public record Demographics(String family, List<String> given, String birthDate, 
       }
     }
     for (Object n : names) {
-      if (n instanceof JsonObject name && !List.of("old", "nickname", "maiden", "anonymous").contains(name.getValue("use"))) {
+      // A name without a use is a current one (List.of(...).contains(null) would throw).
+      if (n instanceof JsonObject name
+          && !(name.getValue("use") instanceof String use && List.of("old", "nickname", "maiden", "anonymous").contains(use))) {
         fallback = name;
         break;
       }

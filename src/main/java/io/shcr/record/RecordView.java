@@ -513,8 +513,17 @@ public final class RecordView {
         return;
       }
       demographicsChecked = true;
-      JsonObject patient = index.patients().stream().filter(p -> guard.proves(p, index)).findFirst().orElse(null);
+      // Every Patient the source proves to be ours is compared: one that differs withholds the source, so a
+      // second Patient under our number (another person's record filed there) cannot hide behind the first.
+      List<JsonObject> proven = index.patients().stream().filter(p -> guard.proves(p, index)).toList();
+      JsonObject patient = proven.isEmpty() ? null : proven.get(0);
       DemographicCheck.Verdict verdict = DemographicCheck.compare(decision.pds(), io.shcr.fhir.Demographics.of(patient));
+      for (JsonObject other : proven) {
+        if (DemographicCheck.compare(decision.pds(), io.shcr.fhir.Demographics.of(other)).mismatch()) {
+          demographicMismatch = true;
+          return;
+        }
+      }
       if (verdict.mismatch()) {
         demographicMismatch = true;
         return;
