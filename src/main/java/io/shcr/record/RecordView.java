@@ -365,7 +365,9 @@ public final class RecordView {
     private boolean demographicMismatch;
     private boolean demographicsChecked;
     /** The demographics group this source's differences made, sent after its demographics section. */
-    private io.shcr.reconcile.GroupEvent pendingDemographics;
+    /** The smaller demographic differences found, recorded in the reconciled record only once this source's demographics section goes out. */
+    private JsonObject differingPatient;
+    private List<String> differingFields = List.of();
     private long sourceTimer = -1;
 
     SourceRun(SourceConfig source) {
@@ -529,8 +531,8 @@ public final class RecordView {
         return;
       }
       if (!verdict.differences().isEmpty()) {
-        pendingDemographics = reconciliation.demographics(aliases.shownId(source), decision.transform().apply(patient),
-            verdict.differences());
+        differingPatient = decision.transform().apply(patient);
+        differingFields = verdict.differences();
       }
     }
 
@@ -573,10 +575,14 @@ public final class RecordView {
       if (!deliver(() -> sink.section(new SectionEvent(shown, section.wireName(), released.size(), encoded)))) {
         return;
       }
-      if (section == Section.DEMOGRAPHICS && pendingDemographics != null) {
-        io.shcr.reconcile.GroupEvent differences = pendingDemographics;
-        pendingDemographics = null;
-        deliver(() -> sink.group(differences));
+      if (section == Section.DEMOGRAPHICS && differingPatient != null) {
+        // Only now, with the source's Patient released: a source whose data never went out (it timed out,
+        // it was withheld) is never named in the demographics group, nor what it recorded.
+        io.shcr.reconcile.GroupEvent differences = reconciliation.demographics(shown, differingPatient, differingFields);
+        differingPatient = null;
+        if (differences != null) {
+          deliver(() -> sink.group(differences));
+        }
       }
       timeline.accept(shown, section, released);
       for (io.shcr.reconcile.GroupEvent group : reconciliation.accept(shown, section, released)) {
