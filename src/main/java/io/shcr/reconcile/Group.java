@@ -25,6 +25,8 @@ final class Group {
   private final Section section;
   private final String id;
   private String display;
+  /** Whether {@link #display} is a generic's words (a brand's give way to the first generic's). */
+  private boolean displayGeneric;
   /** Keyed by source and reference: the same item sent twice is one member. */
   private final Map<String, Member> members = new LinkedHashMap<>();
   /** The members' encodings joined with commas, in member order. */
@@ -64,13 +66,14 @@ final class Group {
   }
 
   /** Adds or replaces a member; false when nothing about the group changed. */
-  boolean add(Member member, String itemDisplay) {
+  boolean add(Member member, String itemDisplay, boolean genericDisplay) {
     Member before = members.put(member.source() + "\n" + member.ref(), member);
     if (member.sameAs(before)) {
       return false;
     }
-    if (display == null && itemDisplay != null) {
+    if (itemDisplay != null && (display == null || (genericDisplay && !displayGeneric))) {
       display = itemDisplay;
+      displayGeneric = genericDisplay;
     }
     if (before == null) {
       if (encodedMembers.length() > 0) {

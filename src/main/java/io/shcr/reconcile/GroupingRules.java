@@ -36,7 +36,8 @@ public final class GroupingRules {
   }
 
   /** The concept an item is about: the key's space and code, and the coding's display; null when none is safe. */
-  record Concept(String space, String code, String display) {}
+  /** A concept; {@code generic} when the item was coded at the group's own level (a VMP, not one of its AMPs). */
+  record Concept(String space, String code, String display, boolean generic) {}
 
   /** The item's key, or null when it must be alone (the caller keys it by source and reference). */
   GroupKey keyOf(Section section, JsonObject item) {
@@ -80,6 +81,7 @@ public final class GroupingRules {
         if (!(space.equals("sct") ? SCT_ID : ICD10_CODE).matcher(code).matches()) {
           return null; // a malformed code in a known system: cannot be trusted to name anything
         }
+        String written = code;
         if (section == Section.MEDICATIONS && space.equals("sct")) {
           code = medicines.vmp(code);
         }
@@ -87,7 +89,7 @@ public final class GroupingRules {
           return null; // two concepts in one item: which one is it about?
         }
         if (found == null) {
-          found = new Concept(space, code, coding.getValue("display") instanceof String d ? d : null);
+          found = new Concept(space, code, coding.getValue("display") instanceof String d ? d : null, code.equals(written));
         }
       }
       if (found != null) {

@@ -94,7 +94,7 @@ public final class Reconciliation {
     Group group = groups.computeIfAbsent(key, k -> new Group(finalKey, section, shown));
     Group.Member member = new Group.Member(source, ref, ItemFacts.date(section, item),
         ItemFacts.lastUpdated(section, item), ItemFacts.of(section, item));
-    if (group.add(member, display)) {
+    if (group.add(member, display, concept == null || concept.generic())) {
       changed.add(group);
     }
   }

@@ -73,6 +73,15 @@ class GroupingRulesTest {
   }
 
   @Test
+  void aMedicineFirstRecordedAsABrandIsNamedByItsGenericOnceOneArrives() {
+    accept("RXN", Section.MEDICATIONS, statement("a", DMD, AMLODIPINE_BRAND, "Amlocare 5mg tablets", "One tablet once a day", "active"));
+    List<JsonObject> events = accept("P81901", Section.MEDICATIONS,
+        statement("1", DMD, AMLODIPINE_5, "Amlodipine 5mg tablets", "One tablet once a day", "active"));
+    assertThat(events).singleElement().satisfies(group ->
+        assertThat(group.getJsonObject("summary").getString("display")).isEqualTo("Amlodipine 5mg tablets"));
+  }
+
+  @Test
   void theSameDisplayWithADifferentCodeIsTwoMedicines() {
     accept("P81901", Section.MEDICATIONS, statement("1", DMD, AMLODIPINE_5, "Amlodipine tablets", "One a day", "active"));
     accept("RXN", Section.MEDICATIONS, statement("2", DMD, AMLODIPINE_10, "Amlodipine tablets", "One a day", "active"));
