@@ -44,6 +44,8 @@ public final class DemographicCheck {
     if (pds.birthDate() != null) {
       if (source.birthDate() == null) {
         differences.add("birthDate");
+      } else if (partOf(day(source.birthDate()), day(pds.birthDate()))) {
+        differences.add("birthDate"); // a year, or a year and month, that agrees: less precise, not another person
       } else if (!day(pds.birthDate()).equals(day(source.birthDate()))) {
         return new Verdict(true, List.of());
       }
@@ -79,6 +81,12 @@ public final class DemographicCheck {
       return x.equals(y);
     }
     return x.equals(y) || (x.length() == 1 && y.startsWith(x)) || (y.length() == 1 && x.startsWith(y));
+  }
+
+  /** A FHIR partial date (yyyy or yyyy-mm) that the full date starts with. */
+  private static boolean partOf(String partial, String full) {
+    return (partial.matches("\\d{4}") || partial.matches("\\d{4}-\\d{2}")) && full.length() == 10
+        && full.startsWith(partial + "-");
   }
 
   /** The first ten characters (a dateTime's date part); a value that is not a date stays as it is. */

@@ -53,6 +53,17 @@ class DemographicCheckTest {
   }
 
   @Test
+  void aPartialBirthDateThatAgreesIsADifferenceOneThatDisagreesIsAMismatch() {
+    DemographicCheck.Verdict month = DemographicCheck.compare(PDS, patient("Whittaker", "1968-03", "male", "Alex", "John"));
+    assertThat(month.mismatch()).isFalse();
+    assertThat(month.differences()).containsExactly("birthDate");
+    assertThat(DemographicCheck.compare(PDS, patient("Whittaker", "1968", "male", "Alex", "John")).differences())
+        .containsExactly("birthDate");
+    assertThat(DemographicCheck.compare(PDS, patient("Whittaker", "1968-04", "male", "Alex", "John")).mismatch()).isTrue();
+    assertThat(DemographicCheck.compare(PDS, patient("Whittaker", "1969", "male", "Alex", "John")).mismatch()).isTrue();
+  }
+
+  @Test
   void aGenderDifferenceIsNeitherShownNorWithheld() {
     assertThat(DemographicCheck.compare(PDS, patient("Whittaker", "1968-03-12", "female", "Alex", "John")))
         .isEqualTo(new DemographicCheck.Verdict(false, java.util.List.of()));
