@@ -217,8 +217,15 @@ class ResumeStreamTest {
     TestComponents.MemoryAudit audit = audits.get(1);
     int before = audit.accesses.size();
     int asked = calls();
+    long started = System.nanoTime();
+    // A refusal once took over 20 s to arrive in a full suite run (never alone, cause not found): wait longer
+    // and say how long it took, so a slow refusal shows in the report instead of failing as a timeout.
     SseClient.Stream refused = await(new SseClient(vertx).open(nodes.get(1).port(), path,
-        Map.of("Authorization", "Bearer " + who, "Last-Event-ID", token), e -> { }).compose(s -> s.ended.future()));
+        Map.of("Authorization", "Bearer " + who, "Last-Event-ID", token), e -> { }).compose(s -> s.ended.future()), 90);
+    long tookMs = (System.nanoTime() - started) / 1_000_000;
+    if (tookMs > 5_000) {
+      System.out.println("ResumeStreamTest: the refusal (" + why + ") took " + tookMs + " ms");
+    }
     assertThat(refused.response.statusCode()).as(why).isEqualTo(400);
     JsonObject outcome = new JsonObject(refused.errorBody.toString());
     assertThat(outcome.getString("resourceType")).isEqualTo("OperationOutcome");
@@ -271,8 +278,12 @@ class ResumeStreamTest {
   }
 
   private static <T> T await(Future<T> future) {
+    return await(future, 20);
+  }
+
+  private static <T> T await(Future<T> future, int seconds) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError(e);
     }
