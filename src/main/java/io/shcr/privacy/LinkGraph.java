@@ -86,7 +86,9 @@ final class LinkGraph {
   private final RequestMemo memo;
   private final ResourceIndex context;
   private final Map<String, JsonObject> batchByReference;
-  private final Map<Object, Node> nodes = new IdentityHashMap<>();
+  /** The index's {@link ResourceIndex#changes} while the graph is built (one task: it cannot change meanwhile). */
+  private final int changes;
+  private final Map<Object, Node> nodes;
   /** Who groups what among batch resources the index does not hold (rare): this call's own. */
   private Map<String, List<JsonObject>> batchGroupedBy;
   private Set<Object> batchIndexed;
@@ -97,6 +99,8 @@ final class LinkGraph {
   LinkGraph(RequestMemo memo, List<?> batch) {
     this.memo = memo;
     this.context = memo.context();
+    this.changes = context.changes();
+    this.nodes = new IdentityHashMap<>(batch.size() * 2 + 16);
     this.batchByReference = new HashMap<>(Math.max(4, batch.size() * 2));
     List<Known> knownBatch = new ArrayList<>(batch.size());
     for (Object resource : batch) {
@@ -328,6 +332,6 @@ final class LinkGraph {
   /** A followable link's target: the batch's resource of that {@code Type/id} first, then the index's. */
   private JsonObject lookup(Link link) {
     JsonObject local = batchByReference.get(link.local);
-    return local != null ? local : memo.target(link);
+    return local != null ? local : memo.target(link, changes);
   }
 }

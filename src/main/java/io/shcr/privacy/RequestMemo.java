@@ -112,18 +112,24 @@ final class RequestMemo {
 
   /** What the resource groups (empty for a Patient and for anything but a resource). */
   Set<String> grouping(Known k) {
-    if (k.grouping == null) {
-      k.grouping = k.patient || !(k.resource instanceof JsonObject json) ? Set.of() : GroupingLinks.of(json);
-    }
+    read(k);
     return k.grouping;
   }
 
   /** The resource's inspection (complete: the walk never stops early, see {@link LinkGraph}). */
   Inspection inspection(Known k) {
-    if (k.inspection == null) {
-      k.inspection = inspector.inspect(k.resource, false);
-    }
+    read(k);
     return k.inspection;
+  }
+
+  /** One walk gives both the inspection and the extension links among what the resource groups. */
+  private void read(Known k) {
+    if (k.inspection != null) {
+      return;
+    }
+    ResourceInspector.Reading reading = inspector.read(k.resource);
+    k.grouping = k.patient || !(k.resource instanceof JsonObject json) ? Set.of() : GroupingLinks.of(json, reading.extensionLinks());
+    k.inspection = reading.inspection();
   }
 
   Link[] ownLinks(Known k) {
@@ -171,9 +177,12 @@ final class RequestMemo {
     return link;
   }
 
-  /** The index's resource for a followable link (not contained, not another server's), or null. */
-  JsonObject target(Link link) {
-    int changes = context.changes();
+  /**
+   * The index's resource for a followable link (not contained, not another server's), or null.
+   *
+   * @param changes the index's {@link ResourceIndex#changes} now
+   */
+  JsonObject target(Link link, int changes) {
     if (link.targetChanges != changes) {
       link.target = context.resolve(link.reference).orElse(null);
       link.targetChanges = changes;
