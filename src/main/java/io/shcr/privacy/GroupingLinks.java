@@ -131,6 +131,9 @@ final class GroupingLinks {
 
   /** The literal {@code valueReference} of each extension in an {@code extension} or {@code modifierExtension} value. */
   static void extensionLinks(Object extensions, Set<String> out) {
+    if (extensions == null) {
+      return; // most elements: no iterator made
+    }
     for (Object extension : items(extensions)) {
       if (field(field(extension, "valueReference"), "reference") instanceof String reference) {
         out.add(reference);

@@ -60,13 +60,14 @@ final class LinkGraph {
     boolean withheld;
   }
 
+  /** A node of the graph; its edge lists are made when first needed (most nodes have few edges). */
   private static final class Node {
     final Known known;
     final boolean patient;
-    final List<Node> referrers = new ArrayList<>(2);
-    final List<Node> containers = new ArrayList<>(0);
-    final List<Node> grouped = new ArrayList<>(0);
-    final List<Link> unresolved = new ArrayList<>(0);
+    List<Node> referrers = List.of();
+    List<Node> containers = List.of();
+    List<Node> grouped = List.of();
+    List<Link> unresolved = List.of();
     /** Reached by any cause: the node is withheld. */
     final Reach any = new Reach();
     /** Reached from a link never looked up: the node could not be judged. */
@@ -80,6 +81,12 @@ final class LinkGraph {
     Node(Known known) {
       this.known = known;
       this.patient = known.patient;
+    }
+
+    private static <T> List<T> add(List<T> list, T item) {
+      List<T> out = list.isEmpty() ? new ArrayList<>(2) : list;
+      out.add(item);
+      return out;
     }
   }
 
@@ -238,8 +245,8 @@ final class LinkGraph {
   private void addContainers(Node node, List<JsonObject> groupers) {
     for (JsonObject container : groupers) {
       Node grouper = node(memo.known(container), false);
-      grouper.grouped.add(node);
-      node.containers.add(grouper);
+      grouper.grouped = Node.add(grouper.grouped, node);
+      node.containers = Node.add(node.containers, grouper);
     }
   }
 
@@ -260,14 +267,14 @@ final class LinkGraph {
     if (target != null) {
       Node targetNode = node(memo.known(target), groups || node.full);
       if (!groups) {
-        targetNode.referrers.add(node);
+        targetNode.referrers = Node.add(targetNode.referrers, node);
       }
       return;
     }
     if (link.kind == Kind.NOT_FETCHED) {
       return;
     }
-    node.unresolved.add(link);
+    node.unresolved = Node.add(node.unresolved, link);
     if (node.patient) {
       return; // never withheld: a Patient's blocked links are pruned from its released copy instead
     }

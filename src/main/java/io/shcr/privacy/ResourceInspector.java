@@ -177,6 +177,9 @@ final class ResourceInspector {
      * looked up by system, so any label code we withhold under any system withholds it (fail closed).
      */
     private boolean unsystematicLabel(Object labels) {
+      if (labels == null) {
+        return false;
+      }
       List<?> list = labels instanceof JsonArray array ? array.getList() : labels instanceof List<?> l ? l : List.of();
       for (Object label : list) {
         Map<?, ?> coding = label instanceof JsonObject o ? o.getMap() : label instanceof Map<?, ?> m ? m : null;
