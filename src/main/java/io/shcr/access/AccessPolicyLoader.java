@@ -207,18 +207,22 @@ public final class AccessPolicyLoader {
         spineTls(f));
   }
 
-  /** {@code spine.tls}, for both services; a client certificate needs both to be https (else it is never used). */
+  /**
+   * {@code spine.tls}, for both services; a client certificate needs both to be https (else it is never
+   * used), and an https URL must name its host (SNI).
+   */
   private TlsSettings spineTls(Fields spine) {
     Fields f = spine.nested("tls");
     TlsConfigReader.Block block = new TlsConfigReader(configDir, environment, clock)
         .read(spine.object("tls"), f.where(), problems);
-    if (block.presentsCertificate()) {
-      for (String service : List.of("consent", "pds")) {
-        String base = spine.nested(service).optionalString("baseUrl", "http://127.0.0.1:8090/spine");
-        if (base.startsWith("http://")) {
-          f.problem("clientCertificate", "a client certificate is configured but spine." + service + ".baseUrl " + base
-              + " is plain http://, which would not use TLS at all: use https://");
-        }
+    for (String service : List.of("consent", "pds")) {
+      String base = spine.nested(service).optionalString("baseUrl", "http://127.0.0.1:8090/spine");
+      if (TlsSettings.unusableUrl(base) != null) {
+        spine.nested(service).problem("baseUrl", TlsSettings.unusableUrl(base));
+      }
+      if (block.presentsCertificate() && base.startsWith("http://")) {
+        f.problem("clientCertificate", "a client certificate is configured but spine." + service + ".baseUrl " + base
+            + " is plain http://, which would not use TLS at all: use https://");
       }
     }
     return block.alone();

@@ -142,10 +142,14 @@ public final class SourceRegistry {
       TlsConfigReader.Block defaults, String where, List<String> problems) {
     boolean viaSsp = "gp-connect".equals(source.adapter()) && !consumer.sspUrl().isEmpty();
     String called = viaSsp ? consumer.sspUrl() : source.baseUrl();
+    String field = viaSsp ? " (the gpConnect.sspUrl it is called through)" : "";
+    String unusable = TlsSettings.unusableUrl(called);
+    if (unusable != null) {
+      problems.add(where + ".baseUrl: " + unusable + field);
+    }
     if (called == null || !called.startsWith("http://")) {
       return;
     }
-    String field = viaSsp ? " (the gpConnect.sspUrl it is called through)" : "";
     if (own.presentsCertificate()) {
       problems.add(where + ".tls: a client certificate is configured but " + called + field
           + " is plain http://, which would not use TLS at all: use https://");

@@ -11,8 +11,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * How this service speaks TLS to one system (a source, or Spine), loaded and checked at start
  * ({@link TlsConfigReader}): the client certificate it presents, the certificates it trusts, the TLS
- * versions and cipher suites it offers. Hostname verification is always on and has no setting; SNI names
- * the URL's host. The key material is held as JSSE factories, so the secrets that opened it are gone.
+ * versions and cipher suites it offers. Hostname verification is always on and has no setting; SNI always
+ * names the URL's host (left to itself, the JDK sends none for a name without a dot). The key material is held as JSSE factories, so the secrets that opened it are gone.
  *
  * @param identity the client certificate and its key, or null to present none
  * @param identityName the certificate's subject and expiry, for logs (never a secret), or null
@@ -34,6 +34,19 @@ public record TlsSettings(KeyManagerFactory identity, String identityName, Trust
     cipherSuites = List.copyOf(cipherSuites);
   }
 
+  /**
+   * Why an {@code https} URL cannot be called with these settings, or null: SNI cannot carry an IPv6
+   * address, so such a URL must name its host.
+   */
+  public static String unusableUrl(String url) {
+    if (url == null || !url.startsWith("https://")) {
+      return null;
+    }
+    String host = java.net.URI.create(url).getHost();
+    return host != null && host.startsWith("[") ? url + " names an IPv6 address, which TLS's server name (SNI) cannot carry:"
+        + " use the host's name" : null;
+  }
+
   /** Whether a client certificate is configured (mutual TLS). */
   public boolean presentsCertificate() {
     return identity != null;
@@ -45,7 +58,7 @@ public record TlsSettings(KeyManagerFactory identity, String identityName, Trust
    * which is why start-up refuses a client certificate on an {@code http} URL.
    */
   public HttpClientOptions applyTo(HttpClientOptions options) {
-    options.setVerifyHost(true).setTrustAll(false);
+    options.setVerifyHost(true).setTrustAll(false).setForceSni(true);
     options.setEnabledSecureTransportProtocols(new LinkedHashSet<>(protocols));
     cipherSuites.forEach(options::addEnabledCipherSuite);
     if (identity != null) {
