@@ -94,7 +94,7 @@ class MutualTlsSourceTest {
     JsonArray list = new JsonArray();
     urls.forEach((id, url) -> list.add(new JsonObject().put("id", id).put("name", "Source " + id).put("kind", "acute")
         .put("baseUrl", url).put("adapter", "fhir-r4").put("sections", new JsonArray().add("demographics").add("problems"))
-        .put("live", true).put("deadlineMs", 5_000).put("tls", tlsById.get(id))));
+        .put("live", true).put("deadlineMs", 10_000).put("tls", tlsById.get(id))));
     return SourceRegistry.fromJson(new JsonObject().put("sources", list), "sources.yaml", PKI.dir,
         Map.of(PASSWORD_ENV, TestPki.PASSWORD)::get, Clock.systemUTC()).all();
   }
@@ -108,7 +108,7 @@ class MutualTlsSourceTest {
   }
 
   private JsonObject record(Map<String, JsonObject> tls, Map<String, String> urls) {
-    bed.startService(configured(tls, urls), 8_000);
+    bed.startService(configured(tls, urls), 15_000);
     return bed.json("?sections=demographics,problems").bodyAsJsonObject();
   }
 
