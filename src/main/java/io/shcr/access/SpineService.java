@@ -231,7 +231,7 @@ final class SpineService {
     }
 
     private void read(HttpClientResponse response) {
-      response.exceptionHandler(t -> fail(new Failure("answer broken off (" + t.getClass().getSimpleName() + ")", true)));
+      response.exceptionHandler(t -> fail(new Failure("answer broken off (" + reason(t) + ")", true)));
       if (finished) {
         return;
       }
