@@ -57,12 +57,22 @@ public final class TestPki {
   public static synchronized TestPki get() {
     if (made == null) {
       try {
-        made = new TestPki(Files.createTempDirectory("shcr-pki-"));
+        Path dir = Files.createTempDirectory("shcr-pki-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir), "shcr-pki-cleanup"));
+        made = new TestPki(dir);
       } catch (Exception e) {
         throw new IllegalStateException("could not make the test PKI", e);
       }
     }
     return made;
+  }
+
+  private static void delete(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException ignored) {
+      // a test directory left in /tmp holds only throwaway test keys
+    }
   }
 
   private TestPki(Path dir) throws Exception {
