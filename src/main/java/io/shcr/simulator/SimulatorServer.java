@@ -95,6 +95,7 @@ public final class SimulatorServer {
     Responder responder = new Responder(vertx, config);
     Router router = Router.router(vertx);
     new SpineRoutes(network, responder).mount(router);
+    new SdsRoutes(network, responder).mount(router);
     new GpConnectRoutes(network, responder, config).mount(router);
     new FhirSearchRoutes(network, responder).mount(router);
     if (identityProvider != null) {
