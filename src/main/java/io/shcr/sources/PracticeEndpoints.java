@@ -106,12 +106,19 @@ public final class PracticeEndpoints {
     }
   }
 
+  /** A failed call in our words: the client's details are ours, but they speak of "the source". */
   private static String unanswered(SourceFailure failure) {
-    return switch (failure.status()) {
-      case TIMEOUT -> "did not answer in time";
-      case CIRCUIT_OPEN -> "is not being asked for now, after repeated failures";
-      default -> failure.detail().startsWith("answer larger") ? "answered with more than its size limit" : "could not be reached";
-    };
+    String detail = failure.detail();
+    if (failure.status() == SourceStatus.TIMEOUT) {
+      return "did not answer in time";
+    }
+    if (failure.status() == SourceStatus.CIRCUIT_OPEN) {
+      return "is not being asked for now, after repeated failures";
+    }
+    if (detail.startsWith("source answered HTTP ")) {
+      return "answered HTTP " + detail.substring("source answered HTTP ".length()).split(" ")[0];
+    }
+    return detail.startsWith("answer larger") ? "answered with more than its size limit" : "could not be reached";
   }
 
   Future<Void> close() {
