@@ -167,7 +167,7 @@ public final class SpineClient {
     });
   }
 
-  private static PdsAnswer pdsAnswerIn(JsonObject patient) {
+  static PdsAnswer pdsAnswerIn(JsonObject patient) {
     Restriction restriction = restrictionIn(patient);
     if (restriction == Restriction.UNAVAILABLE) {
       return new PdsAnswer(restriction, null);
