@@ -31,6 +31,10 @@ public final class SourceDirectory {
   public SourceDirectory(Vertx vertx, SourceRegistry registry) {
     this.registry = registry;
     this.endpoints = new PracticeEndpoints(vertx, registry.gpConnect());
+    // Each live practice's endpoint asked of SDS now, off any view: the first record view of a practice then
+    // need not spend its deadline on SDS (a cold lookup took seconds on a loaded machine). Nothing about a patient.
+    vertx.getOrCreateContext().runOnContext(v -> registry.all().stream()
+        .filter(s -> s.live() && "gp-connect".equals(s.adapter())).forEach(endpoints::of));
     this.workers = vertx.createSharedWorkerExecutor("shcr-source-work", WORKERS);
     this.clients = registry.all().stream()
         .filter(SourceConfig::live)
