@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * Each practice's last SDS lookup, kept for a bounded time: a found endpoint for {@code cacheMs}, a
  * failed lookup only for {@code failureCacheMs} (so an SDS outage costs one lookup per practice per
  * period, and its end is seen soon). Concurrent lookups for one practice share one. At most
- * {@code maxEntries} practices are kept; past that the oldest make room. It holds ODS codes, addresses
+ * {@code maxEntries} practices are kept; past that expired entries, then others, make room. It holds ODS codes, addresses
  * and ASIDs: never anything about a patient. Each caller is answered on its own Vert.x context.
  */
 public final class EndpointCache {
