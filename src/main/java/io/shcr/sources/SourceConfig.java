@@ -10,7 +10,8 @@ import java.util.Set;
  * @param id the organisation's ODS code
  * @param name display name
  * @param kind the kind of organisation
- * @param baseUrl the FHIR base URL (no trailing slash)
+ * @param baseUrl the FHIR base URL (no trailing slash); for a GP Connect practice its static service root, or
+ *     null when SDS gives it ({@link PracticeEndpoints})
  * @param adapter the protocol adapter: {@code fhir-r4} or {@code gp-connect}
  * @param sections the sections this source can supply
  * @param live whether it is live under the information sharing agreement; a not-live source is never called

@@ -75,6 +75,16 @@ public final class SourceFailure {
 
   // Our side: queueing, deadlines, cancellation, the breaker.
 
+  /**
+   * The Spine Directory Service gave no usable endpoint for the practice ({@code why} is one of the
+   * fixed phrases of {@link PracticeEndpoints} and {@link io.shcr.sources.sds.SdsAnswers}): the practice
+   * was not asked, and it is not its fault.
+   */
+  public static SourceFailure directory(String why) {
+    return new SourceFailure(SourceStatus.ERROR, "the Spine Directory Service " + why
+        + ", so this practice's GP Connect endpoint is not known and it was not asked", false);
+  }
+
   public static SourceFailure cancelled() {
     return new SourceFailure(SourceStatus.ERROR, "cancelled", false);
   }

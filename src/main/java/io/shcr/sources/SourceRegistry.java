@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import io.shcr.sources.sds.SdsSettings;
 
 /** The participating sources, read and validated once from {@code sources.yaml}. */
 public final class SourceRegistry {
@@ -103,10 +104,17 @@ public final class SourceRegistry {
     return registry;
   }
 
-  /** The {@code gpConnect} block: required once any source uses GP Connect. */
+  /**
+   * The {@code gpConnect} block: required once any source uses GP Connect. Each practice's endpoint is
+   * either static (its {@code baseUrl} and a {@code providerAsids} entry, both) or SDS's (neither, with
+   * an {@code sds} block).
+   */
   private static GpConnectConsumer gpConnect(Fields root, List<SourceConfig> sources) {
+    List<SourceConfig> practices = sources.stream().filter(s -> "gp-connect".equals(s.adapter()) && s.id() != null).toList();
     if (!(root.object("gpConnect").size() > 0)) {
       // Without it a provider behind the SSP refuses every call (no ASIDs, no issuer): fine only for a test bed.
+      practices.stream().filter(s -> s.baseUrl() == null)
+          .forEach(s -> root.problem("gpConnect", "GP Connect source " + s.id() + " has no baseUrl and there is no sds to look it up"));
       return GpConnectConsumer.UNCONFIGURED;
     }
     Fields f = root.nested("gpConnect");
@@ -119,9 +127,44 @@ public final class SourceRegistry {
     String device = f.optionalString("deviceSystem", "https://fhir.nhs.uk/Id/nhsSpineASID");
     Map<String, String> asids = new LinkedHashMap<>();
     f.object("providerAsids").forEach(e -> asids.put(e.getKey(), String.valueOf(e.getValue())));
-    sources.stream().filter(s -> "gp-connect".equals(s.adapter()) && s.id() != null && !asids.containsKey(s.id()))
-        .forEach(s -> f.problem("providerAsids", "no ASID for GP Connect source " + s.id()));
-    return new GpConnectConsumer(asid == null ? "" : asid, ssp, issuer == null ? "" : issuer, device, asids);
+    SdsSettings sds = f.object("sds").size() > 0 ? sds(f.nested("sds")) : null;
+    for (SourceConfig practice : practices) {
+      boolean asidGiven = asids.containsKey(practice.id());
+      boolean baseGiven = practice.baseUrl() != null;
+      if (asidGiven && !baseGiven) {
+        f.problem("providerAsids", practice.id() + " has an ASID but no baseUrl: a static endpoint needs both");
+      } else if (!asidGiven && baseGiven) {
+        f.problem("providerAsids", "no ASID for GP Connect source " + practice.id()
+            + " (a static endpoint needs its baseUrl and an ASID; leave out both to look it up in SDS)");
+      } else if (!asidGiven && sds == null) {
+        f.problem("sds", "GP Connect source " + practice.id() + " has no static endpoint and there is no sds to look it up");
+      }
+    }
+    return new GpConnectConsumer(asid == null ? "" : asid, ssp, issuer == null ? "" : issuer, device, asids, sds);
+  }
+
+  /** The {@code gpConnect.sds} block: where SDS is and how long its answers are kept. */
+  private static SdsSettings sds(Fields f) {
+    String base = f.requiredString("baseUrl");
+    if (base != null) {
+      try {
+        URI uri = URI.create(base);
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+          f.problem("baseUrl", "expected an http(s) URL, found " + base);
+        }
+      } catch (IllegalArgumentException e) {
+        f.problem("baseUrl", "not a URL: " + base);
+      }
+      base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+    return new SdsSettings(base, f.optionalString("apiKey", ""),
+        f.number("deadlineMs", 2_000L, 50, 30_000),
+        f.number("cacheMs", 300_000L, 0, SdsSettings.MAX_CACHE_MS),
+        f.number("failureCacheMs", 5_000L, 0, SdsSettings.MAX_FAILURE_CACHE_MS),
+        (int) f.number("maxEntries", 10_000L, 1, 1_000_000),
+        f.number("maxResponseBytes", 64L * 1024, 1_024, 10L * 1024 * 1024),
+        f.bool("allowHttp", false),
+        f.stringList("allowedHosts", false));
   }
 
   private static JsonObject mapping(JsonObject json, String field, String where, List<String> problems) {
@@ -175,7 +218,9 @@ public final class SourceRegistry {
         f.problem("kind", "unknown kind '" + kindName + "'");
       }
     }
-    String baseUrl = f.requiredString("baseUrl");
+    String adapterName = f.optionalString("adapter", null);
+    // A GP Connect practice's endpoint may be left to SDS: then it has no baseUrl here.
+    String baseUrl = "gp-connect".equals(adapterName) ? f.optionalString("baseUrl", null) : f.requiredString("baseUrl");
     if (baseUrl != null) {
       try {
         URI uri = URI.create(baseUrl);
