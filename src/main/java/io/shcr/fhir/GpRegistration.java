@@ -32,6 +32,8 @@ public record GpRegistration(Kind kind, String practice) {
     AMBIGUOUS("unclear"),
     WITHHELD("withheld"),
     UNKNOWN("unknown"),
+    /** PDS answered with another NHS number's record (the number asked superseded, or a wrong answer): none asked. */
+    SUPERSEDED("superseded"),
     /** A decision made without PDS (test beds and tools): no GP practice is left out. Never made by the access gate. */
     UNCHECKED("unchecked");
 
@@ -50,6 +52,7 @@ public record GpRegistration(Kind kind, String practice) {
   public static final GpRegistration AMBIGUOUS = new GpRegistration(Kind.AMBIGUOUS, null);
   public static final GpRegistration WITHHELD = new GpRegistration(Kind.WITHHELD, null);
   public static final GpRegistration UNKNOWN = new GpRegistration(Kind.UNKNOWN, null);
+  public static final GpRegistration SUPERSEDED = new GpRegistration(Kind.SUPERSEDED, null);
   public static final GpRegistration UNCHECKED = new GpRegistration(Kind.UNCHECKED, null);
 
   public GpRegistration {
@@ -75,6 +78,8 @@ public record GpRegistration(Kind kind, String practice) {
       case AMBIGUOUS -> "PDS names more than one registered practice; no GP practice was asked";
       case WITHHELD -> "no GP practice is asked about a restricted patient";
       case UNKNOWN -> "PDS did not say which practice the patient is registered with; no GP practice was asked";
+      case SUPERSEDED -> "PDS answered with the record of another NHS number (the number asked may have been superseded): "
+          + "no GP practice was asked and the patient is treated as restricted; search again with the patient's current NHS number";
       case UNCHECKED -> "";
     };
   }
