@@ -21,22 +21,32 @@ import java.util.regex.Pattern;
 final class ProviderChecks {
 
   private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
+  /** How many recent Ssp-TraceIDs are remembered to catch one sent again (bounded: the oldest are forgotten). */
+  static final int REMEMBERED_TRACE_IDS = 20_000;
 
-  private ProviderChecks() {}
+  private final Map<String, Boolean> seenTraceIds = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > REMEMBERED_TRACE_IDS;
+    }
+  };
 
   /** Why the request is refused, or empty when a provider would read it. */
-  static Optional<Reply> refusal(MultiMap headers, GpConnectConsumer consumer, String practiceAsid, String serviceRoot) {
+  Optional<Reply> refusal(MultiMap headers, GpConnectConsumer consumer, String practiceAsid, String serviceRoot) {
     String problem = problem(headers, consumer, practiceAsid, serviceRoot);
     return problem == null ? Optional.empty() : Optional.of(Reply.error(400, "invalid", "BAD_REQUEST", problem));
   }
 
-  static String problem(MultiMap headers, GpConnectConsumer consumer, String practiceAsid, String serviceRoot) {
+  String problem(MultiMap headers, GpConnectConsumer consumer, String practiceAsid, String serviceRoot) {
     if (consumer.consumerAsid().isEmpty()) {
       return null; // a test bed without GP Connect configuration: nothing to check against
     }
     String trace = headers.get("Ssp-TraceID");
     if (trace == null || !GUID.matcher(trace).matches()) {
       return "Ssp-TraceID must be a GUID";
+    }
+    if (!firstUse(trace.toLowerCase(java.util.Locale.ROOT))) {
+      return "Ssp-TraceID must be new for every request; this one was sent before";
     }
     if (!consumer.consumerAsid().equals(headers.get("Ssp-From"))) {
       return "Ssp-From is not a known consumer ASID";
@@ -55,6 +65,10 @@ final class ProviderChecks {
       return "Authorization must carry a Bearer JWT";
     }
     return jwtProblem(authorization.substring(7), serviceRoot);
+  }
+
+  private synchronized boolean firstUse(String traceId) {
+    return seenTraceIds.put(traceId, Boolean.TRUE) == null;
   }
 
   private static boolean mediaType(String value) {
