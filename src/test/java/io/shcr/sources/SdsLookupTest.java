@@ -227,6 +227,29 @@ class SdsLookupTest {
     assertThat(lookUp(endpoints(true, List.of("127.0.0.1"), Map.of())).found()).isTrue();
   }
 
+  @Test
+  void plainHttpIsTakenOnlyToThisMachineAndNeverForAPracticeWithAClientCertificate() throws Exception {
+    devices = r -> bundle(device("918999198001", "GP1", "GP1-0000001"));
+    // allowHttp is for the demo's loopback simulator: http to any other host is refused whatever the list says.
+    for (String elsewhere : List.of("http://gp1.nhs.uk/gpc", "http://127.example.org/gpc", "http://10.0.0.7/gpc")) {
+      endpoints = r -> bundle(endpoint(elsewhere, "GP1", "GP1-0000001"));
+      SdsLookup lookup = lookUp(endpoints(true, List.of("gp1.nhs.uk", "127.example.org", "10.0.0.7"), Map.of()));
+      assertThat(lookup.problem()).as(elsewhere).isEqualTo("gave an endpoint address that is not https");
+    }
+    // A practice configured with a client certificate is meant to be called over TLS: an http address would not use it.
+    endpoints = r -> bundle(endpoint("http://127.0.0.1:9/P1", "GP1", "GP1-0000001"));
+    var identity = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    var mtls = new io.shcr.tls.TlsSettings(identity, "gp1-client", null, io.shcr.tls.TlsSettings.DEFAULT_PROTOCOLS, List.of());
+    SourceConfig withCertificate = new SourceConfig("GP1", "Practice GP1", SourceKind.GP, null, "gp-connect",
+        GpConnectAdapterSections.ALL, true, 3_000, 5, 10, 100_000, 1, SourceConfig.BreakerConfig.DEFAULT,
+        SourceConfig.DEFAULT_MAX_RESOURCES_PER_ANSWER, SourceConfig.DEFAULT_MAX_RESOURCES_PER_REQUEST, mtls);
+    PracticeEndpoints endpoints = endpoints(true, List.of("127.0.0.1"), Map.of());
+    SdsLookup refused = await(endpoints.of(withCertificate));
+    assertThat(refused.found()).isFalse();
+    assertThat(refused.problem()).isEqualTo("gave a plain http address for a practice called with a client certificate");
+    assertThat(await(endpoints.of(practice("GP1", null))).found()).as("the same answer, for a practice without one").isTrue();
+  }
+
   private static JsonObject bundle(JsonObject... resources) {
     JsonArray entries = new JsonArray();
     for (JsonObject resource : resources) {
