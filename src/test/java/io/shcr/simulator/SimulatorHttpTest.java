@@ -258,7 +258,7 @@ class SimulatorHttpTest {
     String ods = root.substring(root.lastIndexOf('/') + 1);
     io.shcr.sources.GpConnectConsumer consumer = Fixture.sources().gpConnect();
     io.shcr.core.Principal doctor = new io.shcr.core.Principal("555000100001", "Amara Okafor", "555000200001", "R8000", "RXN",
-        java.util.Set.of(), null);
+        java.util.Set.of(), null, "Amara", "Okafor", "Lancashire Teaching Hospitals NHS Foundation Trust");
     io.vertx.ext.web.client.HttpRequest<Buffer> request = client.postAbs(url)
         .putHeader("Ssp-TraceID", java.util.UUID.randomUUID().toString())
         .putHeader("Content-Type", io.shcr.sources.GpConnectConsumer.MEDIA_TYPE);
