@@ -6,8 +6,8 @@
 #   bench/run.sh [SECONDS=20] [ROUNDS=2]
 #
 # Environment: BENCH_LEVELS (closed-loop client counts, default "200 2000"), BENCH_HOLD (streams held
-# open, default 10000; 0 skips), BENCH_PORT_BASE (default 18700: fake network +0, bare +1, blocking +2,
-# shcr +3, its metrics +9), BENCH_BUILD=1 (rebuild target/shcr.jar first), SHCR_JAVA_OPTS (default -Xmx1g),
+# open, default 10000; 0 skips), BENCH_PORT_BASE (default 18700: fake network +0 (Spine) and +20..+39
+# (the sources), bare +1, blocking +2, shcr +3, its metrics +9), BENCH_BUILD=1 (rebuild target/shcr.jar first), SHCR_JAVA_OPTS (default -Xmx1g),
 # SHCR_JAR (another build of shcr to measure, e.g. the commit before a change), BENCH_KEEP=1 (keep the
 # work directory with every log).
 # Contestants alternate within each round, after a warm-up, so ratios are fair on a busy machine; note
@@ -40,7 +40,15 @@ CP=$WORK/classes:$JAR
 # shcr's configuration: the repository's, with the bench's sources and the fake Spine.
 config() { # dir deadlineMs
   cp -r "$ROOT/conf" "$1"
-  sed -e "s#127.0.0.1:18700/#127.0.0.1:$BASE/#" -e "s#deadlineMs: 2500#deadlineMs: $2#" "$ROOT/bench/conf/sources.yaml" > "$1/sources.yaml"
+  # Each source's port (18720 + i in the file) moves with BASE, as FakeNetwork.sourcePort places it.
+  awk -v base="$BASE" -v deadline="$2" '{
+    if (match($0, /127\.0\.0\.1:[0-9]+\//)) {
+      port = substr($0, RSTART + 10, RLENGTH - 11)
+      $0 = substr($0, 1, RSTART + 9) (port - 18700 + base) substr($0, RSTART + RLENGTH - 1)
+    }
+    sub(/deadlineMs: 2500/, "deadlineMs: " deadline)
+    print
+  }' "$ROOT/bench/conf/sources.yaml" > "$1/sources.yaml"
 }
 config "$WORK/conf" 2500
 config "$WORK/conf-hold" 120000
