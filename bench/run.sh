@@ -9,7 +9,9 @@
 # open, default 10000; 0 skips), BENCH_PORT_BASE (default 18700: fake network +0 (Spine) and +20..+39
 # (the sources), bare +1, blocking +2, shcr +3, its metrics +9), BENCH_BUILD=1 (rebuild target/shcr.jar first), SHCR_JAVA_OPTS (default -Xmx1g),
 # SHCR_JAR (another build of shcr to measure, e.g. the commit before a change), BENCH_KEEP=1 (keep the
-# work directory with every log).
+# work directory with every log), BENCH_MAX_VIEWS (shcr's admission cap in the closed and open loops,
+# default 300: what this 2-core machine serves within its deadlines; the hold raises it to HOLD + 1,000).
+# Spine's and the sources' queues are sized from the cap by shcr itself.
 # Contestants alternate within each round, after a warm-up, so ratios are fair on a busy machine; note
 # `uptime` beside the figures. Nothing here is part of `mvn verify`.
 set -euo pipefail
@@ -64,13 +66,13 @@ start_shcr() { # conf-dir, extra env...
   env SHCR_DATA="$WORK/data" \
     SHCR_ACCESS_POLICY__SPINE__CONSENT__BASE_URL=http://127.0.0.1:$BASE/spine \
     SHCR_ACCESS_POLICY__SPINE__PDS__BASE_URL=http://127.0.0.1:$BASE/spine \
-    SHCR_ACCESS_POLICY__SPINE__MAX_WAIT_QUEUE=20000 \
     SHCR_OPERATIONS__METRICS__PORT=$((BASE + 9)) \
-    SHCR_SERVICE__ADMISSION__MAX_VIEWS=20000 SHCR_SERVICE__ADMISSION__MAX_VIEWS_PER_USER=20000 \
+    SHCR_SERVICE__ADMISSION__MAX_VIEWS=$MAX_VIEWS SHCR_SERVICE__ADMISSION__MAX_VIEWS_PER_USER=20000 \
     "$@" java $SHCR_OPTS -jar "$JAR" serve --config "$conf" --trust-demo-key --port $((BASE + 3)) >> "$WORK/shcr.log" 2>&1 &
   SHCR=$!; PIDS+=($SHCR)
   wait_port $((BASE + 3))
 }
+MAX_VIEWS=${BENCH_MAX_VIEWS:-300}
 start_shcr "$WORK/conf"
 wait_port "$BASE"; wait_port $((BASE + 1)); wait_port $((BASE + 2))
 TOKEN=$(java -jar "$JAR" token --persona ed-doctor --config "$WORK/conf" 2>/dev/null | tail -1)
@@ -96,6 +98,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 if [[ $HOLD -gt 0 ]]; then
   kill "$SHCR"; wait "$SHCR" 2>/dev/null || true
+  MAX_VIEWS=$((HOLD + 1000))
   start_shcr "$WORK/conf-hold" SHCR_SERVICE__RECORD__DEADLINE_MS=120000 SHCR_SERVICE__RECORD__HEARTBEAT_MS=60000
   curl -s "http://127.0.0.1:$BASE/admin/hold?ms=600000" > /dev/null
   load hold shcr "$HOLD" 10 &

@@ -40,7 +40,13 @@ public final class SourceClient {
   private final ConcurrencyLimit limit;
 
   public SourceClient(Vertx vertx, SourceConfig config) {
+    this(vertx, config, 0);
+  }
+
+  /** A client whose wait queue covers {@code viewCap} views at once ({@link #waitQueueFor}). */
+  public SourceClient(Vertx vertx, SourceConfig config, int viewCap) {
     this.vertx = vertx;
+    int waitQueue = waitQueueFor(config, viewCap);
     this.config = config;
     HttpClientOptions options = new HttpClientOptions()
         .setKeepAlive(true)
@@ -48,7 +54,7 @@ public final class SourceClient {
         .setMaxHeaderSize(16 * 1024);
     PoolOptions pool = new PoolOptions()
         .setHttp1MaxSize(config.maxConnections())
-        .setMaxWaitQueueSize(config.maxWaitQueue());
+        .setMaxWaitQueueSize(waitQueue);
     this.http = vertx.createHttpClient(options, pool);
     this.breaker = CircuitBreaker.create("source-" + config.id(), vertx, new CircuitBreakerOptions()
         .setMaxFailures(config.breaker().failureThreshold())
@@ -56,9 +62,21 @@ public final class SourceClient {
         .setTimeout(-1)
         .setFallbackOnFailure(false));
     this.breaker.<Object>failurePolicy(SourceClient::failing);
-    this.limit = new ConcurrencyLimit(config.maxConnections(), config.maxWaitQueue());
+    this.limit = new ConcurrencyLimit(config.maxConnections(), waitQueue);
     io.shcr.ops.ShcrMetrics.sourceGauges(config.id(), this, SourceClient::breakerLevel, c -> c.limit.waitingCount(),
         c -> c.limit.inUseCount());
+  }
+
+  /**
+   * The wait queue: the configured one, or enough for every call that {@code viewCap} admitted views make
+   * of this source at once ({@link SourceConfig#callsAtOnce}) if that is more. Admission refuses views past
+   * the cap before any call, so with this floor our own queue never fails an admitted view's call (that
+   * would refuse the view when the relationship rests on this source); a queued call still gives up at
+   * its deadline.
+   */
+  static int waitQueueFor(SourceConfig config, int viewCap) {
+    long covering = (long) viewCap * config.callsAtOnce();
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(config.maxWaitQueue(), covering));
   }
 
   /** The breaker as a number for its gauge: 0 closed, 1 half-open, 2 open. */
