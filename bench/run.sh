@@ -11,7 +11,7 @@
 # SHCR_JAR (another build of shcr to measure, e.g. the commit before a change), BENCH_KEEP=1 (keep the
 # work directory with every log), BENCH_MAX_VIEWS (shcr's admission cap in the closed and open loops,
 # default 300: what this 2-core machine serves within its deadlines; the hold raises it to HOLD + 1,000).
-# Spine's and the sources' queues are sized from the cap by shcr itself.
+# Spine's and the sources' queues are sized from the cap by shcr itself. BENCH_HOLD_ONLY=1 runs the hold alone.
 # Contestants alternate within each round, after a warm-up, so ratios are fair on a busy machine; note
 # `uptime` beside the figures. Nothing here is part of `mvn verify`.
 set -euo pipefail
@@ -85,7 +85,8 @@ run_load() { # mode name level seconds
 load() { run_load "$@" | tee -a "$WORK/results"; }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, uptime:$(uptime | sed 's/.*load/ load/'), ${SECS} s per run, $ROUNDS rounds" > "$WORK/results"
-for c in 10 50; do for name in bare blocking shcr; do run_load closed "$name" $c 10 > /dev/null; done; done   # warm-up
+if [[ ${BENCH_HOLD_ONLY:-0} == 1 ]]; then LEVELS=""; ROUNDS=0; fi
+[[ -n $LEVELS ]] && for c in 10 50; do for name in bare blocking shcr; do run_load closed "$name" $c 10 > /dev/null; done; done   # warm-up
 for level in $LEVELS; do
   for round in $(seq 1 "$ROUNDS"); do
     for name in bare blocking shcr; do load closed "$name" "$level" "$SECS"; done

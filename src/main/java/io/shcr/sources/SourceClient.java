@@ -1,6 +1,7 @@
 package io.shcr.sources;
 
 import io.shcr.core.Deadline;
+import io.shcr.core.SharedTimers;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -243,13 +244,13 @@ public final class SourceClient {
     // context before going on, since the view's state belongs to that one event loop.
     Context caller = vertx.getOrCreateContext();
     Promise<SourceFailure> granted = Promise.promise();
-    long waitTimer = vertx.setTimer(Math.max(1, deadline.remainingMs()), id -> {
+    SharedTimers.Timeout waitTimer = SharedTimers.after(vertx, deadline.remainingMs(), () -> {
       if (limit.abandon(permit)) {
         granted.tryComplete(SourceFailure.noConnectionFree());
       }
     });
     permit.onSuccess(v -> caller.runOnContext(back -> {
-      vertx.cancelTimer(waitTimer);
+      waitTimer.cancel();
       granted.tryComplete(null);
     }));
     return granted.future();
@@ -263,7 +264,7 @@ public final class SourceClient {
     Promise<SourceHttpResponse> promise = Promise.promise();
     long budget = Math.max(1, deadline.remainingMs());
     Exchange exchange = new Exchange(promise, scope);
-    exchange.timer = vertx.setTimer(budget, id -> exchange.fail(SourceFailure.timedOut(budget)));
+    exchange.timer = SharedTimers.after(vertx, budget, () -> exchange.fail(SourceFailure.timedOut(budget)));
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())
         .setAbsoluteURI(request.url())
@@ -312,7 +313,7 @@ public final class SourceClient {
     private final Promise<SourceHttpResponse> promise;
     private final CallScope scope;
     private HttpClientRequest request;
-    private long timer;
+    private SharedTimers.Timeout timer;
     private boolean finished;
     private Buffer body;
 
@@ -382,7 +383,7 @@ public final class SourceClient {
 
     private void finish() {
       finished = true;
-      vertx.cancelTimer(timer);
+      timer.cancel();
       if (request != null) {
         scope.done(request);
       }
