@@ -16,10 +16,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A timeout fires at most one tick late, never early, on the context that set it. Used off an
  * event loop (a worker, a test's main thread) it falls back to a plain Vert.x timer.
+ *
+ * <p>The wheel also notices when its own loop is late ({@link #laggedWithin}): a tick that runs
+ * {@value #LAG_MS} ms or more after it was due means this node could not keep up (too much work, or no
+ * CPU), so a call that timed out meanwhile says nothing about the service it called, and must not
+ * count against that service's breaker (else an overload opens breakers and refuses everything).
  */
 public final class SharedTimers {
 
   static final long TICK_MS = 5;
+  /** A tick this late means the loop was not keeping up. */
+  static final long LAG_MS = 100;
   private static final int SLOTS = 1024;
   private static final ThreadLocal<Wheel> WHEELS = new ThreadLocal<>();
 
@@ -30,6 +37,16 @@ public final class SharedTimers {
   public interface Timeout {
     /** Stops the action if it has not run; true if this call stopped it. */
     boolean cancel();
+  }
+
+  /**
+   * Whether the calling event loop's wheel found itself {@value #LAG_MS} ms or more late within the last
+   * {@code windowMs}; false off an event loop or where no timeout was ever set.
+   */
+  public static boolean laggedWithin(long windowMs) {
+    Wheel wheel = WHEELS.get();
+    return wheel != null && wheel.laggedAtNanos != 0
+        && System.nanoTime() - wheel.laggedAtNanos <= TimeUnit.MILLISECONDS.toNanos(windowMs);
   }
 
   /** Runs {@code action} on the caller's context after {@code delayMs} (at least 1 ms). */
@@ -57,6 +74,8 @@ public final class SharedTimers {
     private long ticked;
     private int pending;
     private ScheduledFuture<?> ticking;
+    /** When a tick last ran {@link #LAG_MS} or more late (0: never). */
+    private long laggedAtNanos;
 
     Wheel(EventLoop loop) {
       this.loop = loop;
@@ -85,6 +104,9 @@ public final class SharedTimers {
     /** Visits every slot whose tick has come (several, if the loop was late), firing what is due. */
     private void tick() {
       long now = currentTick();
+      if ((now - ticked - 1) * TICK_MS >= LAG_MS) {
+        laggedAtNanos = System.nanoTime();
+      }
       long from = ticked + 1;
       // A loop late by more than a whole turn visits each slot once.
       if (now - from >= SLOTS) {

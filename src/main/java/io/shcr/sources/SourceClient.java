@@ -264,7 +264,9 @@ public final class SourceClient {
     Promise<SourceHttpResponse> promise = Promise.promise();
     long budget = Math.max(1, deadline.remainingMs());
     Exchange exchange = new Exchange(promise, scope);
-    exchange.timer = SharedTimers.after(vertx, budget, () -> exchange.fail(SourceFailure.timedOut(budget)));
+    // Out of time while this node could not keep up: not the source's doing, so not against its breaker.
+    exchange.timer = SharedTimers.after(vertx, budget, () -> exchange.fail(SharedTimers.laggedWithin(budget)
+        ? SourceFailure.timedOutWhileOverloaded(budget) : SourceFailure.timedOut(budget)));
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())
         .setAbsoluteURI(request.url())

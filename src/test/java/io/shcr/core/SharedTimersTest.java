@@ -93,6 +93,30 @@ class SharedTimersTest {
   }
 
   @Test
+  void aLoopThatFallsBehindKnowsItWasLate() throws Exception {
+    CompletableFuture<Boolean> before = new CompletableFuture<>();
+    CompletableFuture<Boolean> after = new CompletableFuture<>();
+    Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> {
+      SharedTimers.after(vertx, 20, () -> {
+        before.complete(SharedTimers.laggedWithin(10_000));
+        SharedTimers.after(vertx, 10, () -> after.complete(SharedTimers.laggedWithin(10_000)));
+        busy(250); // the loop does not keep up: its next ticks run late
+      });
+    });
+    assertThat(before.get(10, TimeUnit.SECONDS)).as("on time so far").isFalse();
+    assertThat(after.get(10, TimeUnit.SECONDS)).as("the wheel saw itself late").isTrue();
+    assertThat(SharedTimers.laggedWithin(10_000)).as("off an event loop: never").isFalse();
+  }
+
+  private static void busy(long ms) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
   void offAnEventLoopItIsAPlainTimer() throws Exception {
     CountDownLatch fired = new CountDownLatch(1);
     SharedTimers.after(vertx, 10, fired::countDown);
