@@ -11,7 +11,9 @@
 # SHCR_JAR (another build of shcr to measure, e.g. the commit before a change), BENCH_KEEP=1 (keep the
 # work directory with every log), BENCH_MAX_VIEWS (shcr's admission cap in the closed and open loops,
 # default 300: what this 2-core machine serves within its deadlines; the hold raises it to HOLD + 1,000).
-# Spine's and the sources' queues are sized from the cap by shcr itself. BENCH_HOLD_ONLY=1 runs the hold alone.
+# Spine's and the sources' queues are sized from the cap by shcr itself. BENCH_HOLD_ONLY=1 runs the hold alone,
+# BENCH_HOLD_RATE (default 250) views opened a second in the hold (1,000/s is past a 2-core node's capacity:
+# the hold then measures overload, not holding), BENCH_HOLD_JAVA_OPTS (default SHCR_JAVA_OPTS) shcr's JVM options for the hold.
 # Contestants alternate within each round, after a warm-up, so ratios are fair on a busy machine; note
 # `uptime` beside the figures. Nothing here is part of `mvn verify`.
 set -euo pipefail
@@ -79,8 +81,8 @@ TOKEN=$(java -jar "$JAR" token --persona ed-doctor --config "$WORK/conf" 2>/dev/
 
 port_of() { case $1 in bare) echo $((BASE + 1));; blocking) echo $((BASE + 2));; shcr) echo $((BASE + 3));; esac; }
 pid_of() { case $1 in bare) echo $BARE;; blocking) echo $BLOCKING;; shcr) echo $SHCR;; esac; }
-run_load() { # mode name level seconds
-  java -Xmx1g -cp "$CP" shcr.bench.LoadGen "$1" "$2" "$(port_of "$2")" "$TOKEN" "$3" "$4" "$(pid_of "$2")" | grep '^RESULT'
+run_load() { # mode name level seconds [hold rate]
+  java -Xmx1g -cp "$CP" shcr.bench.LoadGen "$1" "$2" "$(port_of "$2")" "$TOKEN" "$3" "$4" "$(pid_of "$2")" ${5:-} | grep '^RESULT'
 }
 load() { run_load "$@" | tee -a "$WORK/results"; }
 
@@ -100,9 +102,10 @@ done
 if [[ $HOLD -gt 0 ]]; then
   kill "$SHCR"; wait "$SHCR" 2>/dev/null || true
   MAX_VIEWS=$((HOLD + 1000))
+  SHCR_OPTS=${BENCH_HOLD_JAVA_OPTS:-$SHCR_OPTS}
   start_shcr "$WORK/conf-hold" SHCR_SERVICE__RECORD__DEADLINE_MS=120000 SHCR_SERVICE__RECORD__HEARTBEAT_MS=60000
   curl -s "http://127.0.0.1:$BASE/admin/hold?ms=600000" > /dev/null
-  load hold shcr "$HOLD" 10 &
+  load hold shcr "$HOLD" 10 "${BENCH_HOLD_RATE:-250}" &
   HOLDER=$!
   # The heap of the held streams, by class, while they are held (the hold lasts 10 s once all are open).
   for _ in $(seq 1 600); do grep -q 'mode=hold' "$WORK/results" 2>/dev/null && break
