@@ -182,7 +182,8 @@ final class SpineService {
     void start(String target, long deadlineMs) {
       url = target;
       timer = SharedTimers.after(vertx, deadlineMs, () -> fail(new Failure("no answer within " + deadlineMs + " ms",
-          request != null && !SharedTimers.laggedWithin(deadlineMs))));
+          // Spine's fault once we were asking it (connecting included), unless this node was not keeping up.
+          holdingPermit && !SharedTimers.laggedWithin(deadlineMs))));
       permit = permits.acquire();
       if (permit.isComplete()) {
         permitted(permit);
