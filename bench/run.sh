@@ -95,7 +95,8 @@ for level in $LEVELS; do
   done
 done
 # Open loop at half the bare fan-out's closed-loop capacity at the first level.
-RATE=$(awk -v l="${LEVELS%% *}" '$3=="name=bare" && $4=="mode=closed" && $5=="level="l {split($9,a,"="); s+=a[2]; n++} END {printf "%d", n ? s/n/2 : 50}' "$WORK/results")
+# (RESULT lines: $2 name, $3 mode, $4 level, $7 vps.)
+RATE=$(awk -v l="${LEVELS%% *}" '$2=="name=bare" && $3=="mode=closed" && $4=="level="l {split($7,a,"="); s+=a[2]; n++} END {printf "%d", n ? s/n/2 : 50}' "$WORK/results")
 for round in $(seq 1 "$ROUNDS"); do
   for name in bare blocking shcr; do load open "$name" "$RATE" "$SECS"; done
 done
