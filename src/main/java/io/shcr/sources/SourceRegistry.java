@@ -4,10 +4,13 @@ import io.shcr.config.ConfigException;
 import io.shcr.config.Fields;
 import io.shcr.config.YamlFiles;
 import io.shcr.core.Section;
+import io.shcr.tls.TlsConfigReader;
+import io.shcr.tls.TlsSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** The participating sources, read and validated once from {@code sources.yaml}. */
 public final class SourceRegistry {
@@ -41,12 +45,29 @@ public final class SourceRegistry {
   private final List<SourceConfig> ordered;
 
   public static SourceRegistry load(Path file) {
-    return fromJson(YamlFiles.read(file), file.toString());
+    return load(file, System::getenv);
+  }
+
+  /** Reads the file; TLS files are taken under its directory, key store passwords from {@code environment}. */
+  public static SourceRegistry load(Path file, Function<String, String> environment) {
+    return fromJson(YamlFiles.read(file), file.toString(), file.toAbsolutePath().getParent(), environment, Clock.systemUTC());
   }
 
   /** Parses and validates; throws a {@link ConfigException} naming every bad source and field. */
   public static SourceRegistry fromJson(JsonObject root, String fileName) {
+    return fromJson(root, fileName, null, System::getenv, Clock.systemUTC());
+  }
+
+  /**
+   * Parses and validates, loading every TLS file named (relative paths under {@code configDir}, passwords
+   * from {@code environment}, certificates judged valid or not at {@code clock}'s now).
+   */
+  public static SourceRegistry fromJson(JsonObject root, String fileName, Path configDir, Function<String, String> environment,
+      Clock clock) {
     List<String> problems = new ArrayList<>();
+    TlsConfigReader tls = new TlsConfigReader(configDir, environment, clock);
+    TlsConfigReader.Block defaults = tls.read(mapping(root, "tls", "tls", problems), "tls", problems);
+    List<TlsConfigReader.Block> ownTls = new ArrayList<>();
     Object list = root.getValue("sources");
     if (!(list instanceof JsonArray array) || array.isEmpty()) {
       throw ConfigException.of(fileName, List.of("sources: expected a non-empty list of sources"));
@@ -61,13 +82,19 @@ public final class SourceRegistry {
       }
       Object id = json.getValue("id");
       String where = "sources[" + i + "]" + (id instanceof String s ? " (" + s + ")" : "");
-      SourceConfig source = parseOne(new Fields(json, where, problems));
+      TlsConfigReader.Block own = tls.read(mapping(json, "tls", where + ".tls", problems), where + ".tls", problems);
+      ownTls.add(own);
+      SourceConfig source = parseOne(new Fields(json, where, problems), own.over(defaults));
       if (source.id() != null && !seen.add(source.id())) {
         problems.add(where + ".id: duplicate source id " + source.id());
       }
       parsed.add(source);
     }
     GpConnectConsumer consumer = gpConnect(new Fields(root, "gpConnect", problems), parsed);
+    for (int i = 0; i < parsed.size(); i++) {
+      plainHttpWithCertificate(parsed.get(i), consumer, ownTls.get(i), defaults, "sources[" + i + "]"
+          + (parsed.get(i).id() == null ? "" : " (" + parsed.get(i).id() + ")"), problems);
+    }
     if (!problems.isEmpty()) {
       throw ConfigException.of(fileName, problems);
     }
@@ -97,7 +124,47 @@ public final class SourceRegistry {
     return new GpConnectConsumer(asid == null ? "" : asid, ssp, issuer == null ? "" : issuer, device, asids);
   }
 
-  private static SourceConfig parseOne(Fields f) {
+  private static JsonObject mapping(JsonObject json, String field, String where, List<String> problems) {
+    Object value = json.getValue(field);
+    if (value != null && !(value instanceof JsonObject)) {
+      problems.add(where + ": expected a mapping, found " + value);
+    }
+    return value instanceof JsonObject object ? object : null;
+  }
+
+  /**
+   * A client certificate means the source is meant to be reached over TLS: a plain {@code http} URL would
+   * send the patient's record in clear to whoever answers. A source's own certificate on such a URL is
+   * refused outright; the file's default certificate is refused on one that leaves this machine (the demo
+   * and the tests call the simulator on loopback in plain HTTP).
+   */
+  private static void plainHttpWithCertificate(SourceConfig source, GpConnectConsumer consumer, TlsConfigReader.Block own,
+      TlsConfigReader.Block defaults, String where, List<String> problems) {
+    boolean viaSsp = "gp-connect".equals(source.adapter()) && !consumer.sspUrl().isEmpty();
+    String called = viaSsp ? consumer.sspUrl() : source.baseUrl();
+    String field = viaSsp ? " (the gpConnect.sspUrl it is called through)" : "";
+    String unusable = TlsSettings.unusableUrl(called);
+    if (unusable != null) {
+      problems.add(where + ".baseUrl: " + unusable + field);
+    }
+    if (called == null || !called.startsWith("http://")) {
+      return;
+    }
+    if (own.presentsCertificate()) {
+      problems.add(where + ".tls: a client certificate is configured but " + called + field
+          + " is plain http://, which would not use TLS at all: use https://");
+    } else if (defaults.presentsCertificate() && !loopback(called)) {
+      problems.add(where + ".baseUrl: " + called + field + " is plain http:// to another machine while the default tls block"
+          + " configures a client certificate: use https://");
+    }
+  }
+
+  private static boolean loopback(String url) {
+    String host = URI.create(url).getHost();
+    return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
+  }
+
+  private static SourceConfig parseOne(Fields f, TlsSettings tls) {
     String id = f.requiredString("id");
     String name = f.requiredString("name");
     String kindName = f.requiredString("kind");
@@ -154,7 +221,7 @@ public final class SourceRegistry {
         (int) breaker.number("failureThreshold", 5L, 1, 1_000),
         breaker.number("resetMs", 30_000L, 100, 3_600_000));
     return new SourceConfig(id, name, kind, baseUrl, adapter, Set.copyOf(sections), live, deadline,
-        maxConnections, maxWaitQueue, maxBytes, pageCap, breakerConfig, perAnswer, perRequest);
+        maxConnections, maxWaitQueue, maxBytes, pageCap, breakerConfig, perAnswer, perRequest, tls);
   }
 
   public List<SourceConfig> all() {
