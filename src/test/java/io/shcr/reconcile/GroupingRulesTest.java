@@ -266,4 +266,23 @@ class GroupingRulesTest {
     // A Medication is what a medicine is, not a medicine: never a member.
     assertThat(groups("medications").encode()).doesNotContain("Medication/");
   }
+
+  /** Group events are written as bytes, not through Jackson: whatever a source writes, they are valid JSON saying exactly it. */
+  @Test
+  void groupEventsAreValidJsonWhateverTheSourceWrote() {
+    String display = "Amlo\"dipine\\ 5mg\n\t\u0001 tablets \u2028 </script> \uD83D\uDC8A é";
+    String dose = "One \"tablet\"\r\nonce a day";
+    accept("P\"81901", Section.MEDICATIONS, statement("1\"", DMD, AMLODIPINE_5, display, dose, "active"));
+    List<JsonObject> events = accept("RXN", Section.MEDICATIONS, statement("2", DMD, AMLODIPINE_5, display, "Two", "stop\\ped"));
+    GroupEvent event = reconciliation.accept("RTX", Section.MEDICATIONS,
+        List.of(statement("3", DMD, AMLODIPINE_5, display, "Three", "active"))).get(0);
+    JsonObject parsed = new JsonObject(event.json());
+    assertThat(parsed.encode()).isEqualTo(event.json().toString());
+    assertThat(parsed.getJsonObject("summary").getString("display")).isEqualTo(display);
+    assertThat(parsed.getJsonArray("members").getJsonObject(0).getString("source")).isEqualTo("P\"81901");
+    assertThat(parsed.getJsonArray("members").getJsonObject(0).getString("ref")).isEqualTo("MedicationStatement/1\"");
+    assertThat(difference(parsed, "dose").getJsonArray("values").getJsonObject(0).getString("value")).isEqualTo(dose);
+    assertThat(difference(parsed, "status").getJsonArray("values").getJsonObject(1).getString("value")).isEqualTo("stop\\ped");
+    assertThat(events.get(0).getJsonObject("summary").getString("status")).isEqualTo("differs");
+  }
 }
