@@ -164,6 +164,19 @@ class ReconciledRecordTest {
       }
     }
     assertThat(allergies.stream().anyMatch(g -> g.getJsonArray("organisations").size() > 1)).isTrue();
+    // Each substance once, listing exactly the organisations whose released allergies record it.
+    Map<String, Set<String>> recordedBy = new HashMap<>();
+    list(document.getJsonArray("sections")).stream().filter(s -> "allergies".equals(s.getString("section")))
+        .forEach(s -> list(s.getJsonArray("resources")).forEach(a -> recordedBy.computeIfAbsent(
+            a.getJsonObject("code").getJsonArray("coding").getJsonObject(0).getString("code"), c -> new HashSet<>()).add(s.getString("source"))));
+    assertThat(recordedBy).isNotEmpty();
+    recordedBy.forEach((code, sources) -> {
+      List<JsonObject> groups = allergies.stream().filter(g -> code.equals(g.getJsonObject("summary").getString("code"))).toList();
+      assertThat(groups).as("allergy %s", code).hasSize(1);
+      Set<String> organisations = new HashSet<>();
+      list(groups.get(0).getJsonArray("organisations")).forEach(o -> organisations.add(o.getString("source")));
+      assertThat(organisations).as("allergy %s", code).isEqualTo(sources);
+    });
 
     List<JsonObject> timeline = list(document.getJsonArray("timeline"));
     assertThat(timeline).hasSizeGreaterThan(10);
