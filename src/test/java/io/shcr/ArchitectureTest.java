@@ -39,14 +39,14 @@ class ArchitectureTest {
       new Layer("audit", "io.shcr.audit.."),
       new Layer("sources and privacy", "io.shcr.sources..", "io.shcr.privacy.."),
       new Layer("ops and fhir", "io.shcr.ops..", "io.shcr.fhir.."),
-      new Layer("core and config", "io.shcr.core..", "io.shcr.config.."),
+      new Layer("core, config and tls", "io.shcr.core..", "io.shcr.config..", "io.shcr.tls.."),
       new Layer("nhs", "io.shcr.nhs.."));
 
   /** The capabilities: what a request passes through after the edge has routed it. */
   private static final String[] DOMAIN = {"io.shcr.streaming..", "io.shcr.resume..", "io.shcr.record..", "io.shcr.reconcile..",
       "io.shcr.cluster..",
       "io.shcr.health..", "io.shcr.access..", "io.shcr.audit..", "io.shcr.sources..", "io.shcr.privacy..",
-      "io.shcr.ops..", "io.shcr.fhir..", "io.shcr.core..", "io.shcr.config..", "io.shcr.nhs.."};
+      "io.shcr.ops..", "io.shcr.fhir..", "io.shcr.core..", "io.shcr.config..", "io.shcr.tls..", "io.shcr.nhs.."};
 
   @Test
   void packagesHaveNoCycles() {

@@ -3,6 +3,7 @@ package io.shcr.access;
 import io.shcr.core.Principal;
 import io.shcr.core.ApiError;
 import io.shcr.core.Section;
+import io.shcr.fhir.GpRegistration;
 import java.util.Set;
 
 /**
@@ -20,6 +21,7 @@ import java.util.Set;
  * @param transform applied to every released resource (restricted-patient masking, say)
  * @param pds what PDS says about who the patient is, which each source's Patient is checked against;
  *     null when PDS did not answer with a Patient (then there is nothing to check against)
+ * @param gp the patient's registered practice as PDS says: the only GP Connect practice asked
  */
 public record AccessDecision(
     Principal principal,
@@ -29,7 +31,8 @@ public record AccessDecision(
     String breakGlassReason,
     String relationshipVia,
     ResourceTransform transform,
-    io.shcr.fhir.Demographics pds) {
+    io.shcr.fhir.Demographics pds,
+    GpRegistration gp) {
 
   /** A decision with no PDS demographics to check sources against. */
   public AccessDecision(Principal principal, ApiError refusal, Set<Section> sections, Purpose purpose,
@@ -37,8 +40,15 @@ public record AccessDecision(
     this(principal, refusal, sections, purpose, breakGlassReason, relationshipVia, transform, null);
   }
 
+  /** A decision made without PDS's word on the registered practice (test beds, tools): no GP practice left out. */
+  public AccessDecision(Principal principal, ApiError refusal, Set<Section> sections, Purpose purpose,
+      String breakGlassReason, String relationshipVia, ResourceTransform transform, io.shcr.fhir.Demographics pds) {
+    this(principal, refusal, sections, purpose, breakGlassReason, relationshipVia, transform, pds, GpRegistration.UNCHECKED);
+  }
+
   public static AccessDecision refused(Principal principal, ApiError refusal) {
-    return new AccessDecision(principal, refusal, Set.of(), Purpose.DIRECT_CARE, null, null, ResourceTransform.IDENTITY);
+    return new AccessDecision(principal, refusal, Set.of(), Purpose.DIRECT_CARE, null, null, ResourceTransform.IDENTITY,
+        null, GpRegistration.NONE);
   }
 
   public boolean allowed() {

@@ -1,5 +1,7 @@
 package io.shcr.access;
 
+import io.shcr.tls.TlsSettings;
+
 import io.shcr.core.Principal;
 import io.shcr.core.Section;
 import java.nio.file.Path;
@@ -120,9 +122,16 @@ public record AccessPolicy(
    * @param probeCacheMs how long readiness reuses its last probe of the services
    * @param answerCacheMs how long a definite answer (objected or not, restricted or not) is reused for the same
    *     patient ({@link RecentSpineAnswers}); 0: every request asks
+   * @param tls how both services are spoken to over TLS (client certificate, trust, versions, ciphers)
    */
   public record Spine(Endpoint consent, Endpoint pds, int maxConnections, int maxWaitQueue, long maxResponseBytes,
-      SpineBreaker breaker, long probeCacheMs, long answerCacheMs) {
+      SpineBreaker breaker, long probeCacheMs, long answerCacheMs, TlsSettings tls) {
+
+    /** The default TLS settings (no client certificate, the JVM's trust). */
+    public Spine(Endpoint consent, Endpoint pds, int maxConnections, int maxWaitQueue, long maxResponseBytes,
+        SpineBreaker breaker, long probeCacheMs, long answerCacheMs) {
+      this(consent, pds, maxConnections, maxWaitQueue, maxResponseBytes, breaker, probeCacheMs, answerCacheMs, TlsSettings.DEFAULT);
+    }
 
     /** Every request asks Spine (no answer reused). */
     public Spine(Endpoint consent, Endpoint pds, int maxConnections, int maxWaitQueue, long maxResponseBytes,

@@ -14,11 +14,14 @@ import io.shcr.config.ConfigException;
 import io.shcr.config.Fields;
 import io.shcr.config.YamlFiles;
 import io.shcr.core.Section;
+import io.shcr.tls.TlsConfigReader;
+import io.shcr.tls.TlsSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -42,9 +45,12 @@ public final class AccessPolicyLoader {
   private final List<String> problems = new ArrayList<>();
   private boolean inlineSecret;
 
-  private AccessPolicyLoader(Path configDir, Function<String, String> environment) {
+  private final Clock clock;
+
+  private AccessPolicyLoader(Path configDir, Function<String, String> environment, Clock clock) {
     this.configDir = configDir;
     this.environment = environment;
+    this.clock = clock;
   }
 
   public static AccessPolicy load(Path configDir) {
@@ -52,8 +58,13 @@ public final class AccessPolicyLoader {
   }
 
   public static AccessPolicy load(Path configDir, Function<String, String> environment) {
+    return load(configDir, environment, Clock.systemUTC());
+  }
+
+  /** As {@link #load(Path, Function)}, judging certificates' validity at {@code clock}'s now. */
+  public static AccessPolicy load(Path configDir, Function<String, String> environment, Clock clock) {
     JsonObject root = YamlFiles.read(configDir.resolve(FILE));
-    return new AccessPolicyLoader(configDir, environment).parse(root);
+    return new AccessPolicyLoader(configDir, environment, clock).parse(root);
   }
 
   private AccessPolicy parse(JsonObject root) {
@@ -192,7 +203,29 @@ public final class AccessPolicyLoader {
             (int) breaker.number("failureThreshold", (long) defaults.failureThreshold(), 1, 100_000),
             breaker.number("resetMs", defaults.resetMs(), 100, 600_000)),
         f.number("probeCacheMs", AccessPolicy.Spine.DEFAULT_PROBE_CACHE_MS, 0, 600_000),
-        f.number("answerCacheMs", 0L, 0, RecentSpineAnswers.MAX_MS));
+        f.number("answerCacheMs", 0L, 0, RecentSpineAnswers.MAX_MS),
+        spineTls(f));
+  }
+
+  /**
+   * {@code spine.tls}, for both services; a client certificate needs both to be https (else it is never
+   * used), and an https URL must name its host (SNI).
+   */
+  private TlsSettings spineTls(Fields spine) {
+    Fields f = spine.nested("tls");
+    TlsConfigReader.Block block = new TlsConfigReader(configDir, environment, clock)
+        .read(spine.object("tls"), f.where(), problems);
+    for (String service : List.of("consent", "pds")) {
+      String base = spine.nested(service).optionalString("baseUrl", "http://127.0.0.1:8090/spine");
+      if (TlsSettings.unusableUrl(base) != null) {
+        spine.nested(service).problem("baseUrl", TlsSettings.unusableUrl(base));
+      }
+      if (block.presentsCertificate() && base.startsWith("http://")) {
+        f.problem("clientCertificate", "a client certificate is configured but spine." + service + ".baseUrl " + base
+            + " is plain http://, which would not use TLS at all: use https://");
+      }
+    }
+    return block.alone();
   }
 
   private Endpoint endpoint(Fields f) {

@@ -93,7 +93,7 @@ public final class PolicyGate implements AccessGate {
           ? organisationNames : RestrictedPatientMask.INSTANCE;
       Purpose purpose = grant.isPresent() ? Purpose.EMERGENCY : Purpose.DIRECT_CARE;
       return new AccessDecision(principal, null, view.sections(), purpose, reason, via, transform,
-          pdsAnswer.result().demographics());
+          pdsAnswer.result().demographics(), pdsAnswer.result().gp());
     });
   }
 

@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.fhir.GpRegistration;
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -45,10 +46,25 @@ public final class SpineClient {
   public enum Restriction { NONE, RESTRICTED, UNAVAILABLE }
 
   /**
-   * PDS's answer: the restriction, and the demographics every source's Patient is cross-checked
-   * against (null when PDS did not answer with a Patient).
+   * PDS's answer: the restriction, the demographics every source's Patient is cross-checked against
+   * (null when PDS did not answer with a Patient), and the registered practice, the one GP practice asked
+   * ({@link GpRegistration#WITHHELD} for a restricted patient, whatever PDS sent).
    */
-  public record PdsAnswer(Restriction restriction, io.shcr.fhir.Demographics demographics) {}
+  public record PdsAnswer(Restriction restriction, io.shcr.fhir.Demographics demographics, GpRegistration gp) {
+
+    public PdsAnswer {
+      if (restriction != Restriction.NONE && gp.kind() != GpRegistration.Kind.WITHHELD) {
+        // Whatever was read: a restricted (or not surely unrestricted) patient's GP practice is never asked.
+        gp = restriction == Restriction.RESTRICTED ? GpRegistration.WITHHELD : GpRegistration.UNKNOWN;
+      }
+    }
+
+    /** An answer with no word on the registered practice: none for a patient PDS does not hold, else unknown. */
+    public PdsAnswer(Restriction restriction, io.shcr.fhir.Demographics demographics) {
+      this(restriction, demographics, restriction == Restriction.NONE ? GpRegistration.NONE
+          : restriction == Restriction.RESTRICTED ? GpRegistration.WITHHELD : GpRegistration.UNKNOWN);
+    }
+  }
 
   /**
    * What a readiness probe found: whether both services answered their {@code /metadata} with 200, and
@@ -151,9 +167,15 @@ public final class SpineClient {
     });
   }
 
-  private static PdsAnswer pdsAnswerIn(JsonObject patient) {
+  static PdsAnswer pdsAnswerIn(JsonObject patient) {
     Restriction restriction = restrictionIn(patient);
-    return new PdsAnswer(restriction, restriction == Restriction.UNAVAILABLE ? null : io.shcr.fhir.Demographics.of(patient));
+    if (restriction == Restriction.UNAVAILABLE) {
+      return new PdsAnswer(restriction, null);
+    }
+    // A restricted patient's practice is withheld by PDS, and GP Connect is not asked about them at all.
+    GpRegistration gp = restriction == Restriction.RESTRICTED ? GpRegistration.WITHHELD
+        : GpRegistration.of(patient, java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+    return new PdsAnswer(restriction, io.shcr.fhir.Demographics.of(patient), gp);
   }
 
   /** How long a client refused for an unanswered consent check should wait before trying again. */

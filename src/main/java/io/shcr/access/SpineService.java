@@ -1,6 +1,7 @@
 package io.shcr.access;
 
 import io.shcr.sources.ConcurrencyLimit;
+import io.shcr.tls.HandshakeFailures;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -83,8 +84,8 @@ final class SpineService {
     this.resetMs = settings.breaker().resetMs();
     // The TCP connect bound is the socket's, not a competing completion: a connect that outlives the
     // call's deadline just ends unused.
-    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout((int) Math.min(deadlineMs, 10_000))
-            .setMaxHeaderSize(16 * 1024),
+    this.http = vertx.createHttpClient(settings.tls().applyTo(new HttpClientOptions().setKeepAlive(true)
+            .setConnectTimeout((int) Math.min(deadlineMs, 10_000)).setMaxHeaderSize(16 * 1024)),
         new PoolOptions().setHttp1MaxSize(settings.maxConnections()).setMaxWaitQueueSize(settings.maxConnections()));
     this.permits = new ConcurrencyLimit(settings.maxConnections(), settings.maxWaitQueue());
     this.breaker = CircuitBreaker.create("spine-" + name, vertx, new CircuitBreakerOptions()
@@ -208,12 +209,12 @@ final class SpineService {
           .putHeader(HttpHeaders.ACCEPT, "application/fhir+json");
       http.request(options).onComplete(obtained -> {
         if (obtained.failed()) {
-          fail(new Failure("could not connect (" + obtained.cause().getClass().getSimpleName() + ")", true));
+          fail(new Failure("could not connect (" + reason(obtained.cause()) + ")", true));
           return;
         }
         HttpClientRequest httpRequest = obtained.result();
         // Without a handler, Vert.x logs our own reset at the deadline as an ERROR.
-        httpRequest.exceptionHandler(t -> fail(new Failure("request broken off (" + t.getClass().getSimpleName() + ")", true)));
+        httpRequest.exceptionHandler(t -> fail(new Failure("request broken off (" + reason(t) + ")", true)));
         if (finished) {
           httpRequest.reset();
           return;
@@ -221,7 +222,7 @@ final class SpineService {
         request = httpRequest;
         httpRequest.send().onComplete(sent -> {
           if (sent.failed()) {
-            fail(new Failure("connection failed (" + sent.cause().getClass().getSimpleName() + ")", true));
+            fail(new Failure("connection failed (" + reason(sent.cause()) + ")", true));
           } else {
             read(sent.result());
           }
@@ -230,7 +231,7 @@ final class SpineService {
     }
 
     private void read(HttpClientResponse response) {
-      response.exceptionHandler(t -> fail(new Failure("answer broken off (" + t.getClass().getSimpleName() + ")", true)));
+      response.exceptionHandler(t -> fail(new Failure("answer broken off (" + reason(t) + ")", true)));
       if (finished) {
         return;
       }
@@ -292,6 +293,12 @@ final class SpineService {
         permits.abandon(permit);
       }
     }
+  }
+
+  /** A TLS failure in our words (the service's certificate not trusted, ours refused), else the exception's class. */
+  private String reason(Throwable t) {
+    String tls = HandshakeFailures.describe(t, "the " + name + " service");
+    return tls != null ? tls : t.getClass().getSimpleName();
   }
 
   private static long parseLong(String value) {

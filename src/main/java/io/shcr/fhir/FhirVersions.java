@@ -66,38 +66,43 @@ public final class FhirVersions {
    */
   public static JsonObject structuredRecordAsStu3(JsonObject r4Bundle) {
     JsonObject r4 = r4Bundle.copy();
-    if (r4.getValue("entry") instanceof io.vertx.core.json.JsonArray entries) {
-      for (Object e : entries) {
-        if (e instanceof JsonObject entry && entry.getValue("resource") instanceof JsonObject resource
-            && "Encounter".equals(resource.getValue("resourceType"))
-            && resource.remove("reasonReference") instanceof io.vertx.core.json.JsonArray reasons) {
-          // STU3 Encounter has no reasonReference: the problems a consultation was for go in diagnosis.condition.
-          io.vertx.core.json.JsonArray diagnosis = resource.getJsonArray("diagnosis", new io.vertx.core.json.JsonArray());
-          reasons.forEach(reason -> diagnosis.add(new JsonObject().put("condition", reason)));
-          resource.put("diagnosis", diagnosis);
-        }
+    for (JsonObject entry : entries(r4)) {
+      if (entry.getValue("resource") instanceof JsonObject resource && "Encounter".equals(resource.getValue("resourceType"))
+          && resource.remove("reasonReference") instanceof io.vertx.core.json.JsonArray reasons) {
+        // STU3 Encounter has no reasonReference: the problems a consultation was for go in diagnosis.condition.
+        io.vertx.core.json.JsonArray diagnosis = resource.getJsonArray("diagnosis", new io.vertx.core.json.JsonArray());
+        reasons.forEach(reason -> diagnosis.add(new JsonObject().put("condition", reason)));
+        resource.put("diagnosis", diagnosis);
       }
     }
     JsonObject stu3 = renameReferences(r4ToStu3(r4), TO_STU3);
-    if (stu3.getValue("entry") instanceof io.vertx.core.json.JsonArray entries) {
-      entries.forEach(e -> {
-        if (e instanceof JsonObject entry && entry.getValue("fullUrl") instanceof String fullUrl) {
-          entry.put("fullUrl", renamed(fullUrl, TO_STU3));
+    for (JsonObject entry : entries(stu3)) {
+      if (entry.getValue("fullUrl") instanceof String fullUrl) {
+        entry.put("fullUrl", renamed(fullUrl, TO_STU3));
+      }
+      if (entry.getValue("resource") instanceof JsonObject resource) {
+        JsonObject stu3Resource = Referrals.asReferralRequest(resource);
+        if ("MedicationStatement".equals(stu3Resource.getValue("resourceType")) && !stu3Resource.containsKey("taken")) {
+          String status = String.valueOf(stu3Resource.getValue("status"));
+          stu3Resource.put("taken", "active".equals(status) || "completed".equals(status) ? "y" : "unk");
         }
-        if (e instanceof JsonObject entry && entry.getValue("resource") instanceof JsonObject resource) {
-          entry.put("resource", Referrals.asReferralRequest(resource));
-        }
-      });
-    }
-    if (stu3.getValue("entry") instanceof io.vertx.core.json.JsonArray entries) {
-      for (Object e : entries) {
-        if (e instanceof JsonObject entry && entry.getValue("resource") instanceof JsonObject resource
-            && "MedicationStatement".equals(resource.getValue("resourceType")) && !resource.containsKey("taken")) {
-          resource.put("taken", "active".equals(resource.getValue("status")) || "completed".equals(resource.getValue("status")) ? "y" : "unk");
-        }
+        entry.put("resource", stu3Resource);
       }
     }
     return stu3;
+  }
+
+  /** A Bundle's entries that are objects (none when it has no entry list). */
+  private static java.util.List<JsonObject> entries(JsonObject bundle) {
+    java.util.List<JsonObject> out = new java.util.ArrayList<>();
+    if (bundle.getValue("entry") instanceof io.vertx.core.json.JsonArray entries) {
+      entries.forEach(e -> {
+        if (e instanceof JsonObject entry) {
+          out.add(entry);
+        }
+      });
+    }
+    return out;
   }
 
   /**
@@ -141,15 +146,25 @@ public final class FhirVersions {
 
   /** Every {@code reference} in the resource, renamed where its type was renamed between versions. */
   static JsonObject renameReferences(JsonObject resource, java.util.Map<String, String> names) {
+    forEachField(resource, (object, field) -> {
+      if ("reference".equals(field.getKey()) && field.getValue() instanceof String reference) {
+        field.setValue(renamed(reference, names));
+      }
+    });
+    return resource;
+  }
+
+  /** Visits every field of every object in the tree (depth first, each object's own fields before what they hold). */
+  private static void forEachField(JsonObject root,
+      java.util.function.BiConsumer<JsonObject, java.util.Map.Entry<String, Object>> visit) {
     java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>();
-    todo.push(resource);
+    todo.push(root);
     while (!todo.isEmpty()) {
       Object next = todo.pop();
       if (next instanceof JsonObject object) {
         for (java.util.Map.Entry<String, Object> field : object) {
-          if ("reference".equals(field.getKey()) && field.getValue() instanceof String reference) {
-            field.setValue(renamed(reference, names));
-          } else if (field.getValue() instanceof JsonObject || field.getValue() instanceof io.vertx.core.json.JsonArray) {
+          visit.accept(object, field);
+          if (field.getValue() instanceof JsonObject || field.getValue() instanceof io.vertx.core.json.JsonArray) {
             todo.push(field.getValue());
           }
         }
@@ -161,7 +176,6 @@ public final class FhirVersions {
         });
       }
     }
-    return resource;
   }
 
   private static String renamed(String reference, java.util.Map<String, String> names) {
@@ -214,27 +228,12 @@ public final class FhirVersions {
   /** Every reference and every code a resource carries, wherever it sits (systems may be renamed between versions). */
   static java.util.Set<String> carried(JsonObject resource) {
     java.util.Set<String> out = new java.util.HashSet<>();
-    java.util.ArrayDeque<Object> todo = new java.util.ArrayDeque<>();
-    todo.push(resource);
-    while (!todo.isEmpty()) {
-      Object next = todo.pop();
-      if (next instanceof JsonObject object) {
-        for (java.util.Map.Entry<String, Object> field : object) {
-          if (field.getValue() instanceof String value && ("reference".equals(field.getKey())
-              || "code".equals(field.getKey()) && object.containsKey("system"))) {
-            out.add(field.getKey() + "=" + value);
-          } else if (field.getValue() instanceof JsonObject || field.getValue() instanceof io.vertx.core.json.JsonArray) {
-            todo.push(field.getValue());
-          }
-        }
-      } else if (next instanceof io.vertx.core.json.JsonArray array) {
-        array.forEach(item -> {
-          if (item instanceof JsonObject || item instanceof io.vertx.core.json.JsonArray) {
-            todo.push(item);
-          }
-        });
+    forEachField(resource, (object, field) -> {
+      if (field.getValue() instanceof String value && ("reference".equals(field.getKey())
+          || "code".equals(field.getKey()) && object.containsKey("system"))) {
+        out.add(field.getKey() + "=" + value);
       }
-    }
+    });
     return out;
   }
 

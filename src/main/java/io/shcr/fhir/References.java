@@ -20,16 +20,19 @@ public final class References {
     if (reference == null || reference.startsWith("#")) {
       return reference;
     }
-    String ref = reference;
-    int history = ref.indexOf("/_history/");
-    if (history >= 0) {
-      ref = ref.substring(0, history);
+    // The last two '/'-separated parts (trailing slashes ignored), found without splitting: this runs for
+    // every reference the privacy filter and the index meet.
+    int history = reference.indexOf("/_history/");
+    int end = history >= 0 ? history : reference.length();
+    while (end > 0 && reference.charAt(end - 1) == '/') {
+      end--;
     }
-    String[] parts = ref.split("/");
-    if (parts.length < 2) {
+    int last = end == 0 ? -1 : reference.lastIndexOf('/', end - 1);
+    if (last < 0) {
       return reference;
     }
-    return parts[parts.length - 2] + "/" + parts[parts.length - 1];
+    int start = last == 0 ? 0 : reference.lastIndexOf('/', last - 1) + 1;
+    return start == 0 && end == reference.length() ? reference : reference.substring(start, end);
   }
 
   /** The resource type named by a literal reference, or null. */

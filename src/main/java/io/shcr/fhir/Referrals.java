@@ -27,13 +27,7 @@ final class Referrals {
     if (!"ReferralRequest".equals(resource.getValue("resourceType"))) {
       return resource;
     }
-    JsonObject out = new JsonObject();
-    resource.forEach(field -> {
-      if (SAME.contains(field.getKey())) {
-        out.put(field.getKey(), field.getValue());
-      }
-    });
-    out.put("resourceType", "ProcedureRequest");
+    JsonObject out = sameFields(resource, "ProcedureRequest");
     if (resource.getValue("groupIdentifier") instanceof JsonObject group) {
       out.put("requisition", group);
     }
@@ -57,13 +51,7 @@ final class Referrals {
     if (!"ProcedureRequest".equals(resource.getValue("resourceType"))) {
       return resource;
     }
-    JsonObject out = new JsonObject();
-    resource.forEach(field -> {
-      if (SAME.contains(field.getKey())) {
-        out.put(field.getKey(), field.getValue());
-      }
-    });
-    out.put("resourceType", "ReferralRequest");
+    JsonObject out = sameFields(resource, "ReferralRequest");
     if (resource.getValue("requisition") instanceof JsonObject group) {
       out.put("groupIdentifier", group);
     }
@@ -77,5 +65,16 @@ final class Referrals {
       out.put("recipient", new JsonArray().add(performer));
     }
     return out;
+  }
+
+  /** The fields both types have under the same name and shape, as a resource of the other type. */
+  private static JsonObject sameFields(JsonObject resource, String type) {
+    JsonObject out = new JsonObject();
+    resource.forEach(field -> {
+      if (SAME.contains(field.getKey())) {
+        out.put(field.getKey(), field.getValue());
+      }
+    });
+    return out.put("resourceType", type);
   }
 }

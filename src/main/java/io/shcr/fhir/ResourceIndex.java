@@ -33,6 +33,7 @@ public final class ResourceIndex {
   private final Map<String, Object> memos = new ConcurrentHashMap<>();
   private final Set<String> sought = new HashSet<>();
   private final String baseUrl;
+  private int changes;
 
   /** An index that cannot tell this source's absolute references from other servers' (tests, tools). */
   public ResourceIndex() {
@@ -74,8 +75,11 @@ public final class ResourceIndex {
         versions.add(resource);
       }
     }
-    if (added && "Patient".equals(resource.getValue("resourceType"))) {
-      patients.add(resource);
+    if (added) {
+      changes++;
+      if ("Patient".equals(resource.getValue("resourceType"))) {
+        patients.add(resource);
+      }
     }
   }
 
@@ -118,10 +122,18 @@ public final class ResourceIndex {
    */
   public synchronized void markSought(Collection<String> references) {
     for (String reference : references) {
-      if (reference != null && !isForeign(reference)) {
-        sought.add(References.localPart(reference));
+      if (reference != null && !isForeign(reference) && sought.add(References.localPart(reference))) {
+        changes++;
       }
     }
+  }
+
+  /**
+   * A count that moves whenever an answer of this index may have changed (a resource added, a reference
+   * marked sought), so a per-request cache ({@link #memo}) knows when what it learnt must be looked up again.
+   */
+  public synchronized int changes() {
+    return changes;
   }
 
   /** True when the source answered a request for this reference without it (see {@link #markSought}). */

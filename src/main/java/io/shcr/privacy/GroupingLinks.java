@@ -27,6 +27,23 @@ final class GroupingLinks {
 
   private GroupingLinks() {}
 
+  /**
+   * As {@link #of(JsonObject)}, given the links of every extension of the resource already read (by the
+   * inspector's walk, with {@link #extensionLinks}); null reads them here.
+   */
+  static Set<String> of(JsonObject resource, Set<String> extensionLinks) {
+    if (extensionLinks == null) {
+      return of(resource);
+    }
+    Set<String> out = new LinkedHashSet<>(extensionLinks);
+    try {
+      byType(resource, out);
+    } catch (RuntimeException | StackOverflowError e) {
+      // as in of(resource)
+    }
+    return out;
+  }
+
   /** The literal references the resource groups; never throws (an unreadable tree gives what was read). */
   static Set<String> of(JsonObject resource) {
     Set<String> out = new LinkedHashSet<>();
@@ -99,11 +116,7 @@ final class GroupingLinks {
       for (Map.Entry<String, Object> entry : ((Map<String, Object>) map).entrySet()) {
         String key = entry.getKey();
         if ("extension".equals(key) || "modifierExtension".equals(key)) {
-          for (Object extension : items(entry.getValue())) {
-            if (field(field(extension, "valueReference"), "reference") instanceof String reference) {
-              out.add(reference);
-            }
-          }
+          extensionLinks(entry.getValue(), out);
         }
         extensions(entry.getValue(), out);
       }
@@ -112,6 +125,18 @@ final class GroupingLinks {
     } else if (node instanceof List<?> list) {
       for (Object item : list) {
         extensions(item, out);
+      }
+    }
+  }
+
+  /** The literal {@code valueReference} of each extension in an {@code extension} or {@code modifierExtension} value. */
+  static void extensionLinks(Object extensions, Set<String> out) {
+    if (extensions == null) {
+      return; // most elements: no iterator made
+    }
+    for (Object extension : items(extensions)) {
+      if (field(field(extension, "valueReference"), "reference") instanceof String reference) {
+        out.add(reference);
       }
     }
   }

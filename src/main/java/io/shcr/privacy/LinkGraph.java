@@ -1,12 +1,14 @@
 package io.shcr.privacy;
 
-import io.shcr.fhir.References;
 import io.shcr.fhir.ResourceIndex;
-import io.shcr.fhir.Resources;
+import io.shcr.privacy.RequestMemo.Kind;
+import io.shcr.privacy.RequestMemo.Known;
+import io.shcr.privacy.RequestMemo.Link;
 import io.shcr.privacy.ResourceInspector.Inspection;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
@@ -45,10 +47,12 @@ import java.util.function.Function;
  * of sensitive resources are followed (and fetched) like any other, and an item with a link never looked
  * up counts as unjudged even when it is also withheld for something sensitive. So the sentence appears,
  * or not, the same for a patient whether or not they have sensitive items.
+ *
+ * <p>What does not depend on the batch (each resource's key, inspection and links, each reference's parse
+ * and target, who groups what among the known resources) is worked out once per request ({@link RequestMemo}),
+ * so a call costs what its batch reaches, not what the source has sent in all.
  */
 final class LinkGraph {
-
-  private enum Kind { CONTAINED, FETCHABLE, NOT_FETCHED, UNPARSEABLE }
 
   /** How far a cause of withholding has reached a node: tainted (spreads to what it groups) or withheld. */
   private static final class Reach {
@@ -56,13 +60,14 @@ final class LinkGraph {
     boolean withheld;
   }
 
+  /** A node of the graph; its edge lists are made when first needed (most nodes have few edges). */
   private static final class Node {
-    final Object resource;
+    final Known known;
     final boolean patient;
-    final List<Node> referrers = new ArrayList<>(2);
-    final List<Node> containers = new ArrayList<>(0);
-    final List<Node> grouped = new ArrayList<>(0);
-    final List<String> unresolved = new ArrayList<>(0);
+    List<Node> referrers = List.of();
+    List<Node> containers = List.of();
+    List<Node> grouped = List.of();
+    List<Link> unresolved = List.of();
     /** Reached by any cause: the node is withheld. */
     final Reach any = new Reach();
     /** Reached from a link never looked up: the node could not be judged. */
@@ -73,42 +78,61 @@ final class LinkGraph {
     boolean explored;
     boolean groupingExplored;
 
-    Node(Object resource) {
-      this.resource = resource;
-      this.patient = resource instanceof JsonObject json && "Patient".equals(json.getValue("resourceType"));
+    Node(Known known) {
+      this.known = known;
+      this.patient = known.patient;
+    }
+
+    private static <T> List<T> add(List<T> list, T item) {
+      List<T> out = list.isEmpty() ? new ArrayList<>(2) : list;
+      out.add(item);
+      return out;
     }
   }
 
-  private final ResourceInspector inspector;
-  private final Set<String> notFetched;
+  private final RequestMemo memo;
   private final ResourceIndex context;
-  private final Map<String, JsonObject> batchByReference = new HashMap<>();
-  private final Map<Object, Node> nodes = new IdentityHashMap<>();
-  private final Map<Object, Set<String>> groupingOf = new IdentityHashMap<>();
-  private final Map<String, List<JsonObject>> groupedBy = new HashMap<>();
+  private final Map<String, JsonObject> batchByReference;
+  /** The index's {@link ResourceIndex#changes} while the graph is built (one task: it cannot change meanwhile). */
+  private final int changes;
+  private final Map<Object, Node> nodes;
+  /** Who groups what among batch resources the index does not hold (rare): this call's own. */
+  private Map<String, List<JsonObject>> batchGroupedBy;
+  private Set<Object> batchIndexed;
   private final ArrayDeque<Node> toExplore = new ArrayDeque<>();
   /** Whether any link was never looked up (almost never): only then is its reach worked out. */
   private boolean anyUnlooked;
 
-  LinkGraph(ResourceInspector inspector, Set<String> notFetched, List<?> batch, ResourceIndex context) {
-    this.inspector = inspector;
-    this.notFetched = notFetched;
-    this.context = context;
+  LinkGraph(RequestMemo memo, List<?> batch) {
+    this.memo = memo;
+    this.context = memo.context();
+    this.changes = context.changes();
+    this.nodes = new IdentityHashMap<>(batch.size() * 2 + 16);
+    this.batchByReference = new HashMap<>(Math.max(4, batch.size() * 2));
+    List<Known> knownBatch = new ArrayList<>(batch.size());
     for (Object resource : batch) {
-      String key = resource instanceof JsonObject json ? Resources.localReference(json) : null;
-      if (key != null) {
-        batchByReference.putIfAbsent(key, (JsonObject) resource);
+      Known known = resource == null ? null : memo.known(resource);
+      knownBatch.add(known);
+      if (known != null && known.key != null) {
+        batchByReference.putIfAbsent(known.key, (JsonObject) resource);
       }
     }
-    for (Object resource : batch) {
-      indexGrouping(resource);
+    memo.indexContext();
+    for (Known known : knownBatch) {
+      if (known != null && !known.patient && known.resource instanceof JsonObject && !memo.indexedInContext(known)) {
+        // A batch resource the index does not hold groups for this call only.
+        if (batchGroupedBy == null) {
+          batchGroupedBy = new HashMap<>();
+          batchIndexed = Collections.newSetFromMap(new IdentityHashMap<>());
+        }
+        if (batchIndexed.add(known.resource)) {
+          memo.index(known, batchGroupedBy);
+        }
+      }
     }
-    for (JsonObject resource : context.all()) {
-      indexGrouping(resource);
-    }
-    for (Object resource : batch) {
-      if (resource != null) {
-        node(resource, true);
+    for (Known known : knownBatch) {
+      if (known != null) {
+        node(known, true);
       }
     }
     while (!toExplore.isEmpty()) {
@@ -140,16 +164,16 @@ final class LinkGraph {
 
   /** True when a released resource must not carry this reference: its target is withheld or unresolvable. */
   boolean blocks(String reference) {
-    Kind kind = kind(reference);
-    if (kind == Kind.CONTAINED) {
+    Link link = memo.link(reference);
+    if (link.kind == Kind.CONTAINED) {
       return false;
     }
-    if (kind == Kind.UNPARSEABLE) {
+    if (link.kind == Kind.UNPARSEABLE) {
       return true;
     }
-    JsonObject target = lookup(reference);
+    JsonObject target = lookup(link);
     if (target == null) {
-      return kind == Kind.FETCHABLE;
+      return link.kind == Kind.FETCHABLE;
     }
     Node node = nodes.get(target);
     return node == null || node.any.withheld;
@@ -159,20 +183,20 @@ final class LinkGraph {
   Set<String> unresolvedReferences() {
     Set<String> out = new LinkedHashSet<>();
     for (Node node : nodes.values()) {
-      for (String reference : node.unresolved) {
-        if (kind(reference) == Kind.FETCHABLE) {
-          out.add(References.localPart(reference));
+      for (Link link : node.unresolved) {
+        if (link.kind == Kind.FETCHABLE) {
+          out.add(link.local);
         }
       }
     }
     return out;
   }
 
-  private Node node(Object resource, boolean full) {
-    Node node = nodes.get(resource);
+  private Node node(Known known, boolean full) {
+    Node node = nodes.get(known.resource);
     if (node == null) {
-      node = new Node(resource);
-      nodes.put(resource, node);
+      node = new Node(known);
+      nodes.put(known.resource, node);
       toExplore.add(node);
     }
     if (full && !node.full) {
@@ -180,20 +204,6 @@ final class LinkGraph {
       toExplore.add(node);
     }
     return node;
-  }
-
-  private void indexGrouping(Object resource) {
-    if (!(resource instanceof JsonObject json) || groupingOf.containsKey(json) || ReleasedCopy.isPatient(json)) {
-      return;
-    }
-    Map<Object, Set<String>> known = context.memo("privacy.grouping", IdentityHashMap::new);
-    Set<String> grouping = known.computeIfAbsent(json, r -> GroupingLinks.of(json));
-    groupingOf.put(json, grouping);
-    for (String reference : grouping) {
-      if (kind(reference) == Kind.FETCHABLE) {
-        groupedBy.computeIfAbsent(References.localPart(reference), k -> new ArrayList<>(1)).add(json);
-      }
-    }
   }
 
   private void explore(Node node) {
@@ -209,18 +219,16 @@ final class LinkGraph {
 
   /** What the node is, what groups it, and its ordinary links: all that decides whether it is tainted. */
   private void exploreOwnLinks(Node node) {
-    if (!node.patient && node.resource instanceof JsonObject json) {
-      String key = Resources.localReference(json);
-      for (JsonObject container : key == null ? List.<JsonObject>of() : groupedBy.getOrDefault(key, List.of())) {
-        Node grouper = node(container, false);
-        grouper.grouped.add(node);
-        node.containers.add(grouper);
+    Known known = node.known;
+    if (!node.patient && known.key != null) {
+      addContainers(node, memo.groupersInContext(known.key));
+      if (batchGroupedBy != null) {
+        addContainers(node, batchGroupedBy.getOrDefault(known.key, List.of()));
       }
     }
     // Inspections depend only on the resource, so one request judges each resource once. The walk is
     // complete even for a sensitive resource: its links are followed like any other (see the class comment).
-    Map<Object, Inspection> inspections = context.memo("privacy.inspect", IdentityHashMap::new);
-    Inspection inspection = inspections.computeIfAbsent(node.resource, r -> inspector.inspect(r, false));
+    Inspection inspection = memo.inspection(known);
     node.inspection = inspection;
     if (inspection.unreadable() || (!node.patient && inspection.blocked())) {
       node.any.withheld = true;
@@ -229,23 +237,23 @@ final class LinkGraph {
     if (inspection.unreadable()) {
       return;
     }
-    Set<String> grouping = groupingOf.getOrDefault(node.resource, Set.of());
-    for (String reference : inspection.references()) {
-      Kind kind = kind(reference);
-      if (kind != Kind.CONTAINED && !(grouping.contains(reference) && kind == Kind.FETCHABLE)) {
-        follow(node, reference, kind, false);
-      }
+    for (Link link : memo.ownLinks(known)) {
+      follow(node, link, false);
+    }
+  }
+
+  private void addContainers(Node node, List<JsonObject> groupers) {
+    for (JsonObject container : groupers) {
+      Node grouper = node(memo.known(container), false);
+      grouper.grouped = Node.add(grouper.grouped, node);
+      node.containers = Node.add(node.containers, grouper);
     }
   }
 
   /** What the node groups: needed only when whether the node itself is withheld matters. */
   private void exploreGrouped(Node node) {
-    Set<String> grouping = groupingOf.getOrDefault(node.resource, Set.of());
-    for (String reference : node.inspection.references()) {
-      Kind kind = kind(reference);
-      if (grouping.contains(reference) && kind == Kind.FETCHABLE) {
-        follow(node, reference, kind, true);
-      }
+    for (Link link : memo.groupLinks(node.known)) {
+      follow(node, link, true);
     }
   }
 
@@ -254,25 +262,25 @@ final class LinkGraph {
    * unresolved grouping link only withholds the group (its other members stay). Either counts as never
    * looked up unless the source was asked for it and answered without it.
    */
-  private void follow(Node node, String reference, Kind kind, boolean groups) {
-    JsonObject target = kind == Kind.UNPARSEABLE ? null : lookup(reference);
+  private void follow(Node node, Link link, boolean groups) {
+    JsonObject target = link.kind == Kind.UNPARSEABLE ? null : lookup(link);
     if (target != null) {
-      Node targetNode = node(target, groups || node.full);
+      Node targetNode = node(memo.known(target), groups || node.full);
       if (!groups) {
-        targetNode.referrers.add(node);
+        targetNode.referrers = Node.add(targetNode.referrers, node);
       }
       return;
     }
-    if (kind == Kind.NOT_FETCHED) {
+    if (link.kind == Kind.NOT_FETCHED) {
       return;
     }
-    node.unresolved.add(reference);
+    node.unresolved = Node.add(node.unresolved, link);
     if (node.patient) {
       return; // never withheld: a Patient's blocked links are pruned from its released copy instead
     }
     node.any.withheld = true;
     node.any.tainted |= !groups;
-    if (kind == Kind.FETCHABLE && !context.leftOut(reference)) {
+    if (link.kind == Kind.FETCHABLE && !context.leftOut(link.reference)) {
       anyUnlooked = true;
       node.unlooked.withheld = true;
       node.unlooked.tainted |= !groups;
@@ -328,26 +336,9 @@ final class LinkGraph {
     }
   }
 
-  private JsonObject lookup(String reference) {
-    if (context.isForeign(reference)) {
-      return null;
-    }
-    JsonObject local = batchByReference.get(References.localPart(reference));
-    return local != null ? local : context.resolve(reference).orElse(null);
-  }
-
-  private Kind kind(String reference) {
-    if (reference.startsWith("#")) {
-      return Kind.CONTAINED;
-    }
-    if (context.isForeign(reference)) {
-      return Kind.UNPARSEABLE;
-    }
-    String local = References.localPart(reference);
-    int slash = local == null ? -1 : local.indexOf('/');
-    if (slash <= 0 || slash == local.length() - 1 || !Character.isUpperCase(local.charAt(0))) {
-      return Kind.UNPARSEABLE;
-    }
-    return notFetched.contains(local.substring(0, slash)) ? Kind.NOT_FETCHED : Kind.FETCHABLE;
+  /** A followable link's target: the batch's resource of that {@code Type/id} first, then the index's. */
+  private JsonObject lookup(Link link) {
+    JsonObject local = batchByReference.get(link.local);
+    return local != null ? local : memo.target(link, changes);
   }
 }

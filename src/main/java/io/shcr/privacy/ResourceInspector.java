@@ -3,8 +3,10 @@ package io.shcr.privacy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads one resource (or part of one) in a single walk of its JSON tree, at any depth, contained
@@ -27,6 +29,13 @@ final class ResourceInspector {
     }
   }
 
+  /**
+   * An inspection, with what {@link GroupingLinks} reads from every extension found in the same walk
+   * ({@code extensionLinks}); null when the walk did not reach every element (a Coding it could not
+   * judge ends the walk below it), so those links must be read by a walk of their own.
+   */
+  record Reading(Inspection inspection, Set<String> extensionLinks) {}
+
   private final CodeRules rules;
   private final ServiceFields services;
   private final UnknownSystemLog unknownSystems;
@@ -48,10 +57,25 @@ final class ResourceInspector {
     return inspectTree(json, stopEarly);
   }
 
+  /** Inspects a resource completely, reading its extension links ({@link GroupingLinks}) in the same walk. */
+  Reading read(Object resource) {
+    if (!(resource instanceof JsonObject json) || !(json.getValue("resourceType") instanceof String)) {
+      return new Reading(Inspection.UNREADABLE, null);
+    }
+    try {
+      Walk walk = new Walk(false, new LinkedHashSet<>());
+      walk.value(json);
+      Inspection inspection = new Inspection(false, walk.sensitive, walk.labelled, walk.references);
+      return new Reading(inspection, walk.pruned ? null : walk.extensionLinks);
+    } catch (RuntimeException | StackOverflowError e) {
+      return new Reading(Inspection.UNREADABLE, null);
+    }
+  }
+
   /** Inspects any JSON value (a resource's element). */
   Inspection inspectTree(Object tree, boolean stopEarly) {
     try {
-      Walk walk = new Walk(stopEarly);
+      Walk walk = new Walk(stopEarly, null);
       walk.value(tree);
       return new Inspection(false, walk.sensitive, walk.labelled, walk.references);
     } catch (RuntimeException | StackOverflowError e) {
@@ -62,11 +86,16 @@ final class ResourceInspector {
   private final class Walk {
     private final boolean stopEarly;
     private final List<String> references = new ArrayList<>(4);
+    /** Where extension links are collected, or null when they are not wanted. */
+    private final Set<String> extensionLinks;
     private boolean sensitive;
     private boolean labelled;
+    /** Some element was not walked below (a Coding that could not be judged). */
+    private boolean pruned;
 
-    Walk(boolean stopEarly) {
+    Walk(boolean stopEarly, Set<String> extensionLinks) {
       this.stopEarly = stopEarly;
+      this.extensionLinks = extensionLinks;
     }
 
     private boolean done() {
@@ -97,6 +126,7 @@ final class ResourceInspector {
       if (systemValue instanceof String system) {
         if (!judgeable(map)) {
           sensitive = true;
+          pruned = true;
           return;
         }
         CodeRules.SystemRule rule = rules.rule(system);
@@ -105,10 +135,16 @@ final class ResourceInspector {
         }
       } else if (systemValue != null) {
         sensitive = true;
+        pruned = true;
         return;
       } else if (map.get("code") instanceof String code && rules.listedInAnySystem(code)) {
         sensitive = true; // a listed code written without its system
+        pruned = true;
         return;
+      }
+      if (extensionLinks != null) {
+        GroupingLinks.extensionLinks(map.get("extension"), extensionLinks);
+        GroupingLinks.extensionLinks(map.get("modifierExtension"), extensionLinks);
       }
       labelled |= unsystematicLabel(map.get("security")) || unsystematicLabel(map.get("securityLabel"));
       if (map.get("resourceType") instanceof String type) {
@@ -127,6 +163,9 @@ final class ResourceInspector {
         if (done()) {
           return;
         }
+        if (child instanceof String) {
+          continue; // most values: tested first, as a final class is the cheapest test
+        }
         if (child instanceof Map<?, ?> || child instanceof List<?> || child instanceof JsonObject || child instanceof JsonArray) {
           value(child);
         }
@@ -138,6 +177,9 @@ final class ResourceInspector {
      * looked up by system, so any label code we withhold under any system withholds it (fail closed).
      */
     private boolean unsystematicLabel(Object labels) {
+      if (labels == null) {
+        return false;
+      }
       List<?> list = labels instanceof JsonArray array ? array.getList() : labels instanceof List<?> l ? l : List.of();
       for (Object label : list) {
         Map<?, ?> coding = label instanceof JsonObject o ? o.getMap() : label instanceof Map<?, ?> m ? m : null;

@@ -119,7 +119,17 @@ public final class RuleBasedPrivacyFilter implements PrivacyFilter {
     return item instanceof JsonObject json && "List".equals(json.getValue("resourceType"));
   }
 
+  /**
+   * The batch's graph; the one {@link #referencesToResolve} built is used again by {@link #filter} when the
+   * batch is the same and nothing was added to the index in between (most sections need no look-up).
+   */
   private LinkGraph graph(List<JsonObject> resources, ResourceIndex context) {
-    return new LinkGraph(inspector, notFetched, resources, context == null ? new ResourceIndex() : context);
+    RequestMemo memo = RequestMemo.of(context == null ? new ResourceIndex() : context, this, inspector, notFetched);
+    LinkGraph graph = memo.lastGraph(resources);
+    if (graph == null) {
+      graph = new LinkGraph(memo, resources);
+      memo.keepGraph(resources, graph);
+    }
+    return graph;
   }
 }

@@ -60,6 +60,8 @@ public final class RecordView {
 
   private static final Buffer EMPTY = Buffer.buffer("[]");
 
+  private static final String GP_CONNECT = "gp-connect";
+
   private final Vertx vertx;
   private final SourceDirectory directory;
   private final PrivacyFilter privacy;
@@ -191,8 +193,9 @@ public final class RecordView {
   }
 
   /**
-   * The sources a view asks: those named (or all) that hold a section the viewer may see, plus the
-   * user's own organisation's source when the relationship rests on it. Audit records the same list.
+   * The sources a view asks: those named (or all) that hold a section the viewer may see, of the GP
+   * practices only the patient's registered one (none for a restricted patient), plus the user's own
+   * organisation's source when the relationship rests on it. Audit records the same list.
    */
   private static List<SourceConfig> scope(SourceRegistry registry, RecordRequest request, AccessDecision decision) {
     List<SourceConfig> scope = new ArrayList<>();
@@ -200,7 +203,9 @@ public final class RecordView {
       boolean relationshipSource = source.id().equals(decision.relationshipVia());
       boolean named = request.sourceIds().isEmpty() || request.sourceIds().contains(source.id());
       boolean hasSections = source.sections().stream().anyMatch(decision.sections()::contains);
-      if (relationshipSource || (named && hasSections)) {
+      // Only the registered practice PDS names is asked through GP Connect; never one for a restricted patient.
+      boolean askable = !GP_CONNECT.equals(source.adapter()) || decision.gp().permits(source.id());
+      if (relationshipSource || (named && hasSections && askable)) {
         scope.add(source);
       }
     }
@@ -258,6 +263,7 @@ public final class RecordView {
         .put("standingStatement", PrivacyFilter.STANDING_STATEMENT)
         // A restricted (S-flagged) patient: viewers show a "restricted record" banner and no location.
         .put("restricted", decision.transform().hidesWhereThePatientIs())
+        .put("gpRecord", GpRecordNote.of(decision.gp(), runs.keySet(), directory.registry()))
         .put("deadlineMs", deadline.remainingMs())
         .put("startedAt", Instant.now().toString());
   }
@@ -348,7 +354,8 @@ public final class RecordView {
   private final class SourceRun {
     private final SourceConfig source;
     private final CallScope scope;
-    private final ResourceIndex index;
+    /** Set again once a GP Connect practice's endpoint is known: absolute references resolve under it. */
+    private ResourceIndex index;
     private final PatientGuard guard = new PatientGuard(request.nhsNumber());
     private final SectionPipeline pipeline = new SectionPipeline(privacy, decision.transform(), guard);
     private final Set<Section> sent = EnumSet.noneOf(Section.class);
@@ -399,6 +406,11 @@ public final class RecordView {
 
     void start() {
       startedNanos = System.nanoTime();
+      if (GP_CONNECT.equals(source.adapter()) && !decision.gp().permits(source.id())) {
+        // In scope only as the source the relationship rests on: a practice other than the patient's own is never asked.
+        end(SourceOutcome.of(SourceStatus.NOT_FOUND, decision.gp().notAskedDetail()), 0);
+        return;
+      }
       if (!source.live()) {
         end(SourceOutcome.of(SourceStatus.NOT_LIVE, "not yet live under the information sharing agreement"), 0);
         return;
@@ -413,14 +425,34 @@ public final class RecordView {
         end(SourceOutcome.failed(SourceFailure.circuitOpen()), 0);
         return;
       }
+      Deadline sourceDeadline = deadline.cappedAt(source.deadlineMs());
+      state = RunState.ASKING;
+      startTimer(sourceDeadline); // an SDS lookup counts within the practice's deadline
+      if (!GP_CONNECT.equals(source.adapter())) {
+        ask(adapter, sourceDeadline, null);
+        return;
+      }
+      directory.endpoint(source).onComplete(found -> {
+        if (state != RunState.ASKING || finished) {
+          return; // the deadline, or the view, ended first
+        }
+        if (found.failed() || !found.result().found()) {
+          end(SourceOutcome.failed(SourceFailure.directory(found.succeeded() ? found.result().problem() : "could not be asked")),
+              latency());
+          return;
+        }
+        index = new ResourceIndex(found.result().endpoint().address());
+        ask(adapter, sourceDeadline, found.result().endpoint());
+      });
+    }
+
+    /** The source's requester, run: for a GP Connect practice, at the endpoint SDS (or its override) gave. */
+    private void ask(SourceAdapter adapter, Deadline sourceDeadline, io.shcr.sources.sds.ProviderEndpoint provider) {
       Set<Section> sections = EnumSet.noneOf(Section.class);
       source.sections().stream().filter(decision.sections()::contains).forEach(sections::add);
-      Deadline sourceDeadline = deadline.cappedAt(source.deadlineMs());
       requester = new SourceRequester(client, adapter, new SourceCall(source, request.nhsNumber(), sections, index,
-          decision.principal(), directory.registry().gpConnect(), Instant.now()),
+          decision.principal(), directory.registry().gpConnect(), Instant.now(), provider),
           sourceDeadline, scope);
-      state = RunState.ASKING;
-      startTimer(sourceDeadline);
       requester.run(this::release).onComplete(ar -> concluded(ar.succeeded() ? ar.result()
           : SourceOutcome.failed(SourceFailure.unprocessable())));
     }

@@ -45,7 +45,8 @@ final class GpConnectRoutes {
     }
     String body = ctx.body().asString();
     String base = network.baseUrl(ctx, practice.get());
-    Optional<Reply> refused = ProviderChecks.refusal(ctx.request().headers(), network.gpConnect(), practice.get().ods(), base);
+    Optional<Reply> refused = ProviderChecks.refusal(ctx.request().headers(), network.gpConnect(),
+        network.asidOf(practice.get().ods()), base);
     responder.answer(ctx, practice.get().ods(), practice.get().kind().wireName(),
         () -> refused.orElseGet(() -> answer(practice.get(), body, base)));
   }

@@ -37,9 +37,27 @@ public final class Network {
 
   private io.shcr.sources.GpConnectConsumer gpConnect = io.shcr.sources.GpConnectConsumer.UNCONFIGURED;
 
-  /** The consumer the practices expect (its ASID in Ssp-From) and their own ASIDs (Ssp-To). */
+  /** The consumer the practices expect (its ASID in Ssp-From), and how it asks SDS. */
   io.shcr.sources.GpConnectConsumer gpConnect() {
     return gpConnect;
+  }
+
+  /**
+   * A practice's ASID as SDS records it (and its Ssp-To): its static entry in sources.yaml when it has one,
+   * else {@code 9} and its place among the practices, in twelve digits ({@code 900000000001} for the first).
+   */
+  String asidOf(String practice) {
+    String configured = gpConnect.providerAsids().get(practice);
+    if (configured != null) {
+      return configured;
+    }
+    List<String> practices = organisations.values().stream().filter(Organisation::gpConnect).map(Organisation::ods).sorted().toList();
+    return String.format("9%011d", practices.indexOf(practice) + 1);
+  }
+
+  /** A practice's MHS party key in SDS: its ODS code and a number, as Spine's are. */
+  static String partyKeyOf(String practice) {
+    return practice + "-" + String.format("%07d", Math.floorMod(practice.hashCode(), 10_000_000));
   }
 
   public Optional<Organisation> organisation(String ods) {

@@ -25,12 +25,12 @@ final class ProviderChecks {
   private ProviderChecks() {}
 
   /** Why the request is refused, or empty when a provider would read it. */
-  static Optional<Reply> refusal(MultiMap headers, GpConnectConsumer consumer, String practiceOds, String serviceRoot) {
-    String problem = problem(headers, consumer, practiceOds, serviceRoot);
+  static Optional<Reply> refusal(MultiMap headers, GpConnectConsumer consumer, String practiceAsid, String serviceRoot) {
+    String problem = problem(headers, consumer, practiceAsid, serviceRoot);
     return problem == null ? Optional.empty() : Optional.of(Reply.error(400, "invalid", "BAD_REQUEST", problem));
   }
 
-  static String problem(MultiMap headers, GpConnectConsumer consumer, String practiceOds, String serviceRoot) {
+  static String problem(MultiMap headers, GpConnectConsumer consumer, String practiceAsid, String serviceRoot) {
     if (consumer.consumerAsid().isEmpty()) {
       return null; // a test bed without GP Connect configuration: nothing to check against
     }
@@ -41,7 +41,7 @@ final class ProviderChecks {
     if (!consumer.consumerAsid().equals(headers.get("Ssp-From"))) {
       return "Ssp-From is not a known consumer ASID";
     }
-    if (!consumer.providerAsids().getOrDefault(practiceOds, "-").equals(headers.get("Ssp-To"))) {
+    if (!practiceAsid.equals(headers.get("Ssp-To"))) {
       return "Ssp-To is not this provider's ASID";
     }
     if (!GpConnectConsumer.INTERACTION_GET_STRUCTURED.equals(headers.get("Ssp-InteractionID"))) {

@@ -11,8 +11,10 @@ import java.nio.file.Path;
 
 /**
  * The simulated regional care network over real HTTP on one port: every organisation under
- * {@code /{ODS}} (GP practices over GP Connect, the others over FHIR R4 search) and Spine under
- * {@code /spine}, each answering through its latency and fault profile.
+ * {@code /{ODS}} (GP practices over GP Connect, the others over FHIR R4 search), Spine under
+ * {@code /spine} and the Spine Directory Service under {@code /sds}, each answering through its latency
+ * and fault profile. It keeps a count of the requests it was sent, by method, path and status (no
+ * query, no body), so tests can say who was asked.
  */
 public final class SimulatorServer {
 
@@ -21,6 +23,8 @@ public final class SimulatorServer {
   private final SimulatorConfig config;
   private final IdentityProvider identityProvider;
   private HttpServer server;
+  private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> requests = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.LongAdder inFlight = new java.util.concurrent.atomic.LongAdder();
 
   private SimulatorServer(Vertx vertx, Network network, SimulatorConfig config, IdentityProvider identityProvider) {
     this.vertx = vertx;
@@ -94,7 +98,9 @@ public final class SimulatorServer {
   private Router router(Vertx vertx) {
     Responder responder = new Responder(vertx, config);
     Router router = Router.router(vertx);
+    router.route().handler(this::count);
     new SpineRoutes(network, responder).mount(router);
+    new SdsRoutes(network, responder).mount(router);
     new GpConnectRoutes(network, responder, config).mount(router);
     new FhirSearchRoutes(network, responder).mount(router);
     if (identityProvider != null) {
@@ -102,6 +108,28 @@ public final class SimulatorServer {
     }
     router.route().handler(this::notFound);
     return router;
+  }
+
+  private void count(RoutingContext ctx) {
+    String method = ctx.request().method().name();
+    String path = ctx.request().path();
+    inFlight.increment();
+    ctx.addEndHandler(done -> {
+      requests.computeIfAbsent(method + " " + path + " " + ctx.response().getStatusCode(),
+          k -> new java.util.concurrent.atomic.LongAdder()).increment();
+      inFlight.decrement();
+    });
+    ctx.next();
+  }
+
+  /** Requests received and not yet answered (or ended) right now. */
+  public long inFlight() {
+    return inFlight.sum();
+  }
+
+  /** How many requests ended so far whose "METHOD /path STATUS" matches (e.g. {@code "POST /P81901/Patient/$gpc.getstructuredrecord 200"}). */
+  public long requests(java.util.function.Predicate<String> which) {
+    return requests.entrySet().stream().filter(e -> which.test(e.getKey())).mapToLong(e -> e.getValue().sum()).sum();
   }
 
   private void notFound(RoutingContext ctx) {

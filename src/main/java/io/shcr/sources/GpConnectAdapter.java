@@ -73,9 +73,11 @@ public final class GpConnectAdapter implements SourceAdapter {
     Set<String> keys = new java.util.HashSet<>();
     areas.forEach(area -> keys.add(AskedAreas.key(area)));
     // Through the Spine Secure Proxy when configured, with its headers and a consumer JWT for this user.
-    String root = call.source().baseUrl();
-    SourceHttpRequest request = new SourceHttpRequest(io.vertx.core.http.HttpMethod.POST, call.gpConnect().route(root) + OPERATION,
-        body.toBuffer(), GpConnectConsumer.MEDIA_TYPE, call.gpConnect().headers(call.source().id(), root, call.requester(), call.at()));
+    // The provider's service root and ASID come from SDS (or the practice's static override), never from the source list alone.
+    io.shcr.sources.sds.ProviderEndpoint provider = java.util.Objects.requireNonNull(call.provider(), "no provider endpoint");
+    SourceHttpRequest request = new SourceHttpRequest(io.vertx.core.http.HttpMethod.POST,
+        call.gpConnect().route(provider.address()) + OPERATION, body.toBuffer(), GpConnectConsumer.MEDIA_TYPE,
+        call.gpConnect().headers(provider, call.requester(), call.at()));
     return new SourceQuery(request,
         "structured record", fills, 1, keys, post);
   }

@@ -4,6 +4,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import io.shcr.core.Principal;
 import io.shcr.ops.ShcrVersion;
+import io.shcr.sources.sds.ProviderEndpoint;
+import io.shcr.sources.sds.SdsSettings;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Date;
@@ -14,16 +16,20 @@ import java.util.Map;
 /**
  * Who we are to GP Connect, as {@code sources.yaml}'s {@code gpConnect} block says: our ASID (sent as
  * {@code Ssp-From}), the Spine Secure Proxy's URL prefix (empty to call providers directly, as the demo
- * does), the issuer and device named in every consumer JWT, and each practice's ASID ({@code Ssp-To},
- * a static entry here until SDS is asked).
+ * does), the issuer and device named in every consumer JWT, where each practice's endpoint comes from:
+ * its static override ({@code providerAsids} with the source's {@code baseUrl}), else the Spine Directory
+ * Service ({@code sds}).
  *
  * <p>The consumer JWT follows GP Connect 1.6 "Cross-organisation audit and provenance": an unsecured
  * JWT ({@code alg: none}, empty signature) built per request from the signed-in user, with
  * {@code reason_for_request: directcare}, {@code requested_scope: patient/*.read conf/N}, {@code aud}
  * the provider's service root URL and {@code exp} five minutes after {@code iat}.
+ *
+ * @param providerAsids each statically configured practice's ASID, by ODS code (its {@code baseUrl} is its service root)
+ * @param sds how SDS is asked for every other practice, or null when it is not
  */
 public record GpConnectConsumer(String consumerAsid, String sspUrl, String issuer, String deviceSystem,
-    Map<String, String> providerAsids) {
+    Map<String, String> providerAsids, SdsSettings sds) {
 
   public static final String INTERACTION_GET_STRUCTURED = "urn:nhs:names:services:gpconnect:fhir:operation:gpc.getstructuredrecord-1";
   public static final String MEDIA_TYPE = "application/fhir+json;charset=utf-8";
@@ -32,10 +38,28 @@ public record GpConnectConsumer(String consumerAsid, String sspUrl, String issue
   static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
 
   /** No GP Connect block: every header still has a value a provider can check, none of them ours to invent. */
-  public static final GpConnectConsumer UNCONFIGURED = new GpConnectConsumer("", "", "", "", Map.of());
+  public static final GpConnectConsumer UNCONFIGURED = new GpConnectConsumer("", "", "", "", Map.of(), null);
 
   public GpConnectConsumer {
     providerAsids = Map.copyOf(providerAsids);
+  }
+
+  /** A consumer whose every practice is statically configured (no SDS). */
+  public GpConnectConsumer(String consumerAsid, String sspUrl, String issuer, String deviceSystem, Map<String, String> providerAsids) {
+    this(consumerAsid, sspUrl, issuer, deviceSystem, providerAsids, null);
+  }
+
+  /** The practice's static endpoint: its {@code baseUrl} and configured ASID, or empty when SDS is to be asked. */
+  public java.util.Optional<ProviderEndpoint> staticEndpoint(SourceConfig practice) {
+    String asid = providerAsids.get(practice.id());
+    if (asid != null && practice.baseUrl() != null) {
+      return java.util.Optional.of(new ProviderEndpoint(practice.baseUrl(), asid));
+    }
+    if (sds == null && practice.baseUrl() != null) {
+      // No SDS and no ASID (a test bed without GP Connect configuration): the base URL, an empty Ssp-To.
+      return java.util.Optional.of(new ProviderEndpoint(practice.baseUrl(), ""));
+    }
+    return java.util.Optional.empty();
   }
 
   /** The URL a request for the provider at {@code providerRoot} goes to: through the SSP when one is configured. */
@@ -43,15 +67,15 @@ public record GpConnectConsumer(String consumerAsid, String sspUrl, String issue
     return sspUrl.isEmpty() ? providerRoot : sspUrl + "/" + providerRoot;
   }
 
-  /** The SSP headers and the bearer token for one structured-record request by this user. */
-  public Map<String, String> headers(String practiceOds, String providerRoot, Principal user, Instant now) {
+  /** The SSP headers and the bearer token for one structured-record request by this user to this provider. */
+  public Map<String, String> headers(ProviderEndpoint provider, Principal user, Instant now) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Ssp-From", consumerAsid);
-    headers.put("Ssp-To", providerAsids.getOrDefault(practiceOds, ""));
+    headers.put("Ssp-To", provider.asid());
     headers.put("Ssp-InteractionID", INTERACTION_GET_STRUCTURED);
     headers.put("Accept", MEDIA_TYPE);
     if (user != null) {
-      headers.put("Authorization", "Bearer " + jwt(providerRoot, user, now));
+      headers.put("Authorization", "Bearer " + jwt(provider.address(), user, now));
     }
     return headers;
   }

@@ -16,9 +16,17 @@ import java.util.Set;
  * @param requester the signed-in user the request is made for (GP Connect names them in its JWT), or null
  * @param gpConnect who we are to GP Connect
  * @param at when the request was made (the JWT's iat)
+ * @param provider where a GP Connect practice is and its ASID (from SDS or its static override); null for other protocols
  */
 public record SourceCall(SourceConfig source, NhsNumber nhsNumber, Set<Section> sections, ResourceIndex index,
-    io.shcr.core.Principal requester, GpConnectConsumer gpConnect, java.time.Instant at) {
+    io.shcr.core.Principal requester, GpConnectConsumer gpConnect, java.time.Instant at,
+    io.shcr.sources.sds.ProviderEndpoint provider) {
+
+  /** A call whose provider, if it is a GP Connect practice, is its static endpoint. */
+  public SourceCall(SourceConfig source, NhsNumber nhsNumber, Set<Section> sections, ResourceIndex index,
+      io.shcr.core.Principal requester, GpConnectConsumer gpConnect, java.time.Instant at) {
+    this(source, nhsNumber, sections, index, requester, gpConnect, at, gpConnect.staticEndpoint(source).orElse(null));
+  }
 
   /** A call on nobody's behalf (tests, tools). */
   public SourceCall(SourceConfig source, NhsNumber nhsNumber, Set<Section> sections, ResourceIndex index) {

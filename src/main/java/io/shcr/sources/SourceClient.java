@@ -42,10 +42,10 @@ public final class SourceClient {
   public SourceClient(Vertx vertx, SourceConfig config) {
     this.vertx = vertx;
     this.config = config;
-    HttpClientOptions options = new HttpClientOptions()
+    HttpClientOptions options = config.tls().applyTo(new HttpClientOptions()
         .setKeepAlive(true)
         .setConnectTimeout((int) Math.min(config.deadlineMs(), 5_000))
-        .setMaxHeaderSize(16 * 1024);
+        .setMaxHeaderSize(16 * 1024));
     PoolOptions pool = new PoolOptions()
         .setHttp1MaxSize(config.maxConnections())
         .setMaxWaitQueueSize(config.maxWaitQueue());
@@ -260,7 +260,7 @@ public final class SourceClient {
     request.headers().forEach((name, value) -> options.getHeaders().set(name, value));
     http.request(options).onComplete(ar -> {
       if (ar.failed()) {
-        exchange.fail(SourceFailure.couldNotConnect());
+        exchange.fail(SourceFailure.couldNotConnect(ar.cause()));
         return;
       }
       HttpClientRequest httpRequest = ar.result();
@@ -274,7 +274,7 @@ public final class SourceClient {
       }
       exchange.request = httpRequest;
       Future<HttpClientResponse> sent = request.body() == null ? httpRequest.send() : httpRequest.send(request.body());
-      sent.onSuccess(exchange::read).onFailure(t -> exchange.fail(exchange.finished ? null : SourceFailure.connectionFailed()));
+      sent.onSuccess(exchange::read).onFailure(t -> exchange.fail(exchange.finished ? null : SourceFailure.connectionFailed(t)));
     });
     return promise.future();
   }

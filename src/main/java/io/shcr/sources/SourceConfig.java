@@ -1,6 +1,7 @@
 package io.shcr.sources;
 
 import io.shcr.core.Section;
+import io.shcr.tls.TlsSettings;
 import java.util.Set;
 
 /**
@@ -9,7 +10,8 @@ import java.util.Set;
  * @param id the organisation's ODS code
  * @param name display name
  * @param kind the kind of organisation
- * @param baseUrl the FHIR base URL (no trailing slash)
+ * @param baseUrl the FHIR base URL (no trailing slash); for a GP Connect practice its static service root, or
+ *     null when SDS gives it ({@link PracticeEndpoints})
  * @param adapter the protocol adapter: {@code fhir-r4} or {@code gp-connect}
  * @param sections the sections this source can supply
  * @param live whether it is live under the information sharing agreement; a not-live source is never called
@@ -21,6 +23,7 @@ import java.util.Set;
  * @param breaker the circuit breaker's settings
  * @param maxResourcesPerAnswer the most resources one answer may hold; a larger answer is refused unread
  * @param maxResourcesPerRequest the most resources all of the source's answers within one request may hold
+ * @param tls how it is spoken to over TLS (client certificate, trust, versions, ciphers); used for https URLs
  */
 public record SourceConfig(
     String id,
@@ -37,12 +40,21 @@ public record SourceConfig(
     int pageCap,
     BreakerConfig breaker,
     int maxResourcesPerAnswer,
-    int maxResourcesPerRequest) {
+    int maxResourcesPerRequest,
+    TlsSettings tls) {
 
   /** Default: more than any GP practice's whole structured record we have seen (a few thousand). */
   public static final int DEFAULT_MAX_RESOURCES_PER_ANSWER = 10_000;
   /** Default: a trust's ~14 searches at the default page cap and page size stay well below it. */
   public static final int DEFAULT_MAX_RESOURCES_PER_REQUEST = 25_000;
+
+  /** A source with the default TLS settings (no client certificate, the JVM's trust). */
+  public SourceConfig(String id, String name, SourceKind kind, String baseUrl, String adapter, Set<Section> sections,
+      boolean live, long deadlineMs, int maxConnections, int maxWaitQueue, long maxResponseBytes, int pageCap,
+      BreakerConfig breaker, int maxResourcesPerAnswer, int maxResourcesPerRequest) {
+    this(id, name, kind, baseUrl, adapter, sections, live, deadlineMs, maxConnections, maxWaitQueue, maxResponseBytes,
+        pageCap, breaker, maxResourcesPerAnswer, maxResourcesPerRequest, TlsSettings.DEFAULT);
+  }
 
   /** A source with the default resource caps. */
   public SourceConfig(String id, String name, SourceKind kind, String baseUrl, String adapter, Set<Section> sections,

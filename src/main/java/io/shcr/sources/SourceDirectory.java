@@ -26,9 +26,15 @@ public final class SourceDirectory {
   private final SourceRegistry registry;
   private final Map<String, SourceClient> clients;
   private final WorkerExecutor workers;
+  private final PracticeEndpoints endpoints;
 
   public SourceDirectory(Vertx vertx, SourceRegistry registry) {
     this.registry = registry;
+    this.endpoints = new PracticeEndpoints(vertx, registry.gpConnect());
+    // Each live practice's endpoint asked of SDS now, off any view: the first record view of a practice then
+    // need not spend its deadline on SDS (a cold lookup took seconds on a loaded machine). Nothing about a patient.
+    vertx.getOrCreateContext().runOnContext(v -> registry.all().stream()
+        .filter(s -> s.live() && "gp-connect".equals(s.adapter())).forEach(endpoints::of));
     this.workers = vertx.createSharedWorkerExecutor("shcr-source-work", WORKERS);
     this.clients = registry.all().stream()
         .filter(SourceConfig::live)
@@ -53,6 +59,14 @@ public final class SourceDirectory {
   /** A new lane for one source's work within one request (see {@link WorkLane}). */
   public WorkLane newLane() {
     return WorkLane.on(workers);
+  }
+
+  /**
+   * Where a GP Connect practice's service is and its ASID (its static override, else SDS). Never fails:
+   * a failed lookup says why, in words that follow "the Spine Directory Service ".
+   */
+  public Future<io.shcr.sources.sds.SdsLookup> endpoint(SourceConfig practice) {
+    return endpoints.of(practice);
   }
 
   public SourceAdapter adapter(SourceConfig source) {
@@ -91,6 +105,6 @@ public final class SourceDirectory {
 
   public Future<Void> close() {
     List<Future<Void>> closing = clients.values().stream().map(SourceClient::close).toList();
-    return Future.join(closing).<Void>mapEmpty().eventually(workers::close);
+    return Future.join(Future.join(closing), endpoints.close()).<Void>mapEmpty().eventually(workers::close);
   }
 }

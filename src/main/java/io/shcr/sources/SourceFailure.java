@@ -1,6 +1,7 @@
 package io.shcr.sources;
 
 import io.shcr.fhir.BoundedJson;
+import io.shcr.tls.HandshakeFailures;
 
 /**
  * Why a source call, or a source's run, did not produce data: a value (timeout, error, circuit-open,
@@ -74,6 +75,16 @@ public final class SourceFailure {
 
   // Our side: queueing, deadlines, cancellation, the breaker.
 
+  /**
+   * The Spine Directory Service gave no usable endpoint for the practice ({@code why} is one of the
+   * fixed phrases of {@link PracticeEndpoints} and {@link io.shcr.sources.sds.SdsAnswers}): the practice
+   * was not asked, and it is not its fault.
+   */
+  public static SourceFailure directory(String why) {
+    return new SourceFailure(SourceStatus.ERROR, "the Spine Directory Service " + why
+        + ", so this practice's GP Connect endpoint is not known and it was not asked", false);
+  }
+
   public static SourceFailure cancelled() {
     return new SourceFailure(SourceStatus.ERROR, "cancelled", false);
   }
@@ -104,8 +115,20 @@ public final class SourceFailure {
     return new SourceFailure(SourceStatus.ERROR, "could not connect to the source");
   }
 
+  /** Could not connect; a TLS failure (an untrusted certificate, our certificate refused) says which, in our words. */
+  public static SourceFailure couldNotConnect(Throwable cause) {
+    String tls = HandshakeFailures.describe(cause, "the source");
+    return tls == null ? couldNotConnect() : new SourceFailure(SourceStatus.ERROR, tls);
+  }
+
   public static SourceFailure connectionFailed() {
     return new SourceFailure(SourceStatus.ERROR, "the connection to the source failed");
+  }
+
+  /** The connection failed; as {@link #couldNotConnect(Throwable)} for a TLS failure (TLS 1.3 refuses a client certificate only after the handshake). */
+  public static SourceFailure connectionFailed(Throwable cause) {
+    String tls = HandshakeFailures.describe(cause, "the source");
+    return tls == null ? connectionFailed() : new SourceFailure(SourceStatus.ERROR, tls);
   }
 
   public static SourceFailure brokenOff() {

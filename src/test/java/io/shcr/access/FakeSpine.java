@@ -22,17 +22,30 @@ final class FakeSpine {
   private HttpServer server;
 
   Future<FakeSpine> start(Vertx vertx) {
+    return start(vertx, new io.vertx.core.http.HttpServerOptions());
+  }
+
+  /** On these options (TLS, say: then {@link #baseUrl} is https to localhost). */
+  Future<FakeSpine> start(Vertx vertx, io.vertx.core.http.HttpServerOptions options) {
     Router router = Router.router(vertx);
     router.get("/spine/Consent").handler(this::consent);
     router.get("/spine/Patient/:nhs").handler(this::patient);
-    return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").map(s -> {
+    router.get("/spine/metadata").handler(ctx -> ctx.json(new JsonObject().put("resourceType", "CapabilityStatement")));
+    tls = options.isSsl();
+    return vertx.createHttpServer(options).requestHandler(router).listen(0, "127.0.0.1").map(s -> {
       server = s;
       return this;
     });
   }
 
+  private boolean tls;
+
   String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort() + "/spine";
+    return (tls ? "https://localhost:" : "http://127.0.0.1:") + server.actualPort() + "/spine";
+  }
+
+  Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
   }
 
   private void consent(RoutingContext ctx) {

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Cost of the privacy filter with the shipped rules: one ordinary resource, one sensitive resource,
- * and a whole GP Connect-shaped record (40 consultations, sensitive history mixed in: 403 resources)
+ * and a whole GP Connect-shaped record (40 consultations, sensitive history mixed in: 356 resources)
  * filtered section by section as the aggregator does, links resolved against the whole record.
  * Run from the project root (it reads conf/); command and figures in docs/performance.md.
  */

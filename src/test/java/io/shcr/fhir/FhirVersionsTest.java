@@ -62,4 +62,49 @@ class FhirVersionsTest {
     assertThat(back.lossy()).isEmpty();
     assertThat(back.bundle().encode()).contains("Condition/c-ast");
   }
+
+  /** A GP Connect referral, STU3, with whatever extra fields a test adds. */
+  private static JsonObject referral(String id, String extra) {
+    return new JsonObject("""
+        {"resourceType":"ReferralRequest","id":"%s","status":"active","intent":"order","subject":{"reference":"Patient/1"},
+         "serviceRequested":[{"coding":[{"system":"http://snomed.info/sct","code":"183516009"}]}]%s}""".formatted(id, extra));
+  }
+
+  private static JsonObject bundleOf(JsonObject... resources) {
+    io.vertx.core.json.JsonArray entries = new io.vertx.core.json.JsonArray();
+    for (JsonObject resource : resources) {
+      entries.add(new JsonObject().put("fullUrl", resource.getString("resourceType") + "/" + resource.getString("id"))
+          .put("resource", resource));
+    }
+    return new JsonObject().put("resourceType", "Bundle").put("type", "collection").put("entry", entries);
+  }
+
+  @Test
+  void aReferralThatConvertsWholeArrivesAsAServiceRequestWithItsCodeAndReferences() throws Exception {
+    FhirVersions.Converted r4 = FhirVersions.stu3BundleToR4(bundleOf(referral("r1", ",\"recipient\":[{\"reference\":\"Organization/o1\"}]")));
+    assertThat(r4.lossy()).isEmpty();
+    JsonObject request = r4.bundle().getJsonArray("entry").getJsonObject(0).getJsonObject("resource");
+    assertThat(request.getString("resourceType")).isEqualTo("ServiceRequest");
+    assertThat(request.encode()).contains("183516009").contains("Organization/o1").contains("Patient/1");
+  }
+
+  @Test
+  void anEntryWhoseConversionWouldLoseACodeIsWithheldAndNamed() throws Exception {
+    // A referral's specialty has no place in the ProcedureRequest it is converted through: its code would be lost.
+    JsonObject lossy = referral("r2", ",\"specialty\":{\"coding\":[{\"system\":\"http://snomed.info/sct\",\"code\":\"394589003\"}]}");
+    JsonObject whole = referral("r3", "");
+    FhirVersions.Converted r4 = FhirVersions.stu3BundleToR4(bundleOf(lossy, whole));
+    assertThat(r4.lossy()).containsExactly("ServiceRequest/r2");
+    assertThat(r4.bundle().getJsonArray("entry")).hasSize(1);
+    assertThat(r4.bundle().encode()).contains("r3").doesNotContain("\"r2\"").doesNotContain("394589003");
+  }
+
+  @Test
+  void anEntryWhoseConversionWouldLoseAReferenceIsWithheldAndNamed() throws Exception {
+    // ServiceRequest has one performer per referral as converted: a second recipient would be dropped.
+    JsonObject lossy = referral("r4", ",\"recipient\":[{\"reference\":\"Organization/o1\"},{\"reference\":\"Organization/o2\"}]");
+    FhirVersions.Converted r4 = FhirVersions.stu3BundleToR4(bundleOf(lossy));
+    assertThat(r4.lossy()).containsExactly("ServiceRequest/r4");
+    assertThat(r4.bundle().containsKey("entry")).isFalse();
+  }
 }

@@ -169,8 +169,11 @@ class ContainerCommandLineTest {
     JsonArray list = sources.getJsonArray("sources");
     for (int i = 0; i < list.size(); i++) {
       String url = list.getJsonObject(i).getString("baseUrl");
-      env.put("SHCR_SOURCES__SOURCES__" + i + "__BASE_URL", url.replace("http://127.0.0.1:8090", base));
+      if (url != null) { // a GP practice has none: SDS gives its endpoint
+        env.put("SHCR_SOURCES__SOURCES__" + i + "__BASE_URL", url.replace("http://127.0.0.1:8090", base));
+      }
     }
+    env.put("SHCR_SOURCES__GP_CONNECT__SDS__BASE_URL", base + "/sds");
     env.put("SHCR_ACCESS_POLICY__SPINE__CONSENT__BASE_URL", base + "/spine");
     env.put("SHCR_ACCESS_POLICY__SPINE__PDS__BASE_URL", base + "/spine");
   }

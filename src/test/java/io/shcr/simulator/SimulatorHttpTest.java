@@ -257,7 +257,9 @@ class SimulatorHttpTest {
     io.vertx.ext.web.client.HttpRequest<Buffer> request = client.postAbs(url)
         .putHeader("Ssp-TraceID", java.util.UUID.randomUUID().toString())
         .putHeader("Content-Type", io.shcr.sources.GpConnectConsumer.MEDIA_TYPE);
-    consumer.headers(ods, root, doctor, java.time.Instant.now()).forEach(request::putHeader);
+    // The ASID the simulated SDS gives the practice: 9 and its place among the practices (P81901 the first).
+    String asid = String.format("9%011d", Integer.parseInt(ods.substring(4)));
+    consumer.headers(new io.shcr.sources.sds.ProviderEndpoint(root, asid), doctor, java.time.Instant.now()).forEach(request::putHeader);
     return request;
   }
 

@@ -29,7 +29,12 @@ class SourcesYamlTest {
     assertThat(registry.all().stream().filter(s -> s.kind() == SourceKind.GP)).hasSizeGreaterThanOrEqualTo(10)
         .allMatch(s -> s.adapter().equals("gp-connect"));
     assertThat(registry.all().stream().filter(s -> !s.live()).map(SourceConfig::id)).containsExactlyInAnyOrder("889", "890");
-    assertThat(registry.all()).allMatch(s -> s.baseUrl().equals("http://127.0.0.1:8090/" + s.id()));
+    assertThat(registry.all().stream().filter(s -> s.kind() != SourceKind.GP))
+        .allMatch(s -> s.baseUrl().equals("http://127.0.0.1:8090/" + s.id()));
+    // The demo's practices are located through the simulated SDS: no static endpoint of their own.
+    assertThat(registry.all().stream().filter(s -> s.kind() == SourceKind.GP)).allMatch(s -> s.baseUrl() == null);
+    assertThat(registry.gpConnect().sds().baseUrl()).isEqualTo("http://127.0.0.1:8090/sds");
+    assertThat(registry.gpConnect().providerAsids()).isEmpty();
   }
 
   @Test

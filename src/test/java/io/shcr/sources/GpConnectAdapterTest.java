@@ -88,4 +88,37 @@ class GpConnectAdapterTest extends SourceAdapterContract {
     // Asked once per request, however many sections need it.
     assertThat(adapter.lookups(call, Set.of("Immunization/i2")).queries()).isEmpty();
   }
+
+  @Test
+  void anItemWhoseConversionToR4WouldLoseACodeIsWithheldItsAreaIsNotWholeAndTheDetailSaysSo() {
+    SourceConfig config = new SourceConfig("SRC", "Source", SourceKind.GP, BASE, protocol(),
+        Set.of(Section.DEMOGRAPHICS, Section.REFERRALS), true, 5_000, 5, 10, 100_000, 3, SourceConfig.BreakerConfig.DEFAULT);
+    SourceCall call = new SourceCall(config, io.shcr.nhs.NhsNumber.of(FakeSources.NHS), Set.of(Section.DEMOGRAPHICS,
+        Section.REFERRALS), new io.shcr.fhir.ResourceIndex(BASE));
+    SourceQuery post = adapter.plan(call).get(0);
+    JsonObject whole = referral("r3", null);
+    // The specialty has no place in what R4 makes of a referral: its code would be lost, so the item is not shown.
+    JsonObject lossy = referral("r2", new JsonObject().put("coding", new JsonArray().add(new JsonObject()
+        .put("system", "http://snomed.info/sct").put("code", "394589003"))));
+    JsonObject referralList = new JsonObject().put("resourceType", "List").put("id", "l-referrals").put("status", "current")
+        .put("mode", "snapshot").put("code", new JsonObject().put("coding", new JsonArray().add(new JsonObject()
+            .put("system", "http://snomed.info/sct").put("code", "792931000000107"))));
+    ResponseRead read = adapter.read(call, post, fhir(200, bundle(FakeSources.patient("p1", FakeSources.NHS), whole, lossy,
+        referralList).put("type", "collection")));
+    assertThat(read.failure()).isNull();
+    assertThat(read.sections().get(Section.REFERRALS)).extracting(r -> r.getString("id")).containsExactly("r3");
+    assertThat(read.received()).extracting(r -> r.getString("id")).doesNotContain("r2");
+    assertThat(read.details()).contains(GpConnectAdapter.LOSSY_DETAIL);
+    // The referrals area did not come back whole: a link to the withheld item is not reported as left out by the practice.
+    adapter.settle(call, Set.of("ServiceRequest/r2"), Map.of());
+    assertThat(call.index().leftOut("ServiceRequest/r2")).isFalse();
+  }
+
+  private static JsonObject referral(String id, JsonObject specialty) {
+    JsonObject referral = new JsonObject().put("resourceType", "ReferralRequest").put("id", id).put("status", "active")
+        .put("intent", "order").put("subject", new JsonObject().put("reference", "Patient/p1"))
+        .put("serviceRequested", new JsonArray().add(new JsonObject().put("coding", new JsonArray().add(new JsonObject()
+            .put("system", "http://snomed.info/sct").put("code", "183516009")))));
+    return specialty == null ? referral : referral.put("specialty", specialty);
+  }
 }

@@ -97,4 +97,38 @@ class SourceRegistryTest {
   void emptyFileIsRefused() {
     assertThatThrownBy(() -> SourceRegistry.fromJson(new JsonObject(), "sources.yaml")).hasMessageContaining("non-empty list");
   }
+
+  private static final String PRACTICE = """
+      {"id": "GP1", "name": "Practice", "kind": "gp", %s"adapter": "gp-connect", "sections": ["problems"], "live": true}""";
+
+  private static JsonObject gpConnect(String block, String base) {
+    return new JsonObject("{\"gpConnect\": {\"consumerAsid\": \"1\", \"issuer\": \"https://us/\"" + block + "}, \"sources\": ["
+        + PRACTICE.formatted(base) + "]}");
+  }
+
+  @Test
+  void aPracticeIsStaticWithBothItsBaseUrlAndAsidOrLookedUpInSdsWithNeither() {
+    String sds = ", \"sds\": {\"baseUrl\": \"https://api.service.nhs.uk/spine-directory/FHIR/R4/\", \"allowedHosts\": [\"*.nhs.uk\"]}";
+    SourceRegistry bySds = SourceRegistry.fromJson(gpConnect(sds, ""), "sources.yaml");
+    assertThat(bySds.find("GP1").orElseThrow().baseUrl()).isNull();
+    assertThat(bySds.gpConnect().sds().baseUrl()).isEqualTo("https://api.service.nhs.uk/spine-directory/FHIR/R4");
+    assertThat(bySds.gpConnect().sds().cacheMs()).isEqualTo(300_000);
+    assertThat(bySds.gpConnect().staticEndpoint(bySds.find("GP1").orElseThrow())).isEmpty();
+
+    SourceRegistry fixed = SourceRegistry.fromJson(gpConnect(sds + ", \"providerAsids\": {\"GP1\": \"918999198001\"}",
+        "\"baseUrl\": \"https://gp1.nhs.uk/gpc\", "), "sources.yaml");
+    assertThat(fixed.gpConnect().staticEndpoint(fixed.find("GP1").orElseThrow()))
+        .contains(new io.shcr.sources.sds.ProviderEndpoint("https://gp1.nhs.uk/gpc", "918999198001"));
+
+    assertThatThrownBy(() -> SourceRegistry.fromJson(gpConnect(sds, "\"baseUrl\": \"https://gp1.nhs.uk/gpc\", "), "s.yaml"))
+        .hasMessageContaining("no ASID for GP Connect source GP1");
+    assertThatThrownBy(() -> SourceRegistry.fromJson(gpConnect(sds + ", \"providerAsids\": {\"GP1\": \"9\"}", ""), "s.yaml"))
+        .hasMessageContaining("GP1 has an ASID but no baseUrl");
+    assertThatThrownBy(() -> SourceRegistry.fromJson(gpConnect("", ""), "s.yaml"))
+        .hasMessageContaining("GP1 has no static endpoint and there is no sds");
+    assertThatThrownBy(() -> SourceRegistry.fromJson(gpConnect(", \"sds\": {\"baseUrl\": \"ldap://sds\", \"cacheMs\": 99999999}", ""),
+        "s.yaml"))
+        .hasMessageContaining("gpConnect.sds.baseUrl: expected an http(s) URL")
+        .hasMessageContaining("gpConnect.sds.cacheMs");
+  }
 }

@@ -1,5 +1,6 @@
 package io.shcr.support;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -18,9 +19,17 @@ import java.util.function.Consumer;
 public final class SseClient {
 
   private final HttpClient http;
+  /**
+   * Every request is made on this one context, so the response's future completes on the thread that then
+   * delivers its body, and the handlers attached when it completes are in place before the first chunk.
+   * Made from a test's own thread instead, the future's listeners can run a turn later, after the first
+   * chunk was delivered to no handler (the stream then seemed to start with a section, its meta lost).
+   */
+  private final Context context;
 
   public SseClient(Vertx vertx) {
     this.http = vertx.createHttpClient();
+    this.context = vertx.getOrCreateContext();
   }
 
   /** A stream in progress: its events so far, the response, and a Future that completes at its end. */
@@ -46,6 +55,12 @@ public final class SseClient {
   }
 
   public Future<Stream> open(int port, String path, Map<String, String> headers, Consumer<SseEvent> onEvent) {
+    Promise<Stream> opened = Promise.promise();
+    context.runOnContext(v -> openHere(port, path, headers, onEvent).onComplete(opened));
+    return opened.future();
+  }
+
+  private Future<Stream> openHere(int port, String path, Map<String, String> headers, Consumer<SseEvent> onEvent) {
     Stream stream = new Stream();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
         .setURI(path).putHeader("Accept", "text/event-stream");

@@ -62,7 +62,9 @@ final class BundleSink implements RecordSink {
       // A source not in the registry under its shown id is one the view does not name (an alias).
       var config = registry.find(id);
       sources.add(config.isPresent()
-          ? new SearchBundle.Source(id, config.get().name(), stripSlash(config.get().baseUrl()), true)
+          // A practice whose endpoint SDS gives has no fixed base: its entries are named under ours.
+          ? new SearchBundle.Source(id, config.get().name(),
+              config.get().baseUrl() == null ? ownBase + "/" + id : stripSlash(config.get().baseUrl()), true)
           : new SearchBundle.Source(id, shown.getString("name"), ownBase + "/" + id, false));
     }
   }

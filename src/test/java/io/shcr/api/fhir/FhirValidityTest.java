@@ -221,8 +221,11 @@ class FhirValidityTest {
   @Test
   void theSimulatorsOwnAnswersValidate() {
     List<String> errors = new ArrayList<>();
-    for (var source : io.shcr.sources.SourceRegistry.load(demo.configDir.resolve("sources.yaml")).all()) {
-      String base = source.baseUrl().replace("http://127.0.0.1:", "");
+    var registry = io.shcr.sources.SourceRegistry.load(demo.configDir.resolve("sources.yaml"));
+    for (var source : registry.all()) {
+      // A practice's endpoint is the simulated SDS's: beside it, under the practice's code.
+      String url = source.baseUrl() != null ? source.baseUrl() : registry.gpConnect().sds().baseUrl().replace("/sds", "/" + source.id());
+      String base = url.replace("http://127.0.0.1:", "");
       int port = Integer.parseInt(base.substring(0, base.indexOf('/')));
       String path = base.substring(base.indexOf('/'));
       if ("gp-connect".equals(source.adapter())) {
