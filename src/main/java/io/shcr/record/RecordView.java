@@ -618,7 +618,9 @@ public final class RecordView {
           deliver(() -> sink.group(differences));
         }
       }
-      timeline.accept(shown, section, released);
+      if (sink.wantsTimeline()) {
+        timeline.accept(shown, section, released);
+      }
       for (io.shcr.reconcile.GroupEvent group : reconciliation.accept(shown, section, released)) {
         if (!deliver(() -> sink.group(group))) {
           return;
