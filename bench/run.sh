@@ -6,10 +6,14 @@
 #   bench/run.sh [SECONDS=20] [ROUNDS=2]
 #
 # Environment: BENCH_LEVELS (closed-loop client counts, default "200 2000"), BENCH_HOLD (streams held
-# open, default 10000; 0 skips), BENCH_PORT_BASE (default 18700: fake network +0, bare +1, blocking +2,
-# shcr +3, its metrics +9), BENCH_BUILD=1 (rebuild target/shcr.jar first), SHCR_JAVA_OPTS (default -Xmx1g),
+# open, default 10000; 0 skips), BENCH_PORT_BASE (default 18700: fake network +0 (Spine) and +20..+39
+# (the sources), bare +1, blocking +2, shcr +3, its metrics +9), BENCH_BUILD=1 (rebuild target/shcr.jar first), SHCR_JAVA_OPTS (default -Xmx1g),
 # SHCR_JAR (another build of shcr to measure, e.g. the commit before a change), BENCH_KEEP=1 (keep the
-# work directory with every log).
+# work directory with every log), BENCH_MAX_VIEWS (shcr's admission cap in the closed and open loops,
+# default 300: what this 2-core machine serves within its deadlines; the hold raises it to HOLD + 1,000).
+# Spine's and the sources' queues are sized from the cap by shcr itself. BENCH_HOLD_ONLY=1 runs the hold alone,
+# BENCH_HOLD_RATE (default 250) views opened a second in the hold (1,000/s is past a 2-core node's capacity:
+# the hold then measures overload, not holding), BENCH_HOLD_JAVA_OPTS (default SHCR_JAVA_OPTS) shcr's JVM options for the hold.
 # Contestants alternate within each round, after a warm-up, so ratios are fair on a busy machine; note
 # `uptime` beside the figures. Nothing here is part of `mvn verify`.
 set -euo pipefail
@@ -40,7 +44,15 @@ CP=$WORK/classes:$JAR
 # shcr's configuration: the repository's, with the bench's sources and the fake Spine.
 config() { # dir deadlineMs
   cp -r "$ROOT/conf" "$1"
-  sed -e "s#127.0.0.1:18700/#127.0.0.1:$BASE/#" -e "s#deadlineMs: 2500#deadlineMs: $2#" "$ROOT/bench/conf/sources.yaml" > "$1/sources.yaml"
+  # Each source's port (18720 + i in the file) moves with BASE, as FakeNetwork.sourcePort places it.
+  awk -v base="$BASE" -v deadline="$2" '{
+    if (match($0, /127\.0\.0\.1:[0-9]+\//)) {
+      port = substr($0, RSTART + 10, RLENGTH - 11)
+      $0 = substr($0, 1, RSTART + 9) (port - 18700 + base) substr($0, RSTART + RLENGTH - 1)
+    }
+    sub(/deadlineMs: 2500/, "deadlineMs: " deadline)
+    print
+  }' "$ROOT/bench/conf/sources.yaml" > "$1/sources.yaml"
 }
 config "$WORK/conf" 2500
 config "$WORK/conf-hold" 120000
@@ -56,41 +68,45 @@ start_shcr() { # conf-dir, extra env...
   env SHCR_DATA="$WORK/data" \
     SHCR_ACCESS_POLICY__SPINE__CONSENT__BASE_URL=http://127.0.0.1:$BASE/spine \
     SHCR_ACCESS_POLICY__SPINE__PDS__BASE_URL=http://127.0.0.1:$BASE/spine \
-    SHCR_ACCESS_POLICY__SPINE__MAX_WAIT_QUEUE=20000 \
     SHCR_OPERATIONS__METRICS__PORT=$((BASE + 9)) \
-    SHCR_SERVICE__ADMISSION__MAX_VIEWS=20000 SHCR_SERVICE__ADMISSION__MAX_VIEWS_PER_USER=20000 \
+    SHCR_SERVICE__ADMISSION__MAX_VIEWS=$MAX_VIEWS SHCR_SERVICE__ADMISSION__MAX_VIEWS_PER_USER=20000 \
     "$@" java $SHCR_OPTS -jar "$JAR" serve --config "$conf" --trust-demo-key --port $((BASE + 3)) >> "$WORK/shcr.log" 2>&1 &
   SHCR=$!; PIDS+=($SHCR)
   wait_port $((BASE + 3))
 }
+MAX_VIEWS=${BENCH_MAX_VIEWS:-300}
 start_shcr "$WORK/conf"
 wait_port "$BASE"; wait_port $((BASE + 1)); wait_port $((BASE + 2))
 TOKEN=$(java -jar "$JAR" token --persona ed-doctor --config "$WORK/conf" 2>/dev/null | tail -1)
 
 port_of() { case $1 in bare) echo $((BASE + 1));; blocking) echo $((BASE + 2));; shcr) echo $((BASE + 3));; esac; }
 pid_of() { case $1 in bare) echo $BARE;; blocking) echo $BLOCKING;; shcr) echo $SHCR;; esac; }
-run_load() { # mode name level seconds
-  java -Xmx1g -cp "$CP" shcr.bench.LoadGen "$1" "$2" "$(port_of "$2")" "$TOKEN" "$3" "$4" "$(pid_of "$2")" | grep '^RESULT'
+run_load() { # mode name level seconds [hold rate]
+  java -Xmx1g -cp "$CP" shcr.bench.LoadGen "$1" "$2" "$(port_of "$2")" "$TOKEN" "$3" "$4" "$(pid_of "$2")" ${5:-} | grep '^RESULT'
 }
 load() { run_load "$@" | tee -a "$WORK/results"; }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores, uptime:$(uptime | sed 's/.*load/ load/'), ${SECS} s per run, $ROUNDS rounds" > "$WORK/results"
-for c in 10 50; do for name in bare blocking shcr; do run_load closed "$name" $c 10 > /dev/null; done; done   # warm-up
+if [[ ${BENCH_HOLD_ONLY:-0} == 1 ]]; then LEVELS=""; ROUNDS=0; fi
+[[ -n $LEVELS ]] && for c in 10 50; do for name in bare blocking shcr; do run_load closed "$name" $c 10 > /dev/null; done; done   # warm-up
 for level in $LEVELS; do
   for round in $(seq 1 "$ROUNDS"); do
     for name in bare blocking shcr; do load closed "$name" "$level" "$SECS"; done
   done
 done
 # Open loop at half the bare fan-out's closed-loop capacity at the first level.
-RATE=$(awk -v l="${LEVELS%% *}" '$3=="name=bare" && $4=="mode=closed" && $5=="level="l {split($9,a,"="); s+=a[2]; n++} END {printf "%d", n ? s/n/2 : 50}' "$WORK/results")
+# (RESULT lines: $2 name, $3 mode, $4 level, $7 vps.)
+RATE=$(awk -v l="${LEVELS%% *}" '$2=="name=bare" && $3=="mode=closed" && $4=="level="l {split($7,a,"="); s+=a[2]; n++} END {printf "%d", n ? s/n/2 : 50}' "$WORK/results")
 for round in $(seq 1 "$ROUNDS"); do
   for name in bare blocking shcr; do load open "$name" "$RATE" "$SECS"; done
 done
 if [[ $HOLD -gt 0 ]]; then
   kill "$SHCR"; wait "$SHCR" 2>/dev/null || true
+  MAX_VIEWS=$((HOLD + 1000))
+  SHCR_OPTS=${BENCH_HOLD_JAVA_OPTS:-$SHCR_OPTS}
   start_shcr "$WORK/conf-hold" SHCR_SERVICE__RECORD__DEADLINE_MS=120000 SHCR_SERVICE__RECORD__HEARTBEAT_MS=60000
   curl -s "http://127.0.0.1:$BASE/admin/hold?ms=600000" > /dev/null
-  load hold shcr "$HOLD" 10 &
+  load hold shcr "$HOLD" 10 "${BENCH_HOLD_RATE:-250}" &
   HOLDER=$!
   # The heap of the held streams, by class, while they are held (the hold lasts 10 s once all are open).
   for _ in $(seq 1 600); do grep -q 'mode=hold' "$WORK/results" 2>/dev/null && break

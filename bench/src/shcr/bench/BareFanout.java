@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The physical limit of this design: {@code GET /api/v1/patients/{nhs}/record} as SSE, one
  * {@code Patient?identifier=} search per source at once, each answer decoded and sent as a
  * {@code section} event as it arrives, then {@code complete}. No authentication, Spine, privacy
- * filter, patient check or audit. Usage: {@code BareFanout port upstreamPort [sources=20]}.
+ * filter, patient check or audit. Each source is its own host and port ({@link FakeNetwork#sourcePort}), so
+ * each has its own pool of {@code connections} (the per-source cap shcr's bench configuration gives it).
+ * Usage: {@code BareFanout port upstreamPort [sources=20] [connections=200]}.
  */
 public final class BareFanout {
 
@@ -28,10 +30,12 @@ public final class BareFanout {
     int port = Integer.parseInt(args[0]);
     int upstream = Integer.parseInt(args[1]);
     int sources = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    int connections = args.length > 3 ? Integer.parseInt(args[3]) : 200;
     int loops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx();
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultPort(upstream)
-        .setDefaultHost("127.0.0.1"), new PoolOptions().setHttp1MaxSize(800).setMaxWaitQueueSize(-1));
+    // Vert.x pools per host and port: one client, one pool of `connections` per source.
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setDefaultHost("127.0.0.1"),
+        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     for (int l = 0; l < loops; l++) {
       vertx.createHttpServer(new HttpServerOptions().setAcceptBacklog(8192)).requestHandler(req -> {
         String[] path = req.path().split("/");
@@ -47,7 +51,7 @@ public final class BareFanout {
         String query = "/Patient?identifier=" + URLEncoder.encode(FakeNetwork.NHS_SYSTEM + "|" + nhs, StandardCharsets.UTF_8);
         for (int i = 0; i < sources; i++) {
           String source = FakeNetwork.sourceId(i);
-          client.request(HttpMethod.GET, "/" + source + query)
+          client.request(HttpMethod.GET, FakeNetwork.sourcePort(upstream, i), "127.0.0.1", "/" + source + query)
               .compose(r -> r.send().compose(HttpClientResponse::body))
               .onComplete(done -> {
                 if (done.succeeded() && !out.closed()) {

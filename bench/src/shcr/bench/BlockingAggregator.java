@@ -23,7 +23,7 @@ import java.util.concurrent.Executors;
  * The conventional design: a thread per request (a pool of {@code requestThreads}) that fans out one
  * blocking {@code Patient?identifier=} GET per source on a shared pool of {@code callThreads} and writes
  * each answer as a {@code section} event as it completes, then {@code complete}. Same URL and SSE shape
- * as {@link BareFanout}; no authentication, Spine, filter or audit.
+ * as {@link BareFanout} (each source on its own port); no authentication, Spine, filter or audit.
  * Usage: {@code BlockingAggregator port upstreamPort [sources=20] [requestThreads=400] [callThreads=800]}.
  */
 public final class BlockingAggregator {
@@ -60,9 +60,10 @@ public final class BlockingAggregator {
       CompletionService<String> done = new ExecutorCompletionService<>(calls);
       for (int i = 0; i < sources; i++) {
         String source = FakeNetwork.sourceId(i);
+        int sourcePort = FakeNetwork.sourcePort(upstream, i);
         done.submit(() -> {
           HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + upstream + "/" + source + query)).GET().build(), HttpResponse.BodyHandlers.ofString());
+              URI.create("http://127.0.0.1:" + sourcePort + "/" + source + query)).GET().build(), HttpResponse.BodyHandlers.ofString());
           JsonArray resources = new JsonArray();
           for (Object e : new JsonObject(answer.body()).getJsonArray("entry", new JsonArray())) {
             resources.add(((JsonObject) e).getJsonObject("resource"));

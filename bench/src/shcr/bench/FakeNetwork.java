@@ -15,7 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #patients} ten patients, answering a {@code Patient?identifier=} search after its own latency
  * (spread evenly from {@code minMs} to {@code maxMs}: source 0 is the fastest), plus a fake Spine
  * (consent search: no objection; PDS read: not restricted) answering after {@code spineMs}. Source ids are
- * {@link #sourceId}: the user's own organisation RXN is source {@value #OWN_INDEX}.
+ * {@link #sourceId}: the user's own organisation RXN is source {@value #OWN_INDEX}. Each source listens on its own
+ * port, {@link #sourcePort} ({@code port + 20 + index}), as real sources are distinct hosts: an HTTP client pools
+ * connections per host and port, so sources behind one port would share one pool and cap each other. Spine
+ * and the admin route are on {@code port}; a source's paths keep its id as a prefix ({@code /B00/Patient}).
  *
  * <p>{@code GET /admin/hold?ms=N} makes every source but RXN answer after N ms from then on (the
  * 10,000-stream hold: views stay open with their upstream calls pending); {@code ms=0} ends that.
@@ -51,6 +54,11 @@ public final class FakeNetwork {
     return index == OWN_INDEX ? "RXN" : String.format("B%02d", index);
   }
 
+  /** Where source {@code index} listens when the network's own port is {@code port}. */
+  static int sourcePort(int port, int index) {
+    return port + 20 + index;
+  }
+
   static long latencyMs(int index, int sources, long minMs, long maxMs) {
     return sources <= 1 ? minMs : minMs + (maxMs - minMs) * index / (sources - 1);
   }
@@ -75,40 +83,46 @@ public final class FakeNetwork {
     }
     java.util.concurrent.atomic.AtomicLong holdMs = new java.util.concurrent.atomic.AtomicLong();
     String emptyBundle = searchset("spine", null).encode();
-    // One server per core on the same port (Vert.x spreads connections over them), as real sources are many servers.
-    for (int loop = 0; loop < Runtime.getRuntime().availableProcessors(); loop++) {
-    vertx.createHttpServer(new HttpServerOptions().setAcceptBacklog(8192).setIdleTimeout(0))
-        .requestHandler(req -> {
-          String[] path = req.path().split("/");
-          if (path.length == 3 && "admin".equals(path[1])) {
-            holdMs.set(Long.parseLong(req.getParam("ms", "0")));
-            req.response().end("hold " + holdMs.get() + "\n");
-          } else if (path.length >= 3 && "spine".equals(path[1])) {
-            later(vertx, req, spineMs, "metadata".equals(path[2]) ? "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\"}"
-                : "Consent".equals(path[2]) ? emptyBundle : spinePatient(path.length > 3 ? path[3] : "").encode());
-          } else if (path.length == 3 && latency.containsKey(path[1])) {
-            long ms = latency.get(path[1]);
-            if (holdMs.get() > 0 && !"RXN".equals(path[1])) {
-              ms = holdMs.get();
-            }
-            String body;
-            if ("Patient".equals(path[2])) {
-              String token = req.getParam("identifier", "");
-              String number = token.startsWith(NHS_SYSTEM + "|") ? token.substring(NHS_SYSTEM.length() + 1) : "";
-              body = bodies.getOrDefault(path[1] + "|" + number, bodies.get(path[1] + "|"));
-            } else if ("metadata".equals(path[2])) {
-              body = "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\",\"fhirVersion\":\"4.0.1\"}";
-            } else {
-              body = bodies.get(path[1] + "|");
-            }
-            later(vertx, req, ms, body);
-          } else {
-            req.response().setStatusCode(404).end();
-          }
-        })
-        .listen(port, "127.0.0.1").await();
+    io.vertx.core.Handler<HttpServerRequest> handler = req -> {
+      String[] path = req.path().split("/");
+      if (path.length == 3 && "admin".equals(path[1])) {
+        holdMs.set(Long.parseLong(req.getParam("ms", "0")));
+        req.response().end("hold " + holdMs.get() + "\n");
+      } else if (path.length >= 3 && "spine".equals(path[1])) {
+        later(vertx, req, spineMs, "metadata".equals(path[2]) ? "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\"}"
+            : "Consent".equals(path[2]) ? emptyBundle : spinePatient(path.length > 3 ? path[3] : "").encode());
+      } else if (path.length == 3 && latency.containsKey(path[1])) {
+        long ms = latency.get(path[1]);
+        if (holdMs.get() > 0 && !"RXN".equals(path[1])) {
+          ms = holdMs.get();
+        }
+        String body;
+        if ("Patient".equals(path[2])) {
+          String token = req.getParam("identifier", "");
+          String number = token.startsWith(NHS_SYSTEM + "|") ? token.substring(NHS_SYSTEM.length() + 1) : "";
+          body = bodies.getOrDefault(path[1] + "|" + number, bodies.get(path[1] + "|"));
+        } else if ("metadata".equals(path[2])) {
+          body = "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\",\"fhirVersion\":\"4.0.1\"}";
+        } else {
+          body = bodies.get(path[1] + "|");
+        }
+        later(vertx, req, ms, body);
+      } else {
+        req.response().setStatusCode(404).end();
+      }
+    };
+    // One server per core on each port (Vert.x spreads a port's connections over them).
+    List<Integer> ports = new ArrayList<>(List.of(port));
+    for (int i = 0; i < sources; i++) {
+      ports.add(sourcePort(port, i));
     }
-    System.out.println("fake network on " + port + ": " + sources + " sources " + minMs + "-" + maxMs + " ms, Spine " + spineMs + " ms");
+    for (int p : ports) {
+      for (int loop = 0; loop < Runtime.getRuntime().availableProcessors(); loop++) {
+        vertx.createHttpServer(new HttpServerOptions().setAcceptBacklog(8192).setIdleTimeout(0))
+            .requestHandler(handler).listen(p, "127.0.0.1").await();
+      }
+    }
+    System.out.println("fake network on " + port + " (sources on " + sourcePort(port, 0) + "-" + sourcePort(port, sources - 1) + "): " + sources + " sources " + minMs + "-" + maxMs + " ms, Spine " + spineMs + " ms");
   }
 
   private static void later(Vertx vertx, HttpServerRequest req, long ms, String body) {

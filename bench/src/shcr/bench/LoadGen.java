@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ends (a refusal included: the storm a closed loop makes);</li>
  *   <li>{@code open NAME PORT TOKEN RATE SECONDS PID}: RATE views a second whatever the answers, timed
  *       from when each was due (no coordinated omission);</li>
- *   <li>{@code hold NAME PORT TOKEN N SECONDS PID}: opens N views (at most 1,000 a second), waits until
+ *   <li>{@code hold NAME PORT TOKEN N SECONDS PID [RATE=1000]}: opens N views (at most RATE a second), waits until
  *       each has its first section, holds them SECONDS, and reports the server's RSS from /proc.</li>
  * </ul>
  * {@code cpu} is the server process's CPU (user + system) over the run, in cores.
@@ -123,7 +123,7 @@ public final class LoadGen {
     switch (mode) {
       case "closed" -> gen.closed(level, seconds);
       case "open" -> gen.open(vertx, level, seconds);
-      case "hold" -> extra = gen.hold(vertx, level, seconds, pid);
+      case "hold" -> extra = gen.hold(vertx, level, seconds, pid, args.length > 7 ? Integer.parseInt(args[7]) : 1_000);
       default -> throw new IllegalArgumentException(mode);
     }
     double elapsed = (System.nanoTime() - t0) / 1e9;
@@ -172,12 +172,12 @@ public final class LoadGen {
     ended.await(seconds + 60L, TimeUnit.SECONDS);
   }
 
-  private String hold(Vertx vertx, int n, int seconds, long pid) throws Exception {
+  private String hold(Vertx vertx, int n, int seconds, long pid, int rate) throws Exception {
     CountDownLatch held = new CountDownLatch(n);
     long start = System.nanoTime();
     AtomicLong sent = new AtomicLong();
     vertx.setPeriodic(5, id -> {
-      long due = Math.min(n, (System.nanoTime() - start) / 1_000_000L);
+      long due = Math.min(n, (System.nanoTime() - start) * rate / 1_000_000_000L);
       while (sent.get() < due) {
         sent.incrementAndGet();
         view(System.nanoTime(), held::countDown, () -> { });
@@ -186,7 +186,7 @@ public final class LoadGen {
         vertx.cancelTimer(id);
       }
     });
-    boolean all = held.await(n / 500 + 60L, TimeUnit.SECONDS);
+    boolean all = held.await(n / Math.max(1, rate) + 60L, TimeUnit.SECONDS);
     Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
     return String.format(" held=%d allHeld=%s rssMiB=%d openFds=%d", n - held.getCount(), all, rssKb(pid) / 1024, fds(pid));
   }

@@ -60,7 +60,13 @@ public final class AccessModule {
   /** As above, with the shared state of a cluster node ({@code ClusterRuntime.sharedState}) or of a single node. */
   public static AccessModule create(Vertx vertx, Path configDir, SourceRegistry sources, AuditTrail audit, boolean trustDemoKeys,
       SharedState shared) {
-    return create(vertx, AccessPolicyLoader.load(configDir), sources, audit, Clock.systemUTC(), trustDemoKeys, shared);
+    return create(vertx, configDir, sources, audit, trustDemoKeys, shared, 0);
+  }
+
+  /** As above, Spine's queues covering {@code viewCap} record views at once. */
+  public static AccessModule create(Vertx vertx, Path configDir, SourceRegistry sources, AuditTrail audit, boolean trustDemoKeys,
+      SharedState shared, int viewCap) {
+    return create(vertx, AccessPolicyLoader.load(configDir), sources, audit, Clock.systemUTC(), trustDemoKeys, shared, viewCap);
   }
 
   /** As {@link #create(Vertx, Path, SourceRegistry, AuditTrail, boolean)}, never trusting demo keys. */
@@ -75,6 +81,15 @@ public final class AccessModule {
 
   public static AccessModule create(Vertx vertx, AccessPolicy configured, SourceRegistry sources, AuditTrail audit, Clock clock,
       boolean trustDemoKeys, SharedState shared) {
+    return create(vertx, configured, sources, audit, clock, trustDemoKeys, shared, 0);
+  }
+
+  /**
+   * As above, Spine's wait queues covering {@code viewCap} record views at once (the node's admission
+   * cap, {@code service.yaml} {@code admission.maxViews}; see {@link SpineClient#create(Vertx, AccessPolicy.Spine, int)}).
+   */
+  public static AccessModule create(Vertx vertx, AccessPolicy configured, SourceRegistry sources, AuditTrail audit, Clock clock,
+      boolean trustDemoKeys, SharedState shared, int viewCap) {
     if (vertx.isClustered() && !shared.clustered()) {
       throw new IllegalStateException("a clustered node needs the cluster's shared-state seal (ClusterRuntime.sharedState)");
     }
@@ -91,7 +106,7 @@ public final class AccessModule {
         policy.auth().minimumAssuranceLevel());
     KeyedHash hash = new KeyedHash(policy.hashSecret());
     RoleViews roleViews = new RoleViews(policy.roleViews());
-    SpineClient spine = SpineClient.create(vertx, policy.spine());
+    SpineClient spine = SpineClient.create(vertx, policy.spine(), viewCap);
     IntegrityAlarm alarm = new IntegrityAlarm(audit, clock);
     BreakGlassGrants grants = new BreakGlassGrants(vertx, hash, shared.seal(), alarm, clock);
     PatientThrottle throttle = new PatientThrottle(vertx, hash, shared.seal(), alarm, clock, policy.throttle());

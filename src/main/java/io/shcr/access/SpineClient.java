@@ -89,6 +89,19 @@ public final class SpineClient {
 
   /** A client with its own connections to each service, as {@code access-policy.yaml} sizes them. */
   public static SpineClient create(Vertx vertx, AccessPolicy.Spine spine) {
+    return create(vertx, spine, 0);
+  }
+
+  /**
+   * As above, each service's wait queue covering {@code viewCap} views at once: a view has at most one
+   * lookup per service waiting (consent pages are asked one after another; identical lookups share one
+   * call), so with a queue of at least the node's admission cap our own queue never fails an admitted
+   * view closed. Connections stay as configured (what we ask of Spine at once).
+   */
+  public static SpineClient create(Vertx vertx, AccessPolicy.Spine configured, int viewCap) {
+    AccessPolicy.Spine spine = configured.maxWaitQueue() >= viewCap ? configured
+        : new AccessPolicy.Spine(configured.consent(), configured.pds(), configured.maxConnections(), viewCap,
+            configured.maxResponseBytes(), configured.breaker(), configured.probeCacheMs(), configured.answerCacheMs());
     return new SpineClient(spine, new SpineService("consent", vertx, spine, spine.consent().deadlineMs()),
         new SpineService("PDS", vertx, spine, spine.pds().deadlineMs()));
   }

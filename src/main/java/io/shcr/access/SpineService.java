@@ -1,5 +1,6 @@
 package io.shcr.access;
 
+import io.shcr.core.SharedTimers;
 import io.shcr.sources.ConcurrencyLimit;
 import io.shcr.tls.HandshakeFailures;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -94,6 +95,9 @@ final class SpineService {
         .setTimeout(-1)
         .setNotificationAddress(null)
         .setFallbackOnFailure(false));
+    // Only Spine's own failures count: our queue being full, or a lookup that ran out of time while it
+    // waited in our queue or while this node could not keep up, says nothing about Spine.
+    breaker.<Answer>failurePolicy(done -> done.failed() && (!(done.cause() instanceof Failure f) || f.spineAtFault()));
     breaker.openHandler(v -> {
       openedAtNanos = System.nanoTime();
       LOG.warn("The {} service keeps failing: lookups fail closed for {} ms, then one is tried", name, resetMs);
@@ -169,7 +173,7 @@ final class SpineService {
     private boolean finished;
     private String url;
     private HttpClientRequest request;
-    private long timer;
+    private SharedTimers.Timeout timer;
     private Buffer body;
 
     Exchange(Promise<Answer> promise) {
@@ -178,7 +182,9 @@ final class SpineService {
 
     void start(String target, long deadlineMs) {
       url = target;
-      timer = vertx.setTimer(Math.max(1, deadlineMs), id -> fail(new Failure("no answer within " + deadlineMs + " ms", true)));
+      timer = SharedTimers.after(vertx, deadlineMs, () -> fail(new Failure("no answer within " + deadlineMs + " ms",
+          // Spine's fault once we were asking it (connecting included), unless this node was not keeping up.
+          holdingPermit && !SharedTimers.laggedWithin(deadlineMs))));
       permit = permits.acquire();
       if (permit.isComplete()) {
         permitted(permit);
@@ -190,7 +196,7 @@ final class SpineService {
 
     private void permitted(AsyncResult<Void> granted) {
       if (granted.failed()) {
-        fail(new Failure("too many lookups waiting for the " + name + " service", true));
+        fail(new Failure("too many lookups waiting for the " + name + " service", false));
         return;
       }
       if (finished) {
@@ -284,7 +290,7 @@ final class SpineService {
     /** Ends the call: the timer, the permit (or the place in the queue) go; later callbacks find it finished. */
     private void finish() {
       finished = true;
-      vertx.cancelTimer(timer);
+      timer.cancel();
       if (holdingPermit) {
         holdingPermit = false;
         permits.release();

@@ -66,6 +66,7 @@ public final class RecordApi implements RecordPipeline {
   private final ResumeTokens resumeTokens;
   private final List<String> configuredSources;
   private final ViewAdmission admission;
+  private final LogBudget auditErrors = new LogBudget(5);
 
   RecordApi(Vertx vertx, ServiceConfig config, Components components, SourceDirectory directory, ServiceLifecycle lifecycle,
       ViewAdmission admission) {
@@ -193,7 +194,12 @@ public final class RecordApi implements RecordPipeline {
         resume == null ? null : resume.point());
     components.audit().recordAccess(access).onComplete(ar -> {
       if (ar.failed()) {
-        LOG.error("audit unavailable for request {}: {}", request.requestId(), ar.cause().getClass().getSimpleName());
+        // An audit outage under load fails thousands of views at once: a few lines a second say so.
+        long suppressed = auditErrors.take();
+        if (suppressed >= 0) {
+          LOG.error("audit unavailable for request {}: {}{}", request.requestId(), ar.cause().getClass().getSimpleName(),
+              suppressed > 0 ? " (and " + suppressed + " more since the last line)" : "");
+        }
         ErrorResponses.send(ctx.response(), AuditUnavailableException.ERROR, request.requestId());
       } else if (!decision.allowed()) {
         ErrorResponses.send(ctx.response(), decision.refusal(), request.requestId());

@@ -43,11 +43,18 @@ public final class ShcrServer {
     this.vertx = vertx;
     this.config = config;
     this.components = components;
-    this.directory = new SourceDirectory(vertx, components.sources());
+    AdmissionLimits limits = AdmissionLimits.load(config.configDir());
+    // Each source's queue covers every view the node admits: an admitted view is never failed by our own queue.
+    this.directory = new SourceDirectory(vertx, components.sources(), limits.maxViews());
     this.refusals = new Refusals(components.authenticator(), components.audit());
-    this.admission = new ViewAdmission(ViewAdmission.Limits.load(config.configDir()), refusals, components.authenticator());
+    this.admission = new ViewAdmission(limits, refusals, components.authenticator());
     this.invalidRequests = new InvalidRequests(components.audit());
     OpenApiDocument.BODY.length(); // read the resource now, not on an event loop
+  }
+
+  /** Record views open on this node now (tests of admission under overload). */
+  int openViews() {
+    return admission.open();
   }
 
   /**

@@ -1,15 +1,9 @@
 package io.shcr.api;
 
-import io.shcr.config.Fields;
-import io.shcr.config.ConfigException;
-import io.shcr.config.YamlFiles;
 import io.shcr.core.ApiError;
 import io.shcr.core.ErrorCode;
 import io.shcr.core.Principal;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,37 +25,13 @@ final class ViewAdmission {
 
   private static final String TICKET = "shcr.admission";
 
-  /**
-   * @param maxViews views open at once on this node
-   * @param maxViewsPerUser views open at once for one user (a user id) on this node
-   * @param retryAfterSeconds what {@code Retry-After} says
-   */
-  record Limits(int maxViews, int maxViewsPerUser, int retryAfterSeconds) {
-    static final Limits DEFAULT = new Limits(2_000, 100, 1);
-
-    /** The {@code admission} settings of {@code service.yaml} in this directory (defaults when absent). */
-    static Limits load(Path configDir) {
-      List<String> problems = new ArrayList<>();
-      Fields admission = new Fields(YamlFiles.readOptional(configDir.resolve("service.yaml")), "service", problems)
-          .nested("admission");
-      Limits limits = new Limits(
-          (int) admission.number("maxViews", (long) DEFAULT.maxViews(), 1, 1_000_000),
-          (int) admission.number("maxViewsPerUser", (long) DEFAULT.maxViewsPerUser(), 1, 1_000_000),
-          (int) admission.number("retryAfterSeconds", (long) DEFAULT.retryAfterSeconds(), 1, 3_600));
-      if (!problems.isEmpty()) {
-        throw ConfigException.of(configDir.resolve("service.yaml").toString(), problems);
-      }
-      return limits;
-    }
-  }
-
-  private final Limits limits;
+  private final AdmissionLimits limits;
   private final Refusals refusals;
   private final io.shcr.access.Authenticator authenticator;
   private final AtomicInteger open = new AtomicInteger();
   private final Map<String, AtomicInteger> openByUser = new ConcurrentHashMap<>();
 
-  ViewAdmission(Limits limits, Refusals refusals, io.shcr.access.Authenticator authenticator) {
+  ViewAdmission(AdmissionLimits limits, Refusals refusals, io.shcr.access.Authenticator authenticator) {
     this.limits = limits;
     this.refusals = refusals;
     this.authenticator = authenticator;

@@ -40,10 +40,15 @@ public final class ShcrMetrics {
 
   /** One source's part of one view ended with this status after this long. */
   public static void sourceResult(String source, String status, long elapsedMs) {
-    Timer.builder("shcr.source.call").description("One source's part of a record view, by final status")
-        .tags("source", source, "status", status).serviceLevelObjectives(SLO).register(REGISTRY)
+    // Looked up once per source and status (both bounded: configured ids, a fixed set of statuses): building
+    // and registering the tags on every call cost ~6 % of a view's CPU in the bench profile.
+    SOURCE_CALLS.computeIfAbsent(source + '\u0000' + status, key -> Timer.builder("shcr.source.call")
+            .description("One source's part of a record view, by final status")
+            .tags("source", source, "status", status).serviceLevelObjectives(SLO).register(REGISTRY))
         .record(elapsedMs, TimeUnit.MILLISECONDS);
   }
+
+  private static final java.util.Map<String, Timer> SOURCE_CALLS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Gauges over one source client's breaker, queue and calls in flight (weakly held: a closed client drops out). */
   public static <T> void sourceGauges(String source, T client, ToDoubleFunction<T> breakerOpen, ToDoubleFunction<T> queued,

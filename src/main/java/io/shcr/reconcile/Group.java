@@ -2,9 +2,6 @@ package io.shcr.reconcile;
 
 import io.shcr.core.Section;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +38,13 @@ final class Group {
     }
 
     private static Buffer encode(String source, String ref, String date) {
-      JsonObject json = new JsonObject().put("source", source).put("ref", ref);
+      Buffer json = Buffer.buffer(64).appendByte((byte) '{');
+      JsonText.field(json, "source", source).appendByte((byte) ',');
+      JsonText.field(json, "ref", ref);
       if (date != null) {
-        json.put("date", date);
+        JsonText.field(json.appendByte((byte) ','), "date", date);
       }
-      return json.toBuffer();
+      return json.appendByte((byte) '}');
     }
 
     boolean sameAs(Member other) {
@@ -109,6 +108,10 @@ final class Group {
     return members.size();
   }
 
+  /**
+   * The group as its {@code group} event: written into bytes as it is (no JSON tree), the members'
+   * encodings copied. The same fields, in the same order, as docs/api.md shows.
+   */
   GroupEvent toEvent() {
     Map<String, String> lastUpdated = new TreeMap<>();
     for (Member m : members.values()) {
@@ -118,31 +121,56 @@ final class Group {
         lastUpdated.putIfAbsent(m.source(), null);
       }
     }
-    JsonArray organisations = new JsonArray();
-    lastUpdated.forEach((source, when) -> organisations.add(new JsonObject().put("source", source).put("lastUpdated", when)));
-    JsonArray differences = new JsonArray();
-    byField.forEach((field, values) -> {
-      if (values.size() > 1) {
-        JsonArray said = new JsonArray();
-        values.forEach((value, sources) -> said.add(new JsonObject().put("value", value).put("sources", new JsonArray(new ArrayList<>(sources)))));
-        differences.add(new JsonObject().put("field", field).put("values", said));
-      }
-    });
     Map<String, TreeSet<String>> statuses = byField.getOrDefault(ItemFacts.statusField(section), Map.of());
     String status = statuses.isEmpty() ? null : statuses.size() == 1 ? statuses.keySet().iterator().next() : DIFFERS;
-    JsonObject summary = new JsonObject().put("display", display).put("status", status).put("latest", latest);
+    Buffer json = Buffer.buffer(256 + encodedMembers.length()).appendByte((byte) '{');
+    JsonText.field(json, "section", section.wireName()).appendByte((byte) ',');
+    JsonText.field(json, "group", id).appendString(",\"summary\":{");
+    JsonText.field(json, "display", display).appendByte((byte) ',');
+    JsonText.field(json, "status", status).appendByte((byte) ',');
+    JsonText.field(json, "latest", latest);
     if (!key.single()) {
-      summary.put("system", key.space().equals("sct") ? "http://snomed.info/sct" : "http://hl7.org/fhir/sid/icd-10")
-          .put("code", key.code());
+      JsonText.field(json.appendByte((byte) ','), "system", key.space().equals("sct") ? "http://snomed.info/sct" : "http://hl7.org/fhir/sid/icd-10");
+      JsonText.field(json.appendByte((byte) ','), "code", key.code());
       if (!key.date().isEmpty()) {
-        summary.put("date", key.date());
+        JsonText.field(json.appendByte((byte) ','), "date", key.date());
       }
     }
-    Buffer head = new JsonObject().put("section", section.wireName()).put("group", id).put("summary", summary)
-        .put("organisations", organisations).put("differences", differences).toBuffer();
-    Buffer json = Buffer.buffer(head.length() + encodedMembers.length() + 16)
-        .appendBuffer(head, 0, head.length() - 1)
-        .appendString(",\"members\":[").appendBuffer(encodedMembers).appendString("]}");
+    json.appendString("},\"organisations\":[");
+    boolean first = true;
+    for (Map.Entry<String, String> organisation : lastUpdated.entrySet()) {
+      json.appendString(first ? "{" : ",{");
+      first = false;
+      JsonText.field(json, "source", organisation.getKey()).appendByte((byte) ',');
+      JsonText.field(json, "lastUpdated", organisation.getValue()).appendByte((byte) '}');
+    }
+    json.appendString("],\"differences\":[");
+    first = true;
+    for (Map.Entry<String, Map<String, TreeSet<String>>> field : byField.entrySet()) {
+      if (field.getValue().size() < 2) {
+        continue;
+      }
+      json.appendString(first ? "{" : ",{");
+      first = false;
+      JsonText.field(json, "field", field.getKey()).appendString(",\"values\":[");
+      boolean firstValue = true;
+      for (Map.Entry<String, TreeSet<String>> value : field.getValue().entrySet()) {
+        json.appendString(firstValue ? "{" : ",{");
+        firstValue = false;
+        JsonText.field(json, "value", value.getKey()).appendString(",\"sources\":[");
+        boolean firstSource = true;
+        for (String source : value.getValue()) {
+          if (!firstSource) {
+            json.appendByte((byte) ',');
+          }
+          firstSource = false;
+          JsonText.string(json, source);
+        }
+        json.appendString("]}");
+      }
+      json.appendString("]}");
+    }
+    json.appendString("],\"members\":[").appendBuffer(encodedMembers).appendString("]}");
     return new GroupEvent(section.wireName(), id, json);
   }
 

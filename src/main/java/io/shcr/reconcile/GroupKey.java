@@ -33,12 +33,26 @@ public record GroupKey(String section, String space, String code, String date) {
    * the key's SHA-256.
    */
   public String id() {
+    byte[] digest = sha256().digest((section + "\n" + space + "\n" + code + "\n" + date).getBytes(StandardCharsets.UTF_8));
+    return section.charAt(0) + "-" + HexFormat.of().formatHex(digest, 0, 6);
+  }
+
+  /** Looking SHA-256 up among the providers cost more than hashing a key: a copy of one found once is used. */
+  private static final MessageDigest SHA_256;
+
+  static {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest((section + "\n" + space + "\n" + code + "\n" + date).getBytes(StandardCharsets.UTF_8));
-      return section.charAt(0) + "-" + HexFormat.of().formatHex(digest, 0, 6);
+      SHA_256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java has SHA-256", e);
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return (MessageDigest) SHA_256.clone();
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("SHA-256 digests can be copied", e);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Which group a released item belongs to, on codes alone (never display text): medicines by their
@@ -35,7 +36,6 @@ public final class GroupingRules {
     this.medicines = medicines;
   }
 
-  /** The concept an item is about: the key's space and code, and the coding's display; null when none is safe. */
   /** A concept; {@code generic} when the item was coded at the group's own level (a VMP, not one of its AMPs). */
   record Concept(String space, String code, String display, boolean generic) {}
 
@@ -59,10 +59,18 @@ public final class GroupingRules {
     return new GroupKey(section.wireName(), concept.space(), concept.code(), date);
   }
 
-  /** The one concept the item's known codings agree on, with the display of the first coding naming it. */
+  /** The one concept the item's known codings agree on (a medicine's own, or its contained Medication's). */
   Concept conceptOf(Section section, JsonObject item) {
+    return conceptOf(section, item, reference -> null);
+  }
+
+  /**
+   * As above; a medicine's {@code medicationReference} (GP Connect's way) is followed to a Medication
+   * contained in the item or, through {@code medications}, released in the same source's section.
+   */
+  Concept conceptOf(Section section, JsonObject item, Function<String, JsonObject> medications) {
     Object codeable = switch (section) {
-      case MEDICATIONS -> item.getValue("medicationCodeableConcept");
+      case MEDICATIONS -> MedicationCodes.codeOf(item, medications);
       case IMMUNISATIONS -> item.getValue("vaccineCode");
       case ALLERGIES, PROBLEMS -> item.getValue("code");
       default -> null;

@@ -52,39 +52,68 @@ public final class Reconciliation {
     }
     Set<Group> changed = new LinkedHashSet<>();
     if (section == Section.MEDICATIONS) {
+      Map<String, JsonObject> medications = medications(released);
       // Requests first, so a statement in the same batch finds the request it is based on.
       for (JsonObject item : released) {
         if ("MedicationRequest".equals(item.getValue("resourceType"))) {
-          place(source, section, item, changed);
+          place(source, section, item, medications, changed);
         }
       }
       for (JsonObject item : released) {
-        if (!"MedicationRequest".equals(item.getValue("resourceType"))) {
-          place(source, section, item, changed);
+        if ("MedicationStatement".equals(item.getValue("resourceType"))) {
+          place(source, section, item, medications, changed);
         }
       }
     } else {
-      released.forEach(item -> place(source, section, item, changed));
+      released.forEach(item -> place(source, section, item, Map.of(), changed));
     }
     List<GroupEvent> events = new ArrayList<>(changed.size());
     changed.forEach(group -> events.add(group.toEvent()));
     return events;
   }
 
-  private void place(String source, Section section, JsonObject item, Set<Group> changed) {
+  /**
+   * The Medications released in a section, by {@code Medication/id}; an id used twice is left out (which
+   * one would a reference mean?).
+   */
+  private static Map<String, JsonObject> medications(List<JsonObject> released) {
+    Map<String, JsonObject> byReference = null;
+    Set<String> twice = null;
+    for (JsonObject item : released) {
+      String ref = "Medication".equals(item.getValue("resourceType")) ? reference(item) : null;
+      if (ref != null) {
+        byReference = byReference == null ? new HashMap<>() : byReference;
+        if (byReference.putIfAbsent(ref, item) != null) {
+          twice = twice == null ? new java.util.HashSet<>() : twice;
+          twice.add(ref);
+        }
+      }
+    }
+    if (byReference == null) {
+      return Map.of();
+    }
+    if (twice != null) {
+      byReference.keySet().removeAll(twice);
+    }
+    return byReference;
+  }
+
+  private void place(String source, Section section, JsonObject item, Map<String, JsonObject> medications, Set<Group> changed) {
     String ref = reference(item);
     if (ref == null) {
       return; // no id: it cannot be pointed at, so it is listed in its section but not grouped
     }
-    GroupingRules.Concept concept = rules.conceptOf(section, item);
+    GroupingRules.Concept concept = rules.conceptOf(section, item, medications::get);
     GroupKey key = rules.keyOf(section, item, concept);
     String display = concept != null ? concept.display() : null;
-    if (key == null && section == Section.MEDICATIONS && concept == null) {
+    if (key == null && section == Section.MEDICATIONS && concept == null && !item.containsKey("medicationReference")) {
+      // A statement with no medicine of its own joins the request it is based on. One whose Medication
+      // could not be found does not: it is alone, as a medicine we cannot name by its code.
       key = basedOnKey(source, item);
     }
     if (key == null) {
       key = GroupKey.single(section.wireName(), source, ref);
-      display = text(section, item);
+      display = text(section, item, medications);
     }
     if ("MedicationRequest".equals(item.getValue("resourceType"))) {
       requests.put(source + "\n" + ref, key);
@@ -197,24 +226,32 @@ public final class Reconciliation {
   }
 
   /** An ungrouped item's own words for what it is (shown, never compared). */
-  private static String text(Section section, JsonObject item) {
+  private static String text(Section section, JsonObject item, Map<String, JsonObject> medications) {
+    if (section == Section.MEDICATIONS && item.getValue("medicationReference") instanceof JsonObject reference
+        && MedicationCodes.codeOf(item, medications::get) == null) {
+      return reference.getValue("display") instanceof String d && !d.isBlank() ? bounded(d) : null;
+    }
     Object codeable = switch (section) {
-      case MEDICATIONS -> item.getValue("medicationCodeableConcept");
+      case MEDICATIONS -> MedicationCodes.codeOf(item, medications::get);
       case IMMUNISATIONS -> item.getValue("vaccineCode");
       default -> item.getValue("code");
     };
     if (codeable instanceof JsonObject c) {
       if (c.getValue("text") instanceof String t && !t.isBlank()) {
-        return t.length() <= ItemFacts.MAX_VALUE ? t : t.substring(0, ItemFacts.MAX_VALUE);
+        return bounded(t);
       }
       if (c.getValue("coding") instanceof JsonArray codings) {
         for (Object coding : codings) {
           if (coding instanceof JsonObject o && o.getValue("display") instanceof String d) {
-            return d.length() <= ItemFacts.MAX_VALUE ? d : d.substring(0, ItemFacts.MAX_VALUE);
+            return bounded(d);
           }
         }
       }
     }
     return null;
+  }
+
+  private static String bounded(String s) {
+    return s.length() <= ItemFacts.MAX_VALUE ? s : s.substring(0, ItemFacts.MAX_VALUE);
   }
 }

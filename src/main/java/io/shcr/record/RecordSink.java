@@ -32,6 +32,14 @@ public interface RecordSink {
   default void timeline(io.vertx.core.json.JsonArray timeline) {
   }
 
+  /**
+   * Whether this sink shows the timeline: when it does not (the SSE stream, whose clients build theirs
+   * from the section events), the view does not build one.
+   */
+  default boolean wantsTimeline() {
+    return false;
+  }
+
   void complete(JsonObject complete);
 
   /** The view was refused after it began (no relationship); nothing has reached the client yet. */

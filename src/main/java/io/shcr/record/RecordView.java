@@ -3,6 +3,7 @@ package io.shcr.record;
 import io.shcr.core.Deadline;
 import io.shcr.core.RecordRequest;
 import io.shcr.core.Section;
+import io.shcr.core.SharedTimers;
 import io.shcr.fhir.PatientGuard;
 import io.shcr.access.AccessDecision;
 import io.shcr.core.ApiError;
@@ -78,8 +79,9 @@ public final class RecordView {
   private Deadline deadline;
   private RelationshipHold hold;
   private RecordSink sink;
-  private long deadlineTimer = -1;
-  private long watchdogTimer = -1;
+  // Shared timers (one wheel per event loop): a held view keeps one per source as well as these.
+  private SharedTimers.Timeout deadlineTimer;
+  private SharedTimers.Timeout watchdogTimer;
   private int withheld;
   private boolean finished;
   private boolean shuttingDown;
@@ -146,10 +148,10 @@ public final class RecordView {
     if (!deliver(() -> sink.meta(meta()))) {
       return done.future();
     }
-    deadlineTimer = vertx.setTimer(remaining, id -> timeOutRemaining());
+    deadlineTimer = SharedTimers.after(vertx, remaining, this::timeOutRemaining);
     // Whatever happens (a sink that cannot write, a step that never completes), no view outlives this.
-    watchdogTimer = vertx.setTimer(remaining + WATCHDOG_GRACE_MS, id -> {
-      watchdogTimer = -1;
+    watchdogTimer = SharedTimers.after(vertx, remaining + WATCHDOG_GRACE_MS, () -> {
+      watchdogTimer = null;
       fail("it could not be completed in time");
     });
     // A resumed view: what the client already has of a source is settled first, in order, as if it had just ended.
@@ -269,7 +271,7 @@ public final class RecordView {
   }
 
   private void timeOutRemaining() {
-    deadlineTimer = -1;
+    deadlineTimer = null;
     for (SourceRun run : runs.values()) {
       if (run.state != RunState.FINISHED) {
         run.scope.cancel();
@@ -318,11 +320,11 @@ public final class RecordView {
       return;
     }
     finished = true;
-    if (deadlineTimer >= 0) {
-      vertx.cancelTimer(deadlineTimer);
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
     }
-    if (watchdogTimer >= 0) {
-      vertx.cancelTimer(watchdogTimer);
+    if (watchdogTimer != null) {
+      watchdogTimer.cancel();
     }
     runs.values().forEach(SourceRun::stopTimer);
     Map<String, String> statuses = new LinkedHashMap<>();
@@ -375,7 +377,7 @@ public final class RecordView {
     /** The smaller demographic differences found, recorded in the reconciled record only once this source's demographics section goes out. */
     private JsonObject differingPatient;
     private List<String> differingFields = List.of();
-    private long sourceTimer = -1;
+    private SharedTimers.Timeout sourceTimer;
 
     SourceRun(SourceConfig source) {
       this.source = source;
@@ -490,21 +492,21 @@ public final class RecordView {
     /** Reading, checking and encoding count inside the source's deadline, not only its answers. */
     private void startTimer(Deadline sourceDeadline) {
       long budget = Math.max(1, sourceDeadline.remainingMs());
-      sourceTimer = vertx.setTimer(budget, id -> {
-        sourceTimer = -1;
+      sourceTimer = SharedTimers.after(vertx, budget, () -> {
+        sourceTimer = null;
         if (state == RunState.ASKING && !finished) {
           end(SourceOutcome.of(SourceStatus.TIMEOUT, "no complete answer within the source's deadline (" + budget + " ms)"),
               latency());
           // Calls still in flight time out on their own now (and count against the source); then stop the rest.
-          vertx.setTimer(CANCEL_GRACE_MS, t -> scope.cancel());
+          SharedTimers.after(vertx, CANCEL_GRACE_MS, scope::cancel);
         }
       });
     }
 
     void stopTimer() {
-      if (sourceTimer >= 0) {
-        vertx.cancelTimer(sourceTimer);
-        sourceTimer = -1;
+      if (sourceTimer != null) {
+        sourceTimer.cancel();
+        sourceTimer = null;
       }
     }
 
@@ -616,7 +618,9 @@ public final class RecordView {
           deliver(() -> sink.group(differences));
         }
       }
-      timeline.accept(shown, section, released);
+      if (sink.wantsTimeline()) {
+        timeline.accept(shown, section, released);
+      }
       for (io.shcr.reconcile.GroupEvent group : reconciliation.accept(shown, section, released)) {
         if (!deliver(() -> sink.group(group))) {
           return;

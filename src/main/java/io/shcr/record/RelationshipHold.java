@@ -150,6 +150,11 @@ final class RelationshipHold implements RecordSink {
   }
 
   @Override
+  public boolean wantsTimeline() {
+    return delegate.wantsTimeline();
+  }
+
+  @Override
   public void complete(JsonObject complete) {
     pass(sink -> sink.complete(complete));
   }

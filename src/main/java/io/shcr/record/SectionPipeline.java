@@ -1,6 +1,7 @@
 package io.shcr.record;
 
 import io.shcr.core.Section;
+import io.shcr.fhir.ContainedMedications;
 import io.shcr.fhir.PatientGuard;
 import io.shcr.access.ResourceTransform;
 import io.shcr.fhir.ResourceIndex;
@@ -21,7 +22,8 @@ import java.util.function.BooleanSupplier;
 /**
  * One section of one source on its way to the client: only that section's resource types, only what
  * is provably about the patient ({@link PatientGuard}), the links the privacy filter needs resolved,
- * the guard again (a fetched link may name another patient), the filter itself, then the viewer's
+ * a medicine's Medication taken inside it ({@link ContainedMedications}), the guard again (a fetched link
+ * may name another patient), the filter itself, then the viewer's
  * transform (for a restricted patient, {@link io.shcr.access.RestrictedPatientMask}, item by item), then
  * encoding. Every step fails closed: what cannot be judged is withheld.
  *
@@ -115,8 +117,10 @@ final class SectionPipeline {
     if (requester.cancelled()) {
       throw new Cancelled();
     }
-    // What the links brought in is known now: a resource relying on another patient's is dropped.
-    PatientGuard.Verdict again = guard.check(screened.kept(), requester.index());
+    // What the links brought in is known now: a medicine takes in the Medication it names (so it is judged,
+    // and released, with it), and a resource relying on another patient's is dropped.
+    List<JsonObject> kept = ContainedMedications.inline(screened.kept(), requester.index());
+    PatientGuard.Verdict again = guard.check(kept, requester.index());
     Outcome filtered = filtered(again.kept(), requester.index());
     unjudged |= filtered.unjudged() > 0;
     return new Outcome(filtered.released(), filtered.encoded(),

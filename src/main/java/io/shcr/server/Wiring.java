@@ -108,7 +108,9 @@ public final class Wiring {
   public static Future<Wired> wire(Vertx vertx, ServiceConfig config, Options options) {
     SourceRegistry sources;
     PrivacyFilter privacy;
+    io.shcr.api.AdmissionLimits admission;
     try {
+      admission = io.shcr.api.AdmissionLimits.load(config.configDir());
       sources = SourceRegistry.load(config.configDir().resolve("sources.yaml"));
       privacy = RuleBasedPrivacyFilter.load(config.configDir());
     } catch (RuntimeException e) {
@@ -129,7 +131,8 @@ public final class Wiring {
     return AuditModule.create(vertx, auditConfig, unattributed).compose(audit -> {
       try {
         SharedState shared = options.shared() != null ? options.shared() : SharedState.processLocal();
-        AccessModule access = AccessModule.create(vertx, config.configDir(), sources, audit.trail(), options.trustDemoKey(), shared);
+        AccessModule access = AccessModule.create(vertx, config.configDir(), sources, audit.trail(), options.trustDemoKey(), shared,
+            admission.maxViews());
         ViewerModule viewer = viewer(vertx, config, options, sources, audit, access, shared);
         List<ApiRoutes> routes = new java.util.ArrayList<>();
         if (viewer != null) {

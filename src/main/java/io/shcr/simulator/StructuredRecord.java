@@ -2,14 +2,17 @@ package io.shcr.simulator;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
 /**
  * Builds a GP Connect Access Record: Structured response Bundle from a practice's record: Patient,
  * Organization, Practitioner, one List per requested area pointing at the resources also in the
- * Bundle, list warnings as the practice's system would set them, and an OperationOutcome issue
+ * Bundle, the Medications its medicines refer to, list warnings as the practice's system would set them, and an OperationOutcome issue
  * ({@code NOT_IMPLEMENTED}) for each requested area the system does not support.
  */
 final class StructuredRecord {
@@ -18,6 +21,7 @@ final class StructuredRecord {
   static final String EMPTY_REASON = "https://fhir.nhs.uk/STU3/CodeSystem/CareConnect-ListEmptyReasonCode-1";
   static final String BUNDLE_PROFILE = "https://fhir.nhs.uk/STU3/StructureDefinition/GPConnect-StructuredRecord-Bundle-1";
   private static final String LIST_PROFILE = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-List-1";
+  static final String MEDICATION_PROFILE = "https://fhir.nhs.uk/STU3/StructureDefinition/CareConnect-GPC-Medication-1";
 
   private StructuredRecord() {}
 
@@ -39,8 +43,13 @@ final class StructuredRecord {
         continue;
       }
       List<JsonObject> items = area.resourceTypes().stream().flatMap(t -> record.ofType(t).stream()).toList();
+      List<JsonObject> medications = new ArrayList<>();
+      if (area == GpArea.MEDICATION) {
+        items = byMedicationReference(patientId, items, medications);
+      }
       add(entries, base, list(area, patientId, items, warningsFor(area, patient)));
       items.forEach(item -> add(entries, base, item));
+      medications.forEach(medication -> add(entries, base, medication));
     }
     // Built as R4 (what the ground truth tests read); GpConnectRoutes sends it as STU3.
     return new JsonObject()
@@ -48,6 +57,33 @@ final class StructuredRecord {
         .put("meta", new JsonObject().put("profile", Fhir.array(BUNDLE_PROFILE)))
         .put("type", "collection")
         .put("entry", entries);
+  }
+
+  /**
+   * The medicines as GP Connect 1.6 sends them: each MedicationStatement and MedicationRequest names its
+   * medicine by {@code medicationReference} to a Medication entry of the Bundle (CareConnect-GPC-Medication-1)
+   * that carries the dm+d code; a statement and the request it is based on share one Medication. The
+   * chart (and the ground truth) keeps the code on the item; only the answer is shaped this way.
+   */
+  static List<JsonObject> byMedicationReference(String patientId, List<JsonObject> items, List<JsonObject> medications) {
+    Map<String, JsonObject> byConcept = new LinkedHashMap<>();
+    List<JsonObject> out = new ArrayList<>(items.size());
+    for (JsonObject item : items) {
+      if (!(item.getValue("medicationCodeableConcept") instanceof JsonObject concept)) {
+        out.add(item);
+        continue;
+      }
+      JsonObject medication = byConcept.computeIfAbsent(concept.encode(), key -> Fhir.resource("Medication",
+              patientId + "-med-" + (byConcept.size() + 1))
+          .put("meta", new JsonObject().put("profile", Fhir.array(MEDICATION_PROFILE)))
+          .put("code", concept.copy()));
+      JsonObject copy = item.copy();
+      copy.remove("medicationCodeableConcept");
+      copy.put("medicationReference", Fhir.ref("Medication", medication.getString("id")));
+      out.add(copy);
+    }
+    medications.addAll(byConcept.values());
+    return out;
   }
 
   /** The warnings a practice's system sets on a patient's list: stable for a patient. */

@@ -22,8 +22,8 @@ public record CallResult<T>(T value, SourceFailure failure) {
     return failure == null;
   }
 
-  /** What the breaker counts as the source failing: any failure but a cancellation (our doing). */
+  /** What the breaker counts as the source failing: any failure but a cancellation or a timeout while we were overloaded (our doing). */
   boolean countsAgainstSource() {
-    return failure != null && !failure.cancellation();
+    return failure != null && !failure.cancellation() && !failure.whileOverloaded();
   }
 }

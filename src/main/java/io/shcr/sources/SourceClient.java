@@ -1,6 +1,7 @@
 package io.shcr.sources;
 
 import io.shcr.core.Deadline;
+import io.shcr.core.SharedTimers;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
@@ -40,7 +41,13 @@ public final class SourceClient {
   private final ConcurrencyLimit limit;
 
   public SourceClient(Vertx vertx, SourceConfig config) {
+    this(vertx, config, 0);
+  }
+
+  /** A client whose wait queue covers {@code viewCap} views at once ({@link #waitQueueFor}). */
+  public SourceClient(Vertx vertx, SourceConfig config, int viewCap) {
     this.vertx = vertx;
+    int waitQueue = waitQueueFor(config, viewCap);
     this.config = config;
     HttpClientOptions options = config.tls().applyTo(new HttpClientOptions()
         .setKeepAlive(true)
@@ -48,7 +55,7 @@ public final class SourceClient {
         .setMaxHeaderSize(16 * 1024));
     PoolOptions pool = new PoolOptions()
         .setHttp1MaxSize(config.maxConnections())
-        .setMaxWaitQueueSize(config.maxWaitQueue());
+        .setMaxWaitQueueSize(waitQueue);
     this.http = vertx.createHttpClient(options, pool);
     this.breaker = CircuitBreaker.create("source-" + config.id(), vertx, new CircuitBreakerOptions()
         .setMaxFailures(config.breaker().failureThreshold())
@@ -56,9 +63,21 @@ public final class SourceClient {
         .setTimeout(-1)
         .setFallbackOnFailure(false));
     this.breaker.<Object>failurePolicy(SourceClient::failing);
-    this.limit = new ConcurrencyLimit(config.maxConnections(), config.maxWaitQueue());
+    this.limit = new ConcurrencyLimit(config.maxConnections(), waitQueue);
     io.shcr.ops.ShcrMetrics.sourceGauges(config.id(), this, SourceClient::breakerLevel, c -> c.limit.waitingCount(),
         c -> c.limit.inUseCount());
+  }
+
+  /**
+   * The wait queue: the configured one, or enough for every call that {@code viewCap} admitted views make
+   * of this source at once ({@link SourceConfig#callsAtOnce}) if that is more. Admission refuses views past
+   * the cap before any call, so with this floor our own queue never fails an admitted view's call (that
+   * would refuse the view when the relationship rests on this source); a queued call still gives up at
+   * its deadline.
+   */
+  static int waitQueueFor(SourceConfig config, int viewCap) {
+    long covering = (long) viewCap * config.callsAtOnce();
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(config.maxWaitQueue(), covering));
   }
 
   /** The breaker as a number for its gauge: 0 closed, 1 half-open, 2 open. */
@@ -225,13 +244,13 @@ public final class SourceClient {
     // context before going on, since the view's state belongs to that one event loop.
     Context caller = vertx.getOrCreateContext();
     Promise<SourceFailure> granted = Promise.promise();
-    long waitTimer = vertx.setTimer(Math.max(1, deadline.remainingMs()), id -> {
+    SharedTimers.Timeout waitTimer = SharedTimers.after(vertx, deadline.remainingMs(), () -> {
       if (limit.abandon(permit)) {
         granted.tryComplete(SourceFailure.noConnectionFree());
       }
     });
     permit.onSuccess(v -> caller.runOnContext(back -> {
-      vertx.cancelTimer(waitTimer);
+      waitTimer.cancel();
       granted.tryComplete(null);
     }));
     return granted.future();
@@ -245,7 +264,9 @@ public final class SourceClient {
     Promise<SourceHttpResponse> promise = Promise.promise();
     long budget = Math.max(1, deadline.remainingMs());
     Exchange exchange = new Exchange(promise, scope);
-    exchange.timer = vertx.setTimer(budget, id -> exchange.fail(SourceFailure.timedOut(budget)));
+    // Out of time while this node could not keep up: not the source's doing, so not against its breaker.
+    exchange.timer = SharedTimers.after(vertx, budget, () -> exchange.fail(SharedTimers.laggedWithin(budget)
+        ? SourceFailure.timedOutWhileOverloaded(budget) : SourceFailure.timedOut(budget)));
     RequestOptions options = new RequestOptions()
         .setMethod(request.method())
         .setAbsoluteURI(request.url())
@@ -294,7 +315,7 @@ public final class SourceClient {
     private final Promise<SourceHttpResponse> promise;
     private final CallScope scope;
     private HttpClientRequest request;
-    private long timer;
+    private SharedTimers.Timeout timer;
     private boolean finished;
     private Buffer body;
 
@@ -364,7 +385,7 @@ public final class SourceClient {
 
     private void finish() {
       finished = true;
-      vertx.cancelTimer(timer);
+      timer.cancel();
       if (request != null) {
         scope.done(request);
       }

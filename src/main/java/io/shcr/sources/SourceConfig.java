@@ -72,6 +72,18 @@ public record SourceConfig(
     public static final BreakerConfig DEFAULT = new BreakerConfig(5, 30_000);
   }
 
+  /**
+   * The most calls one view makes of this source at once: GP Connect's one structured-record call; for a
+   * FHIR search source its Patient search and a search per resource type of every section it holds (next
+   * pages and link lookups come after those, one at a time per search).
+   */
+  public int callsAtOnce() {
+    if ("gp-connect".equals(adapter)) {
+      return 1;
+    }
+    return 1 + sections.stream().filter(s -> s != Section.DEMOGRAPHICS).mapToInt(s -> s.resourceTypes().size()).sum();
+  }
+
   public boolean supplies(Section section) {
     return sections.contains(section);
   }

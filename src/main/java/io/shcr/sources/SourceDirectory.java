@@ -29,6 +29,11 @@ public final class SourceDirectory {
   private final PracticeEndpoints endpoints;
 
   public SourceDirectory(Vertx vertx, SourceRegistry registry) {
+    this(vertx, registry, 0);
+  }
+
+  /** As above, each source's wait queue covering {@code viewCap} views at once (see {@link SourceClient#waitQueueFor}). */
+  public SourceDirectory(Vertx vertx, SourceRegistry registry, int viewCap) {
     this.registry = registry;
     this.endpoints = new PracticeEndpoints(vertx, registry.gpConnect());
     // Each live practice's endpoint asked of SDS now, off any view: the first record view of a practice then
@@ -38,7 +43,7 @@ public final class SourceDirectory {
     this.workers = vertx.createSharedWorkerExecutor("shcr-source-work", WORKERS);
     this.clients = registry.all().stream()
         .filter(SourceConfig::live)
-        .collect(Collectors.toUnmodifiableMap(SourceConfig::id, s -> new SourceClient(vertx, s)));
+        .collect(Collectors.toUnmodifiableMap(SourceConfig::id, s -> new SourceClient(vertx, s, viewCap)));
     if (clients.values().stream().anyMatch(c -> "gp-connect".equals(c.config().adapter()))) {
       // GP Connect answers are STU3: load the converter now, off the event loops, not in a practice's deadline.
       workers.executeBlocking(() -> {

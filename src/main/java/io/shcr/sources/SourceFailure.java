@@ -46,6 +46,11 @@ public final class SourceFailure {
     return unprocessable();
   }
 
+  /** True for a timeout while this node could not keep up (never counted against the source). */
+  public boolean whileOverloaded() {
+    return status == SourceStatus.TIMEOUT && !sourcesFault && detail.endsWith("(this service was overloaded)");
+  }
+
   /** True for the failure a cancelled call ends with (never the source's doing, never counted). */
   public boolean cancellation() {
     return status == SourceStatus.ERROR && "cancelled".equals(detail);
@@ -108,6 +113,11 @@ public final class SourceFailure {
 
   public static SourceFailure noConnectionFree() {
     return new SourceFailure(SourceStatus.TIMEOUT, "no connection to the source became free before the deadline", false);
+  }
+
+  /** Out of time while this node could not keep up (its event loop was late): reported as a timeout, never counted against the source. */
+  public static SourceFailure timedOutWhileOverloaded(long ms) {
+    return new SourceFailure(SourceStatus.TIMEOUT, "no complete answer within " + ms + " ms (this service was overloaded)", false);
   }
 
   public static SourceFailure timedOut(long ms) {

@@ -67,6 +67,11 @@ public final class JsonRecordSink implements RecordSink {
   }
 
   @Override
+  public boolean wantsTimeline() {
+    return true;
+  }
+
+  @Override
   public void complete(JsonObject complete) {
     if (ended || response.closed()) {
       return;

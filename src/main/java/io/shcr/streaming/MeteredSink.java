@@ -44,6 +44,11 @@ public final class MeteredSink implements RecordSink {
   }
 
   @Override
+  public boolean wantsTimeline() {
+    return sink.wantsTimeline();
+  }
+
+  @Override
   public void complete(JsonObject complete) {
     sink.complete(complete);
   }

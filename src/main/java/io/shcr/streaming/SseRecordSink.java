@@ -70,7 +70,7 @@ public final class SseRecordSink implements RecordSink {
   private ResumeLedger ledger;
   private long retryMs;
   private EventOutbox.Outgoing retryLine;
-  private long heartbeatTimer = -1;
+  private io.shcr.core.SharedTimers.Timeout heartbeatTimer;
   private long graceTimer = -1;
   private long lastWriteNanos = System.nanoTime();
   /** The last time the client made progress: a frame handed over, or the outbox going from empty to holding. */
@@ -411,8 +411,8 @@ public final class SseRecordSink implements RecordSink {
 
   /** Only an idle stream gets a heartbeat: nothing written for the interval, nothing waiting, room to write. */
   private void scheduleHeartbeat(long delayMs) {
-    heartbeatTimer = vertx.setTimer(Math.max(1, delayMs), id -> {
-      heartbeatTimer = -1;
+    heartbeatTimer = io.shcr.core.SharedTimers.after(vertx, delayMs, () -> {
+      heartbeatTimer = null;
       if (ended || response.closed()) {
         return;
       }
@@ -427,9 +427,9 @@ public final class SseRecordSink implements RecordSink {
   }
 
   private void cancelHeartbeat() {
-    if (heartbeatTimer >= 0) {
-      vertx.cancelTimer(heartbeatTimer);
-      heartbeatTimer = -1;
+    if (heartbeatTimer != null) {
+      heartbeatTimer.cancel();
+      heartbeatTimer = null;
     }
     if (graceTimer >= 0) {
       vertx.cancelTimer(graceTimer);

@@ -128,6 +128,46 @@ class SpineClientStormTest {
   }
 
   @Test
+  void theQueueCoversEveryViewTheNodeAdmits() throws Exception {
+    // 2 connections and a configured queue of 1, but a node that admits 30 views at once: 30 lookups for
+    // 30 patients wait for the 2 connections and every one is answered (none failed closed by our queue).
+    AccessPolicy.Endpoint endpoint = new AccessPolicy.Endpoint(spine.baseUrl(), 20_000);
+    AccessPolicy.Spine tight = new AccessPolicy.Spine(endpoint, endpoint, 2, 1, 64 * 1024, new AccessPolicy.SpineBreaker(1_000, 1_000), 0);
+    List<String> patients = AccessTestBed.syntheticNhs(30, 7_000);
+    spine.mode = FaultySpine.Mode.HOLD;
+    SpineClient sized = SpineClient.create(vertx, tight, 30);
+    List<Future<Restriction>> admitted = new ArrayList<>();
+    for (int i = 0; i < patients.size(); i++) {
+      NhsNumber patient = NhsNumber.parse(patients.get(i)).orElseThrow();
+      admitted.add(on(loops.get(i % loops.size()), () -> sized.restriction(patient)));
+    }
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+    while (spine.held.size() < 2 && System.nanoTime() < until) {
+      Thread.sleep(1);
+    }
+    Thread.sleep(100);
+    assertThat(spine.held).as("Spine is asked 2 at a time").hasSize(2);
+    spine.mode = FaultySpine.Mode.OK;
+    spine.releaseHeld();
+    await(Future.join(new ArrayList<>(admitted)));
+    assertThat(admitted).allSatisfy(answer -> assertThat(answer.result()).isEqualTo(Restriction.NONE));
+
+    // The configured queue alone (no cap given) fails the excess closed at once: what the sizing prevents.
+    spine.mode = FaultySpine.Mode.HOLD;
+    SpineClient unsized = SpineClient.create(vertx, tight);
+    List<Future<Restriction>> unsizedAnswers = new ArrayList<>();
+    for (int i = 0; i < patients.size(); i++) {
+      NhsNumber patient = NhsNumber.parse(AccessTestBed.syntheticNhs(30, 8_000).get(i)).orElseThrow();
+      unsizedAnswers.add(on(loops.get(i % loops.size()), () -> unsized.restriction(patient)));
+    }
+    Thread.sleep(300);
+    spine.mode = FaultySpine.Mode.OK;
+    spine.releaseHeld();
+    await(Future.join(new ArrayList<>(unsizedAnswers)));
+    assertThat(unsizedAnswers).filteredOn(answer -> answer.result() == Restriction.UNAVAILABLE).isNotEmpty();
+  }
+
+  @Test
   void aNodeRecoversByItselfWhenSpineDoes() throws Exception {
     SpineClient client = client(5, 1_500, DEADLINE_MS);
     List<String> patients = AccessTestBed.syntheticNhs(40, 100);

@@ -153,18 +153,27 @@ public class ReconciliationBenchmark {
         .put("display", display))).put("text", display);
   }
 
+  /** Grouping every released section and encoding each group event it returns, as an SSE view does. */
   @Benchmark
   public int reconcile() {
     Reconciliation reconciliation = new Reconciliation();
-    Timeline timeline = new Timeline();
     int bytes = 0;
     for (Batch batch : batches) {
-      timeline.accept(batch.source(), batch.section(), batch.items());
       for (io.shcr.reconcile.GroupEvent group : reconciliation.accept(batch.source(), batch.section(), batch.items())) {
         bytes += group.json().length();
       }
     }
-    return bytes + timeline.entries().toBuffer().length();
+    return bytes;
+  }
+
+  /** The timeline, built only for the JSON document (an SSE view does not build one). */
+  @Benchmark
+  public int timeline() {
+    Timeline timeline = new Timeline();
+    for (Batch batch : batches) {
+      timeline.accept(batch.source(), batch.section(), batch.items());
+    }
+    return timeline.entries().toBuffer().length();
   }
 
   @Benchmark
@@ -181,8 +190,8 @@ public class ReconciliationBenchmark {
 
   /**
    * On a shared machine, where JMH's error bars swallow its scores: the least thread CPU time one call
-   * of each method took over {@code args[0]} seconds (default 8) of calls, as {@link MinCpuTime} does for
-   * the privacy filter, and their ratio.
+   * of each method took over {@code args[0]} seconds (default 8) of calls, the methods taking turns in
+   * rounds of a second so that the machine's load falls on each alike, and their ratios.
    */
   public static void main(String[] args) {
     long seconds = args.length > 0 ? Long.parseLong(args[0]) : 8;
@@ -190,21 +199,35 @@ public class ReconciliationBenchmark {
     ReconciliationBenchmark benchmark = new ReconciliationBenchmark();
     benchmark.record = args.length > 1 ? args[1] : "synthetic";
     benchmark.setUp();
-    System.out.printf("%s record: %d items in %d sections%n", benchmark.record,
-        benchmark.batches.stream().mapToInt(b -> b.items().size()).sum(), benchmark.batches.size());
-    long[] best = new long[2];
-    for (int m = 0; m < 2; m++) {
-      best[m] = Long.MAX_VALUE;
-      int calls = 0;
-      long end = System.nanoTime() + seconds * 1_000_000_000L;
-      while (System.nanoTime() < end) {
-        long start = threads.getCurrentThreadCpuTime();
-        int result = m == 0 ? benchmark.reconcile() : benchmark.view();
-        best[m] = Math.min(best[m], threads.getCurrentThreadCpuTime() - start);
-        calls += result > 0 ? 1 : 0;
+    Reconciliation counted = new Reconciliation();
+    int events = 0;
+    long bytes = 0;
+    for (Batch batch : benchmark.batches) {
+      for (io.shcr.reconcile.GroupEvent group : counted.accept(batch.source(), batch.section(), batch.items())) {
+        events++;
+        bytes += group.json().length();
       }
-      System.out.printf("%s: least CPU time %.0f us per call (%d calls)%n", m == 0 ? "reconcile" : "view", best[m] / 1000.0, calls);
     }
-    System.out.printf("reconcile / view: %.1f %%%n", 100.0 * best[0] / best[1]);
+    System.out.printf("%s record: %d items in %d sections; %d groups, %d group events, %d bytes of them%n", benchmark.record,
+        benchmark.batches.stream().mapToInt(b -> b.items().size()).sum(), benchmark.batches.size(), counted.groupCount(), events, bytes);
+    String[] names = {"reconcile", "timeline", "view"};
+    java.util.function.IntSupplier[] methods = {benchmark::reconcile, benchmark::timeline, benchmark::view};
+    long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    int[] calls = new int[3];
+    for (long round = 0; round < seconds; round++) {
+      for (int m = 0; m < methods.length; m++) {
+        long end = System.nanoTime() + 1_000_000_000L / methods.length;
+        while (System.nanoTime() < end) {
+          long start = threads.getCurrentThreadCpuTime();
+          int result = methods[m].getAsInt();
+          best[m] = Math.min(best[m], threads.getCurrentThreadCpuTime() - start);
+          calls[m] += result > 0 ? 1 : 0;
+        }
+      }
+    }
+    for (int m = 0; m < methods.length; m++) {
+      System.out.printf("%s: least CPU time %.0f us per call (%d calls)%n", names[m], best[m] / 1000.0, calls[m]);
+    }
+    System.out.printf("reconcile / view: %.1f %%; timeline / view: %.1f %%%n", 100.0 * best[0] / best[2], 100.0 * best[1] / best[2]);
   }
 }

@@ -70,6 +70,17 @@ class ReconciledRecordTest {
     return array == null ? List.of() : array.stream().map(JsonObject.class::cast).toList();
   }
 
+  /** The item's dm+d code: its own, or (GP Connect) its contained Medication's, which it must then carry. */
+  static String medicineCode(JsonObject item) {
+    JsonObject concept = item.getJsonObject("medicationCodeableConcept");
+    if (concept == null) {
+      assertThat(item.getJsonObject("medicationReference").getString("reference")).startsWith("#");
+      concept = list(item.getJsonArray("contained")).stream().filter(c -> "Medication".equals(c.getString("resourceType")))
+          .findFirst().orElseThrow().getJsonObject("code");
+    }
+    return concept.getJsonArray("coding").getJsonObject(0).getString("code");
+  }
+
   @Test
   void everyMedicineIsInExactlyOneGroupListingAllItsSources() {
     JsonObject document = document();
@@ -96,12 +107,17 @@ class ReconciledRecordTest {
         released++;
         String key = section.getString("source") + " " + item.getString("resourceType") + "/" + item.getString("id");
         assertThat(groupOf).as("%s has a group", key).containsKey(key);
-        String code = item.getJsonObject("medicationCodeableConcept").getJsonArray("coding").getJsonObject(0).getString("code");
+        String code = medicineCode(item);
         String vmp = code.equals("39990001000001101") ? "319283006" : code;
         groupsOfCode.computeIfAbsent(vmp, c -> new HashSet<>()).add(groupOf.get(key));
       }
     }
     assertThat(released).isGreaterThan(10);
+    // The practice answers as GP Connect 1.6 does: its medicines name a Medication, which reaches us inside them.
+    assertThat(list(document.getJsonArray("sections")).stream()
+        .filter(s -> "P81901".equals(s.getString("source")) && "medications".equals(s.getString("section")))
+        .flatMap(s -> list(s.getJsonArray("resources")).stream()))
+        .isNotEmpty().allSatisfy(item -> assertThat(item.containsKey("medicationReference")).isTrue());
     assertThat(groupOf).hasSize(released);
     groupsOfCode.forEach((code, groups) -> assertThat(groups).as("medicine %s", code).hasSize(1));
     assertThat(groupsOfCode).containsKeys("319283006", "325278007");
@@ -148,6 +164,19 @@ class ReconciledRecordTest {
       }
     }
     assertThat(allergies.stream().anyMatch(g -> g.getJsonArray("organisations").size() > 1)).isTrue();
+    // Each substance once, listing exactly the organisations whose released allergies record it.
+    Map<String, Set<String>> recordedBy = new HashMap<>();
+    list(document.getJsonArray("sections")).stream().filter(s -> "allergies".equals(s.getString("section")))
+        .forEach(s -> list(s.getJsonArray("resources")).forEach(a -> recordedBy.computeIfAbsent(
+            a.getJsonObject("code").getJsonArray("coding").getJsonObject(0).getString("code"), c -> new HashSet<>()).add(s.getString("source"))));
+    assertThat(recordedBy).isNotEmpty();
+    recordedBy.forEach((code, sources) -> {
+      List<JsonObject> groups = allergies.stream().filter(g -> code.equals(g.getJsonObject("summary").getString("code"))).toList();
+      assertThat(groups).as("allergy %s", code).hasSize(1);
+      Set<String> organisations = new HashSet<>();
+      list(groups.get(0).getJsonArray("organisations")).forEach(o -> organisations.add(o.getString("source")));
+      assertThat(organisations).as("allergy %s", code).isEqualTo(sources);
+    });
 
     List<JsonObject> timeline = list(document.getJsonArray("timeline"));
     assertThat(timeline).hasSizeGreaterThan(10);

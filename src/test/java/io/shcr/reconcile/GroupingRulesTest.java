@@ -202,4 +202,87 @@ class GroupingRulesTest {
     assertThat(accept("P81901", Section.MEDICATIONS, item.copy())).isEmpty();
     assertThat(accept("P81901", Section.ENCOUNTERS, new JsonObject().put("resourceType", "Encounter").put("id", "e"))).isEmpty();
   }
+
+  /** A GP Connect medicine: no code of its own, a reference to a Medication that carries it. */
+  static JsonObject byReference(String id, String type, String reference, String dose) {
+    JsonObject item = new JsonObject().put("resourceType", type).put("id", id).put("status", "active")
+        .put("medicationReference", new JsonObject().put("reference", reference));
+    return "MedicationRequest".equals(type)
+        ? item.put("intent", "plan").put("authoredOn", "2024-01-10")
+            .put("dosageInstruction", new JsonArray().add(new JsonObject().put("text", dose)))
+        : item.put("effectivePeriod", new JsonObject().put("start", "2024-01-10"))
+            .put("dosage", new JsonArray().add(new JsonObject().put("text", dose)));
+  }
+
+  static JsonObject medication(String id, String code, String display) {
+    return new JsonObject().put("resourceType", "Medication").put("id", id).put("code", coded(DMD, code, display));
+  }
+
+  @Test
+  void aMedicineNamedThroughItsMedicationGroupsByTheMedicationsCode() {
+    JsonObject contained = byReference("s1", "MedicationStatement", "#m1", "One tablet once a day")
+        .put("contained", new JsonArray().add(medication("m1", AMLODIPINE_BRAND, "Amlocare 5mg tablets")));
+    JsonObject released = byReference("r1", "MedicationRequest", "Medication/m7", "One tablet once a day");
+    accept("P81901", Section.MEDICATIONS, contained, released, medication("m7", AMLODIPINE_5, "Amlodipine 5mg tablets"));
+    accept("RXN", Section.MEDICATIONS, statement("a", SCT, AMLODIPINE_5, "Amlodipine 5mg tablet", "Two tablets once a day", "active"));
+    assertThat(groups("medications")).hasSize(1);
+    JsonObject group = groups("medications").getJsonObject(0);
+    assertThat(group.getJsonArray("members").stream().map(m -> ((JsonObject) m).getString("ref")))
+        .containsExactlyInAnyOrder("MedicationStatement/s1", "MedicationRequest/r1", "MedicationStatement/a");
+    assertThat(group.getJsonObject("summary").getString("code")).isEqualTo(AMLODIPINE_5);
+    assertThat(group.getJsonObject("summary").getString("display")).isEqualTo("Amlodipine 5mg tablets");
+    assertThat(difference(group, "dose")).isNotNull();
+  }
+
+  /** Every way a reference can fail to lead to one Medication leaves the item alone, never matched by its words. */
+  @Test
+  void aMedicationReferenceThatDoesNotLeadToOneMedicationIsAlone() {
+    JsonObject coded = statement("c", DMD, AMLODIPINE_5, "Amlodipine 5mg tablets", "One a day", "active");
+    JsonObject missing = byReference("s1", "MedicationStatement", "Medication/gone", "One a day");
+    missing.getJsonObject("medicationReference").put("display", "Amlodipine 5mg tablets");
+    JsonObject absolute = byReference("s2", "MedicationStatement", "https://elsewhere.example/fhir/Medication/m1", "One a day");
+    JsonObject twice = byReference("s3", "MedicationStatement", "Medication/dup", "One a day");
+    JsonObject notAMedication = byReference("s4", "MedicationStatement", "#c1", "One a day")
+        .put("contained", new JsonArray().add(new JsonObject().put("resourceType", "Substance").put("id", "c1")
+            .put("code", coded(DMD, AMLODIPINE_5, "Amlodipine"))));
+    JsonObject both = byReference("s5", "MedicationStatement", "Medication/m1", "One a day")
+        .put("medicationCodeableConcept", coded(DMD, AMLODIPINE_5, "Amlodipine 5mg tablets"));
+    JsonObject containedTwice = byReference("s6", "MedicationStatement", "#x", "One a day")
+        .put("contained", new JsonArray().add(medication("x", AMLODIPINE_5, "Amlodipine")).add(medication("x", AMLODIPINE_10, "Amlodipine")));
+    JsonObject basedOn = byReference("s7", "MedicationStatement", "Medication/gone", "One a day")
+        .put("basedOn", new JsonArray().add(new JsonObject().put("reference", "MedicationRequest/r1")));
+    JsonObject request = request("r1", AMLODIPINE_5, "One a day", "active");
+    accept("P81901", Section.MEDICATIONS, coded, missing, absolute, twice, notAMedication, both, containedTwice, basedOn, request,
+        medication("m1", AMLODIPINE_5, "Amlodipine 5mg tablets"), medication("dup", AMLODIPINE_5, "Amlodipine"),
+        medication("dup", AMLODIPINE_5, "Amlodipine"));
+    List<JsonObject> all = groups("medications").stream().map(JsonObject.class::cast).toList();
+    // The coded statement and the request share a group; each of the seven others is alone.
+    assertThat(all).hasSize(8);
+    assertThat(all).filteredOn(g -> g.getJsonArray("members").size() > 1).singleElement()
+        .satisfies(g -> assertThat(g.getJsonArray("members").encode()).contains("MedicationStatement/c", "MedicationRequest/r1"));
+    JsonObject alone = all.stream().filter(g -> g.getJsonArray("members").encode().contains("MedicationStatement/s1")).findFirst().orElseThrow();
+    assertThat(alone.getJsonObject("summary").containsKey("code")).isFalse();
+    assertThat(alone.getJsonObject("summary").getString("display")).isEqualTo("Amlodipine 5mg tablets"); // shown, never compared
+    // A Medication is what a medicine is, not a medicine: never a member.
+    assertThat(groups("medications").encode()).doesNotContain("Medication/");
+  }
+
+  /** Group events are written as bytes, not through Jackson: whatever a source writes, they are valid JSON saying exactly it. */
+  @Test
+  void groupEventsAreValidJsonWhateverTheSourceWrote() {
+    String display = "Amlo\"dipine\\ 5mg\n\t\u0001 tablets \u2028 </script> \uD83D\uDC8A é";
+    String dose = "One \"tablet\"\r\nonce a day";
+    accept("P\"81901", Section.MEDICATIONS, statement("1\"", DMD, AMLODIPINE_5, display, dose, "active"));
+    List<JsonObject> events = accept("RXN", Section.MEDICATIONS, statement("2", DMD, AMLODIPINE_5, display, "Two", "stop\\ped"));
+    GroupEvent event = reconciliation.accept("RTX", Section.MEDICATIONS,
+        List.of(statement("3", DMD, AMLODIPINE_5, display, "Three", "active"))).get(0);
+    JsonObject parsed = new JsonObject(event.json());
+    assertThat(parsed.encode()).isEqualTo(event.json().toString());
+    assertThat(parsed.getJsonObject("summary").getString("display")).isEqualTo(display);
+    assertThat(parsed.getJsonArray("members").getJsonObject(0).getString("source")).isEqualTo("P\"81901");
+    assertThat(parsed.getJsonArray("members").getJsonObject(0).getString("ref")).isEqualTo("MedicationStatement/1\"");
+    assertThat(difference(parsed, "dose").getJsonArray("values").getJsonObject(0).getString("value")).isEqualTo(dose);
+    assertThat(difference(parsed, "status").getJsonArray("values").getJsonObject(1).getString("value")).isEqualTo("stop\\ped");
+    assertThat(events.get(0).getJsonObject("summary").getString("status")).isEqualTo("differs");
+  }
 }

@@ -179,6 +179,18 @@ class SimulatorHttpTest {
           }
           assertThat(warnings(lists, "717711000000103")).containsExactly("confidential-items");
           assertThat(warnings(lists, "887191000000108")).containsExactly("data-awaiting-filing");
+          // Every medicine names a Medication of the answer that carries its code (GP Connect 1.6), kept through the conversion.
+          List<JsonObject> medicines = resources.stream().filter(x -> Resources.type(x).startsWith("MedicationStatement")
+              || Resources.type(x).equals("MedicationRequest")).toList();
+          assertThat(medicines).isNotEmpty().allSatisfy(m -> {
+            assertThat(m.containsKey("medicationCodeableConcept")).isFalse();
+            String target = m.getJsonObject("medicationReference").getString("reference");
+            assertThat(resources).anySatisfy(x -> {
+              assertThat(Resources.localReference(x)).isEqualTo(References.localPart(target));
+              assertThat(Resources.type(x)).isEqualTo("Medication");
+              assertThat(x.getJsonObject("code")).isNotNull();
+            });
+          });
           JsonObject hiv = resources.stream().filter(x -> codes(List.of(x), "code").contains("86406008")).findFirst().orElseThrow();
           assertThat(resources).anySatisfy(med -> {
             assertThat(Resources.type(med)).isEqualTo("MedicationStatement");

@@ -68,8 +68,9 @@ class ViewerBrowserTest {
   void theDeepLinkSignsInAndTheFirstOrganisationsDataIsOnScreenWhileASlowOneIsStillWaitingThenTimesOut() {
     fresh(1280, 1000);
     browser.driver.get(base + "/?persona=ed-doctor&patient=9990000018");
-    browser.waiting(20).until(d -> !d.findElements(By.cssSelector("#section-medications .scr-item")).isEmpty());
-    // At one moment: medicines from an organisation that answered, and the hanging one still waiting.
+    browser.waiting(20).until(d -> !d.findElements(By.cssSelector("#section-medications .scr-item")).isEmpty()
+        && !d.findElements(By.cssSelector("#section-timeline .scr-timeline__entry")).isEmpty());
+    // At one moment: medicines and timeline entries from organisations that answered, and the hanging one still waiting.
     String slowStatus = status(HANGING);
     List<WebElement> medicines = browser.driver.findElements(By.cssSelector("#section-medications .scr-item"));
     assertThat(slowStatus).isEqualTo("pending");
@@ -96,8 +97,37 @@ class ViewerBrowserTest {
     assertThat(across).filteredOn(text -> text.startsWith("Metformin")).hasSize(1);
     assertThat(row("NSC").getText()).contains("name or date of birth differs from PDS");
     assertThat(banner()).contains("Recorded differently by some organisations", "Alex James");
+    // The practice's medicines arrive as GP Connect sends them (a Medication by reference) and are named.
+    assertThat(browser.driver.findElement(By.cssSelector("#section-medications .scr-group[data-source='P81901']")).getText())
+        .contains("Amlodipine").doesNotContain("name not given");
+    assertTimelineAcrossOrganisationsNewestFirst();
     assertThat(browser.accessibilityViolations()).as("complete").isEmpty();
     browser.screenshot(Path.of("target/viewer-desktop.png"));
+    browser.driver.executeScript("document.getElementById('section-timeline').scrollIntoView()");
+    browser.screenshot(Path.of("target/viewer-timeline.png"));
+  }
+
+  /** 999 000 0018's encounters of every organisation that answered, on one timeline, newest first, each with date, kind and organisation. */
+  private static void assertTimelineAcrossOrganisationsNewestFirst() {
+    List<WebElement> entries = browser.driver.findElements(By.cssSelector("#section-timeline .scr-timeline__entry"));
+    assertThat(entries).hasSizeGreaterThan(10);
+    List<String> dates = new ArrayList<>();
+    java.util.Set<String> organisations = new java.util.HashSet<>();
+    java.util.Set<String> kinds = new java.util.HashSet<>();
+    for (WebElement entry : entries) {
+      dates.add(entry.getAttribute("data-date"));
+      organisations.add(entry.getAttribute("data-source"));
+      kinds.add(entry.getAttribute("data-kind"));
+      assertThat(entry.getText()).containsPattern("(\\d{2}-[A-Z][a-z]{2}-\\d{4}|Not known) · [A-Z][a-z ]+ · .+");
+    }
+    List<String> dated = dates.stream().filter(d -> !d.isEmpty()).toList();
+    assertThat(dated).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    assertThat(dates.subList(0, dated.size())).as("undated entries last").isEqualTo(dated);
+    List<String> encounterSources = entries.stream().filter(e -> List.of("Encounter", "Admission").contains(e.getAttribute("data-kind")))
+        .map(e -> e.getAttribute("data-source")).distinct().toList();
+    assertThat(encounterSources).as("encounters across organisations").contains("P81901", "RXN").hasSizeGreaterThan(3);
+    assertThat(kinds).contains("Encounter", "Admission", "Result");
+    assertThat(organisations).doesNotContain("NSC", HANGING);
   }
 
   @Test

@@ -23,12 +23,20 @@ export function displayable(resources) {
     && !(r.resourceType === 'MedicationRequest' && basedOn.has(`MedicationRequest/${r.id}`)));
 }
 
+/** The Medication a medicine names by a contained reference (GP Connect medicines arrive so), or null. */
+function containedMedication(r) {
+  const ref = r.medicationReference?.reference;
+  if (typeof ref !== 'string' || !ref.startsWith('#')) return null;
+  return (r.contained || []).find((c) => c && c.resourceType === 'Medication' && c.id === ref.slice(1)) || null;
+}
+
 /** {title, detail, date} of one resource, in words. */
 export function describe(r) {
   switch (r.resourceType) {
     case 'MedicationStatement':
     case 'MedicationRequest':
-      return { title: text(r.medicationCodeableConcept) || 'Medicine (name not given)',
+      return { title: text(r.medicationCodeableConcept) || text(containedMedication(r)?.code) || r.medicationReference?.display
+        || 'Medicine (name not given)',
         detail: [r.dosage?.[0]?.text || r.dosageInstruction?.[0]?.text, r.status].filter(Boolean).join(' · '),
         date: r.effectivePeriod?.start || r.effectiveDateTime || r.authoredOn || r.dateAsserted };
     case 'AllergyIntolerance':

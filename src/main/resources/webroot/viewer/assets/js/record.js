@@ -4,6 +4,7 @@ import { h, showPage, formatDate, ageOn } from './dom.js';
 import { format } from './nhs-number.js';
 import { displayable, describe, patientName, address, practiceCode } from './fhir.js';
 import { readRecord } from './api.js';
+import { TIMELINE_SECTIONS, timelineEntries, newestFirst } from './timeline.js';
 
 const SECTION_TITLES = {
   alerts: 'Alerts', allergies: 'Allergies and adverse reactions', medications: 'Medications', problems: 'Problems',
@@ -54,6 +55,7 @@ class RecordView {
     this.restricted = false;
     this.finished = 0;
     this.demographicDifferences = null;
+    this.timeline = null;
   }
 
   showWaiting() {
@@ -90,9 +92,12 @@ class RecordView {
       if (across) el.insertBefore(across, list);
       this.sections.set(name, { el, list, groups: new Map(), count: 0, across, reconciled: new Map() });
       this.sectionsBox.append(el);
+      if (name === 'problems' || (!this.timeline && name === ORDER.filter((n) => meta.sections.includes(n)).at(-1))) this.addTimeline(meta);
     }
+    const jumps = [...this.sections.keys()].flatMap((n) => (n === 'problems' && this.timeline ? [n, 'timeline'] : [n]));
+    if (this.timeline && !jumps.includes('timeline')) jumps.push('timeline');
     const nav = h('nav', { class: 'scr-jump', 'aria-label': 'Sections of the record' },
-      h('ul', {}, [...this.sections.keys()].map((n) => h('li', {}, h('a', { href: `#section-${n}` }, SECTION_TITLES[n] || n)))));
+      h('ul', {}, jumps.map((n) => h('li', {}, h('a', { href: `#section-${n}` }, n === 'timeline' ? 'Timeline' : SECTION_TITLES[n] || n)))));
     showPage(`Record ${format(this.nhsNumber)}`,
       h('div', { class: 'scr-record', 'data-nhs-number': this.nhsNumber },
         this.banner,
@@ -107,7 +112,45 @@ class RecordView {
     this.renderProgress();
   }
 
+  // Encounters, admissions, results, documents, referrals and care plans of every organisation, newest first,
+  // after problems (or last): only when the role sees at least one of those sections.
+  addTimeline(meta) {
+    if (this.timeline || !Object.keys(TIMELINE_SECTIONS).some((n) => meta.sections.includes(n))) return;
+    const list = h('ol', { class: 'scr-timeline', 'aria-label': 'Timeline across organisations, newest first' });
+    const empty = h('p', { class: 'scr-empty' }, 'Nothing received yet.');
+    const el = h('section', { class: 'scr-section', id: 'section-timeline', 'aria-labelledby': 'h-timeline' },
+      h('h2', { id: 'h-timeline', class: 'nhsuk-heading-m' }, 'Timeline'),
+      h('p', { class: 'scr-quiet' }, 'Encounters, admissions, results, documents, referrals and care plans across organisations, newest first.'),
+      empty, list);
+    this.timeline = { el, list, empty, entries: [], seen: new Set() };
+    this.sectionsBox.append(el);
+  }
+
+  addToTimeline(event) {
+    if (!this.timeline) return;
+    const org = this.orgName(event.source);
+    for (const entry of timelineEntries(event.section, event.resources)) {
+      const key = `${event.source} ${entry.ref}`;
+      if (this.timeline.seen.has(key)) continue;
+      this.timeline.seen.add(key);
+      const item = { ...entry, org };
+      const li = h('li', { class: 'scr-timeline__entry', 'data-date': entry.date || '', 'data-source': event.source, 'data-kind': entry.kind },
+        h('span', { class: 'scr-item__title' }, entry.what || entry.kind),
+        h('span', { class: 'scr-item__meta' }, `${formatDate(entry.date)} · ${entry.kind} · ${org}`));
+      const at = this.timeline.entries.findIndex((other) => newestFirst(item, other) < 0);
+      if (at < 0) {
+        this.timeline.entries.push(item);
+        this.timeline.list.append(li);
+      } else {
+        this.timeline.list.insertBefore(li, this.timeline.list.children[at]);
+        this.timeline.entries.splice(at, 0, item);
+      }
+    }
+    if (this.timeline.entries.length) this.timeline.empty.remove();
+  }
+
   section(event) {
+    if (TIMELINE_SECTIONS[event.section]) this.addToTimeline(event);
     if (event.section === 'demographics') {
       const p = (event.resources || []).find((r) => r.resourceType === 'Patient');
       if (p && !this.patient) {
@@ -188,6 +231,7 @@ class RecordView {
       for (const section of this.sections.values()) {
         if (section.count === 0) section.list.replaceChildren(h('p', { class: 'scr-empty' }, 'Not received: the record was stopped before this arrived.'));
       }
+      if (this.timeline) this.timeline.empty.textContent = 'Incomplete: the record was stopped before everything arrived.';
       this.renderProgress();
       return;
     }
@@ -201,6 +245,7 @@ class RecordView {
     for (const section of this.sections.values()) {
       if (section.count === 0) section.list.replaceChildren(h('p', { class: 'scr-empty' }, 'No items from any organisation that answered.'));
     }
+    if (this.timeline && this.timeline.entries.length === 0) this.timeline.empty.textContent = 'Nothing on the timeline from any organisation that answered.';
     this.renderProgress();
   }
 
