@@ -213,6 +213,19 @@ class SdsLookupTest {
         device("918999198001", "GP1", "GP1-0000001"), device("918999198002", "GP1", "GP1-0000001")));
     lies.put("gave an accredited system of another organisation", () -> devices = r -> bundle(device("918999198001", "GP9", "GP1-0000001")));
     lies.put("gave an accredited system of another endpoint", () -> devices = r -> bundle(device("918999198001", "GP1", "GP9-0000009")));
+    // A record that does not say whose it is, or which endpoint it serves, proves nothing.
+    lies.put("gave a record that does not say which organisation it is for", () -> endpoints = r -> {
+      JsonObject anyone = endpoint("https://gp1.nhs.uk/gpc", "GP1", "GP1-0000001");
+      anyone.remove("managingOrganization");
+      return bundle(anyone);
+    });
+    lies.put("gave a record that does not say which organisation it is for ", () -> devices = r -> {
+      JsonObject anyone = device("918999198001", "GP1", "GP1-0000001");
+      anyone.remove("owner");
+      return bundle(anyone);
+    });
+    lies.put("gave an accredited system with no party key", () -> devices = r -> bundle(device("918999198001", "GP1", "GP1-0000001")
+        .put("identifier", new JsonArray().add(new JsonObject().put("system", SdsAnswers.ASID).put("value", "918999198001")))));
     for (var lie : lies.entrySet()) {
       endpoints = r -> bundle(endpoint("https://gp1.example.nhs.uk/gpc", "GP1", "GP1-0000001"));
       devices = r -> bundle(device("918999198001", "GP1", "GP1-0000001"));
