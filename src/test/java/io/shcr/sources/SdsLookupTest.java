@@ -208,7 +208,8 @@ class SdsLookupTest {
     lies.put("gave an ASID that is not a number", () -> devices = r -> bundle(device("9189991980AB", "GP1", "GP1-0000001")));
     lies.put("gave an accredited system with no ASID, or several", () -> devices = r -> bundle(device("918999198001", "GP1", "GP1-0000001")
         .put("identifier", new JsonArray().add(new JsonObject().put("system", SdsAnswers.ASID).put("value", "1"))
-            .add(new JsonObject().put("system", SdsAnswers.ASID).put("value", "2")))));
+            .add(new JsonObject().put("system", SdsAnswers.ASID).put("value", "2"))
+            .add(new JsonObject().put("system", SdsAnswers.PARTY_KEY).put("value", "GP1-0000001")))));
     lies.put("gave more than one accredited system for this practice's endpoint", () -> devices = r -> bundle(
         device("918999198001", "GP1", "GP1-0000001"), device("918999198002", "GP1", "GP1-0000001")));
     lies.put("gave an accredited system of another organisation", () -> devices = r -> bundle(device("918999198001", "GP9", "GP1-0000001")));
