@@ -370,8 +370,8 @@ class SpineClientStormTest {
       if (pds) {
         String nhs = request.path().substring("/spine/Patient/".length());
         body = nhs.equals(restrictedPatient)
-            ? "{\"resourceType\":\"Patient\",\"meta\":{\"security\":[{\"system\":\"" + SpineClient.CONFIDENTIALITY + "\",\"code\":\"R\"}]}}"
-            : "{\"resourceType\":\"Patient\"}";
+            ? "{\"resourceType\":\"Patient\",\"id\":\"" + nhs + "\",\"meta\":{\"security\":[{\"system\":\"" + SpineClient.CONFIDENTIALITY + "\",\"code\":\"R\"}]}}"
+            : "{\"resourceType\":\"Patient\",\"id\":\"" + nhs + "\"}";
       } else {
         body = "{\"resourceType\":\"Bundle\",\"type\":\"searchset\",\"entry\":[]}";
       }
