@@ -71,6 +71,8 @@ public final class RecordView {
   private final SourceAliases aliases;
   private final Continuation continuation;
   private final Map<String, SourceRun> runs = new LinkedHashMap<>();
+  /** What every call of this view tells its sources (request id, trace): one for all its runs. */
+  private final io.shcr.sources.CallHeaders callHeaders;
   private final Promise<ViewSummary> done = Promise.promise();
   /** The released items grouped across sources, and timed; fed after each section event is handed over. */
   private final Reconciliation reconciliation = new Reconciliation();
@@ -105,6 +107,7 @@ public final class RecordView {
     this.request = request;
     this.decision = decision;
     this.continuation = continuation;
+    this.callHeaders = new io.shcr.sources.CallHeaders(request.requestId(), request.trace().traceparent(), request.trace().traceId());
     this.aliases = new SourceAliases(scope(directory.registry(), request, decision), decision.transform().hidesWhereThePatientIs(),
         continuation.aliases());
     for (SourceConfig source : aliases.inOrder()) {
@@ -352,14 +355,19 @@ public final class RecordView {
     return (System.nanoTime() - startedNanos) / 1_000_000L;
   }
 
-  /** One source's part of the view: its requester, its guard, its one final status. */
+  /**
+   * One source's part of the view: its requester, its guard, its one final status. A run waiting for its
+   * source (for one of this node's permits, or for SDS) holds only its config, its state, its scope and its
+   * timer; what its calls and answers need (index, guard, pipeline, requester) is built once the permit for
+   * its first call is its own ({@link #ask}), so thousands of held views cost little while they wait.
+   */
   private final class SourceRun {
     private final SourceConfig source;
     private final CallScope scope;
-    /** Set again once a GP Connect practice's endpoint is known: absolute references resolve under it. */
+    /** Built with the first call, under the source's base URL (a GP Connect practice's: the endpoint SDS gave). */
     private ResourceIndex index;
-    private final PatientGuard guard = new PatientGuard(request.nhsNumber());
-    private final SectionPipeline pipeline = new SectionPipeline(privacy, decision.transform(), guard);
+    private PatientGuard guard;
+    private SectionPipeline pipeline;
     private final Set<Section> sent = EnumSet.noneOf(Section.class);
     private boolean carried;
     private long startedNanos;
@@ -381,11 +389,9 @@ public final class RecordView {
 
     SourceRun(SourceConfig source) {
       this.source = source;
-      this.index = new ResourceIndex(source.baseUrl());
       sent.addAll(continuation.deliveredOf(source.id())); // a resumed view's client has these already
       this.scope = new CallScope(directory.newLane(), source.maxResponseBytes() * BYTE_BUDGET_RESPONSES,
-          source.maxResourcesPerRequest()).tracedAs(new io.shcr.sources.CallHeaders(request.requestId(),
-              request.trace().traceparent(), request.trace().traceId()));
+          source.maxResourcesPerRequest()).tracedAs(callHeaders);
     }
 
     /**
@@ -431,7 +437,7 @@ public final class RecordView {
       state = RunState.ASKING;
       startTimer(sourceDeadline); // an SDS lookup counts within the practice's deadline
       if (!GP_CONNECT.equals(source.adapter())) {
-        ask(adapter, sourceDeadline, null);
+        reserveThenAsk(adapter, sourceDeadline, null);
         return;
       }
       directory.endpoint(source).onComplete(found -> {
@@ -443,20 +449,40 @@ public final class RecordView {
               latency());
           return;
         }
-        index = new ResourceIndex(found.result().endpoint().address());
-        ask(adapter, sourceDeadline, found.result().endpoint());
+        reserveThenAsk(adapter, sourceDeadline, found.result().endpoint());
+      });
+    }
+
+    /**
+     * Waits for this node's permit for the source's first call (as that call would), then asks. A permit
+     * refused (our queue full, no connection free in time) is left to the calls, which are refused the same
+     * way and counted as they always were.
+     */
+    private void reserveThenAsk(SourceAdapter adapter, Deadline sourceDeadline, io.shcr.sources.sds.ProviderEndpoint provider) {
+      client.reserve(sourceDeadline, scope).onComplete(reserved -> {
+        if (state != RunState.ASKING || finished) {
+          scope.giveBackReserved(); // the deadline, or the view, ended first
+          return;
+        }
+        ask(adapter, sourceDeadline, provider);
       });
     }
 
     /** The source's requester, run: for a GP Connect practice, at the endpoint SDS (or its override) gave. */
     private void ask(SourceAdapter adapter, Deadline sourceDeadline, io.shcr.sources.sds.ProviderEndpoint provider) {
+      // Absolute references resolve under the base URL the source is asked at.
+      index = new ResourceIndex(provider != null ? provider.address() : source.baseUrl());
+      guard = new PatientGuard(request.nhsNumber());
+      pipeline = new SectionPipeline(privacy, decision.transform(), guard);
       Set<Section> sections = EnumSet.noneOf(Section.class);
       source.sections().stream().filter(decision.sections()::contains).forEach(sections::add);
       requester = new SourceRequester(client, adapter, new SourceCall(source, request.nhsNumber(), sections, index,
           decision.principal(), directory.registry().gpConnect(), Instant.now(), provider),
           sourceDeadline, scope);
-      requester.run(this::release).onComplete(ar -> concluded(ar.succeeded() ? ar.result()
-          : SourceOutcome.failed(SourceFailure.unprocessable())));
+      requester.run(this::release).onComplete(ar -> {
+        scope.giveBackReserved(); // a plan that made no call leaves the permit unspent
+        concluded(ar.succeeded() ? ar.result() : SourceOutcome.failed(SourceFailure.unprocessable()));
+      });
     }
 
     /**

@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CallScope {
 
-  private final Set<HttpClientRequest> inFlight = new HashSet<>();
+  /** Made on the first call: a run still waiting for its source holds no set. */
+  private Set<HttpClientRequest> inFlight;
+  /** A permit reserved for this scope's first call ({@link SourceClient#reserve}), from this limit; null when none is held. */
+  private ConcurrencyLimit reserved;
   private final WorkLane lane;
   private final long resourceBudget;
   private final AtomicLong resourcesLeft;
@@ -85,16 +88,57 @@ public final class CallScope {
       request.reset();
       return false;
     }
+    if (inFlight == null) {
+      inFlight = new HashSet<>(4);
+    }
     inFlight.add(request);
     return true;
   }
 
   void done(HttpClientRequest request) {
-    inFlight.remove(request);
+    if (inFlight != null) {
+      inFlight.remove(request);
+    }
+  }
+
+  /** Holds a permit of {@code limit} for the first call; false when one is held already (the caller gives this one back). */
+  boolean reserve(ConcurrencyLimit limit) {
+    if (reserved != null) {
+      return false;
+    }
+    reserved = limit;
+    return true;
+  }
+
+  /** Whether this scope held a permit of {@code limit}, which the caller now spends (it is the scope's no more). */
+  boolean takeReserved(ConcurrencyLimit limit) {
+    if (reserved != limit) {
+      return false;
+    }
+    reserved = null;
+    return true;
+  }
+
+  /** Gives back a reserved permit no call spent (the run ended first, or asked nothing); nothing when none is held. */
+  public void giveBackReserved() {
+    ConcurrencyLimit limit = reserved;
+    reserved = null;
+    if (limit != null) {
+      limit.release();
+    }
+  }
+
+  /** Whether a reserved permit is held, unspent (tests). */
+  public boolean holdsReservedPermit() {
+    return reserved != null;
   }
 
   public void cancel() {
     cancelled = true;
+    giveBackReserved();
+    if (inFlight == null) {
+      return;
+    }
     for (HttpClientRequest request : Set.copyOf(inFlight)) {
       request.reset();
     }
@@ -106,6 +150,6 @@ public final class CallScope {
   }
 
   public int inFlightCount() {
-    return inFlight.size();
+    return inFlight == null ? 0 : inFlight.size();
   }
 }

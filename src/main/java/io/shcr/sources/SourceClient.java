@@ -140,8 +140,10 @@ public final class SourceClient {
       return Future.succeededFuture(CallResult.failed(SourceFailure.circuitOpen()));
     }
     long started = System.nanoTime();
-    // The permit is taken outside the breaker: our own queue being full is not the source failing.
-    return permit(deadline).compose(refused -> {
+    // The permit is taken outside the breaker: our own queue being full is not the source failing. A run
+    // that reserved one before building its state ({@link #reserve}) spends that on its first call.
+    Future<SourceFailure> permitted = scope.takeReserved(limit) ? Future.succeededFuture() : permit(deadline);
+    return permitted.compose(refused -> {
           if (refused != null) {
             return Future.succeededFuture(CallResult.<T>failed(refused));
           }
@@ -226,6 +228,30 @@ public final class SourceClient {
         return CallResult.<T>failed(SourceFailure.unprocessable());
       }
     }, response.body().length() < SMALL_ANSWER_BYTES);
+  }
+
+  /**
+   * Waits, as a call would, for one of this node's permits for the source and leaves it with the scope,
+   * where the scope's first {@link #call} spends it (or {@link CallScope#giveBackReserved} returns it).
+   * So a source run that waits behind others for a connection holds only this wait, not the state its
+   * calls need, which it builds once the permit is its own. Completes with null once the scope holds the
+   * permit, or with why not (the queue is full, no connection became free in time, the scope was
+   * cancelled meanwhile); never fails.
+   */
+  public Future<SourceFailure> reserve(Deadline deadline, CallScope scope) {
+    if (scope.cancelled()) {
+      return Future.succeededFuture(SourceFailure.cancelled());
+    }
+    return permit(deadline).map(refused -> {
+      if (refused != null) {
+        return refused;
+      }
+      if (scope.cancelled() || !scope.reserve(limit)) {
+        limit.release();
+        return SourceFailure.cancelled();
+      }
+      return null;
+    });
   }
 
   /** What a call cancelled in flight completes with, so the breaker never sees it as the source failing. */
