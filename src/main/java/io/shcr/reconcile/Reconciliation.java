@@ -18,8 +18,8 @@ import java.util.Set;
  * a group. {@link #accept} returns the groups that section created or changed, as their
  * {@code group} events. Holds nothing beyond the view; runs on the view's event loop.
  *
- * <p>A MedicationStatement names the MedicationRequest it is based on: when it carries no code of its
- * own it joins that request's group (the same source's, matched by reference), so the authorisation
+ * <p>A MedicationStatement names the MedicationRequest it is based on: when it names no medicine of its
+ * own (neither {@code medicationCodeableConcept} nor {@code medicationReference}) it joins that request's group (the same source's, matched by reference), so the authorisation
  * and the statement of it are one medicine.
  */
 public final class Reconciliation {
@@ -106,9 +106,11 @@ public final class Reconciliation {
     GroupingRules.Concept concept = rules.conceptOf(section, item, medications::get);
     GroupKey key = rules.keyOf(section, item, concept);
     String display = concept != null ? concept.display() : null;
-    if (key == null && section == Section.MEDICATIONS && concept == null && !item.containsKey("medicationReference")) {
-      // A statement with no medicine of its own joins the request it is based on. One whose Medication
-      // could not be found does not: it is alone, as a medicine we cannot name by its code.
+    if (key == null && section == Section.MEDICATIONS && !item.containsKey("medicationCodeableConcept")
+        && !item.containsKey("medicationReference")) {
+      // Only a statement that names no medicine at all joins the request it is based on. One that names
+      // its own (in text only, an unknown system, a malformed code, two concepts, a Medication not found)
+      // is alone: basedOn is the source's word, and a statement can say another medicine than its request.
       key = basedOnKey(source, item);
     }
     if (key == null) {

@@ -145,6 +145,30 @@ class GroupingRulesTest {
     assertThat(groups("medications")).hasSize(2);
   }
 
+  /** basedOn is followed only by a statement that names no medicine: one that names its own, however badly, is alone. */
+  @Test
+  void aStatementNamingItsOwnMedicineNeverJoinsTheRequestItIsBasedOn() {
+    JsonArray basedOn = new JsonArray().add(new JsonObject().put("reference", "MedicationRequest/r1"));
+    JsonObject unknownSystem = statement("s1", "http://emis.example/codes", "WARF1", "Warfarin 1mg", "As directed", "active")
+        .put("basedOn", basedOn);
+    JsonObject textOnly = new JsonObject().put("resourceType", "MedicationStatement").put("id", "s2").put("status", "active")
+        .put("medicationCodeableConcept", new JsonObject().put("text", "Warfarin 1mg")).put("basedOn", basedOn);
+    JsonObject malformed = statement("s3", DMD, "31928x", "Warfarin 1mg", "As directed", "active").put("basedOn", basedOn);
+    JsonObject twoConcepts = statement("s4", DMD, AMLODIPINE_5, "Amlodipine", "As directed", "active").put("basedOn", basedOn);
+    twoConcepts.getJsonObject("medicationCodeableConcept").getJsonArray("coding")
+        .add(new JsonObject().put("system", SCT).put("code", "319733000").put("display", "Warfarin 1mg tablets"));
+    JsonObject notAnObject = new JsonObject().put("resourceType", "MedicationStatement").put("id", "s5").put("status", "active")
+        .put("medicationCodeableConcept", "Warfarin").put("basedOn", basedOn);
+    accept("P81901", Section.MEDICATIONS, request("r1", AMLODIPINE_5, "One a day", "active"), unknownSystem, textOnly, malformed,
+        twoConcepts, notAnObject);
+    assertThat(groups("medications")).hasSize(6);
+    JsonObject amlodipine = groups("medications").stream().map(JsonObject.class::cast)
+        .filter(g -> AMLODIPINE_5.equals(g.getJsonObject("summary").getString("code"))).findFirst().orElseThrow();
+    assertThat(amlodipine.getJsonArray("members")).singleElement()
+        .satisfies(m -> assertThat(((JsonObject) m).getString("ref")).isEqualTo("MedicationRequest/r1"));
+    assertThat(groups("medications").encode()).contains("Warfarin 1mg");
+  }
+
   @Test
   void allergiesGroupBySubstanceAndKeepSeverityAndStatusDifferences() {
     JsonObject mite = new JsonObject().put("resourceType", "AllergyIntolerance").put("id", "a1")
