@@ -254,6 +254,6 @@ public final class Reconciliation {
   }
 
   private static String bounded(String s) {
-    return s.length() <= ItemFacts.MAX_VALUE ? s : s.substring(0, ItemFacts.MAX_VALUE);
+    return JsonText.cut(s, ItemFacts.MAX_VALUE);
   }
 }

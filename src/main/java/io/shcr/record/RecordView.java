@@ -38,6 +38,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One patient's record, assembled once for one request: every source in scope is asked at once (each
@@ -49,6 +51,8 @@ import java.util.Set;
  * cancelled. Runs on one event loop; holds nothing beyond the request.
  */
 public final class RecordView {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RecordView.class);
 
   /** One source may send, in all, this many of its maximum responses within one request. */
   private static final int BYTE_BUDGET_RESPONSES = 4;
@@ -612,7 +616,7 @@ public final class RecordView {
       if (section == Section.DEMOGRAPHICS && differingPatient != null) {
         // Only now, with the source's Patient released: a source whose data never went out (it timed out,
         // it was withheld) is never named in the demographics group, nor what it recorded.
-        io.shcr.reconcile.GroupEvent differences = reconciliation.demographics(shown, differingPatient, differingFields);
+        io.shcr.reconcile.GroupEvent differences = reconciled(section, () -> reconciliation.demographics(shown, differingPatient, differingFields));
         differingPatient = null;
         if (differences != null) {
           deliver(() -> sink.group(differences));
@@ -621,10 +625,26 @@ public final class RecordView {
       if (sink.wantsTimeline()) {
         timeline.accept(shown, section, released);
       }
-      for (io.shcr.reconcile.GroupEvent group : reconciliation.accept(shown, section, released)) {
+      List<io.shcr.reconcile.GroupEvent> groups = reconciled(section, () -> reconciliation.accept(shown, section, released));
+      for (io.shcr.reconcile.GroupEvent group : groups == null ? List.<io.shcr.reconcile.GroupEvent>of() : groups) {
         if (!deliver(() -> sink.group(group))) {
           return;
         }
+      }
+    }
+
+    /**
+     * A reconciliation step's result, or null when it failed: its section has gone out, and a fault of ours
+     * in grouping must not make an innocent source an error, so only the group event is dropped. Logged
+     * by section and exception class only: the message could quote what a source wrote.
+     */
+    private <T> T reconciled(Section section, java.util.function.Supplier<T> step) {
+      try {
+        return step.get();
+      } catch (RuntimeException e) {
+        LOG.warn("reconciliation of a {} section failed ({}); its group events are dropped", section.wireName(),
+            e.getClass().getName());
+        return null;
       }
     }
 

@@ -309,4 +309,26 @@ class GroupingRulesTest {
     assertThat(difference(parsed, "status").getJsonArray("values").getJsonObject(1).getString("value")).isEqualTo("stop\\ped");
     assertThat(events.get(0).getJsonObject("summary").getString("status")).isEqualTo("differs");
   }
+
+  /** A lone surrogate, or a long text whose cut would fall inside a pair, still makes a valid group event (U+FFFD in its place). */
+  @Test
+  void unpairedSurrogatesAndLongTextsCutInsideAPairStillMakeValidEvents() {
+    String lone = "Amlodipine \uD800 5mg \uDC8A tablets\uD83D";
+    String longText = "x".repeat(ItemFacts.MAX_VALUE - 1) + "\uD83D\uDC8A tail";
+    String longDose = "y".repeat(ItemFacts.MAX_VALUE - 2) + "\uD83D\uDC8A tail";
+    JsonObject uncoded = new JsonObject().put("resourceType", "MedicationStatement").put("id", "u1").put("status", "active")
+        .put("medicationCodeableConcept", new JsonObject().put("text", longText))
+        .put("dosage", new JsonArray().add(new JsonObject().put("text", longDose)));
+    List<JsonObject> events = accept("P81901", Section.MEDICATIONS, statement("1", DMD, AMLODIPINE_5, lone, lone, "active"), uncoded);
+    assertThat(events).hasSize(2);
+    List<JsonObject> again = accept("RXN", Section.MEDICATIONS, statement("2", DMD, AMLODIPINE_5, lone, "\uDFFF", "active"));
+    JsonObject group = again.get(0);
+    assertThat(group.getJsonObject("summary").getString("display")).isEqualTo("Amlodipine \uFFFD 5mg \uFFFD tablets\uFFFD");
+    assertThat(difference(group, "dose").encode()).contains("\uFFFD").doesNotContain("\uD800");
+    JsonObject alone = events.get(1);
+    assertThat(alone.getJsonObject("summary").getString("display")).isEqualTo("x".repeat(ItemFacts.MAX_VALUE - 1));
+    assertThat(reconciliation.reconciled().encode()).doesNotContain("\uFFFD\uFFFD");
+    assertThat(JsonText.wellFormed("a\uD83D\uDC8Ab")).isEqualTo("a\uD83D\uDC8Ab");
+    assertThat(JsonText.cut("ab\uD83D\uDC8A", 3)).isEqualTo("ab");
+  }
 }
