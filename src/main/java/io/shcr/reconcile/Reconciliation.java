@@ -155,11 +155,29 @@ public final class Reconciliation {
 
   /**
    * A source's Patient passed the demographic check with smaller differences: the demographics group's
-   * event, listing, for every field recorded differently, what PDS and each such source say. Null when
-   * there is no difference to show.
+   * event, listing, for every field the released copy of that Patient records differently, what PDS and
+   * each such source say. {@code checked} (the Patient the check compared) is read only for its
+   * reference: what is shown comes from the Patient of that reference in {@code released}, the section as
+   * it went out, so a name the privacy filter removed is never echoed. Null when that Patient was not
+   * released or shows no difference.
    */
-  public GroupEvent demographics(String source, JsonObject patient, List<String> fields) {
-    if (fields.isEmpty() || pds == null) {
+  public GroupEvent demographics(String source, JsonObject checked, List<JsonObject> released) {
+    String ref = reference(checked);
+    if (ref == null || pds == null) {
+      return null;
+    }
+    JsonObject patient = null;
+    for (JsonObject item : released) {
+      if ("Patient".equals(item.getValue("resourceType")) && ref.equals(reference(item))) {
+        patient = item;
+        break;
+      }
+    }
+    if (patient == null) {
+      return null;
+    }
+    List<String> fields = DemographicCheck.compare(pds, Demographics.of(patient)).differences();
+    if (fields.isEmpty()) {
       return null;
     }
     demographics.put(source, new SourceDemographics(reference(patient), Demographics.of(patient), fields));

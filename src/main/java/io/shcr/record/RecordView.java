@@ -377,10 +377,11 @@ public final class RecordView {
     /** The source's Patient differs from PDS on date of birth or name: nothing of it is released. */
     private boolean demographicMismatch;
     private boolean demographicsChecked;
-    /** The demographics group this source's differences made, sent after its demographics section. */
-    /** The smaller demographic differences found, recorded in the reconciled record only once this source's demographics section goes out. */
+    /**
+     * The Patient whose smaller demographic differences make the demographics group, once this source's
+     * demographics section goes out (from the released copy of it, never this one).
+     */
     private JsonObject differingPatient;
-    private List<String> differingFields = List.of();
     private SharedTimers.Timeout sourceTimer;
 
     SourceRun(SourceConfig source) {
@@ -570,7 +571,6 @@ public final class RecordView {
       }
       if (!verdict.differences().isEmpty()) {
         differingPatient = decision.transform().apply(patient);
-        differingFields = verdict.differences();
       }
     }
 
@@ -616,7 +616,7 @@ public final class RecordView {
       if (section == Section.DEMOGRAPHICS && differingPatient != null) {
         // Only now, with the source's Patient released: a source whose data never went out (it timed out,
         // it was withheld) is never named in the demographics group, nor what it recorded.
-        io.shcr.reconcile.GroupEvent differences = reconciled(section, () -> reconciliation.demographics(shown, differingPatient, differingFields));
+        io.shcr.reconcile.GroupEvent differences = reconciled(section, () -> reconciliation.demographics(shown, differingPatient, released));
         differingPatient = null;
         if (differences != null) {
           deliver(() -> sink.group(differences));
