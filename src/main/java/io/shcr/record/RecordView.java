@@ -376,7 +376,8 @@ public final class RecordView {
     private boolean mismatch;
     /** The source's Patient differs from PDS on date of birth or name: nothing of it is released. */
     private boolean demographicMismatch;
-    private boolean demographicsChecked;
+    /** How many Patients the index held at the last demographic check (-1: none yet): a new one is checked too. */
+    private int patientsChecked = -1;
     /**
      * The Patient whose smaller demographic differences make the demographics group, once this source's
      * demographics section goes out (from the released copy of it, never this one).
@@ -546,14 +547,17 @@ public final class RecordView {
     }
 
     /**
-     * Once, when the source's Patient is proven: its name and date of birth against PDS. A mismatch
-     * withholds everything of the source; smaller differences go out as the demographics group.
+     * When the source's Patient is proven, and again whenever a later answer brings another Patient (and at
+     * the end): every proven Patient's name and date of birth against PDS. A mismatch withholds everything
+     * of the source still to come (a section already sent cannot be recalled; the source's final status
+     * {@code patient-mismatch} says so); smaller differences go out as the demographics group.
      */
     private void checkDemographics() {
-      if (demographicsChecked) {
+      int patients = index.patients().size();
+      if (patients == patientsChecked) {
         return;
       }
-      demographicsChecked = true;
+      patientsChecked = patients;
       // Every Patient the source proves to be ours is compared: one that differs withholds the source, so a
       // second Patient under our number (another person's record filed there) cannot hide behind the first.
       List<JsonObject> proven = index.patients().stream().filter(p -> guard.proves(p, index)).toList();
