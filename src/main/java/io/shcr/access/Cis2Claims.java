@@ -48,7 +48,8 @@ final class Cis2Claims {
     organisationIsUsers(claims, org);
     String name = claims.getValue("name") instanceof String n ? n : "";
     String patient = claims.getValue("patient") instanceof String p ? NhsNumber.parse(p).map(NhsNumber::value).orElse(null) : null;
-    return new Principal(sub, name, (String) role.getValue("person_roleid"), jobRole, org, activityCodes(role), patient);
+    return new Principal(sub, name, (String) role.getValue("person_roleid"), jobRole, org, activityCodes(role), patient,
+        text(claims.getValue("given_name")), text(claims.getValue("family_name")), null);
   }
 
   private void assurance(JsonObject claims) {

@@ -51,6 +51,11 @@ public final class Participation {
     return sources.find(ods).map(SourceConfig::name);
   }
 
+  /** The name our register gives a participating organisation: its source's, else its participant entry's. */
+  public Optional<String> organisationName(String ods) {
+    return registeredName(ods).or(() -> Optional.ofNullable(others.get(ods)).map(AccessPolicy.Participant::name));
+  }
+
   /** Whether the organisation is known to the agreement at all (live or not yet). */
   public boolean isKnown(String ods) {
     return sources.find(ods).isPresent() || others.containsKey(ods);

@@ -92,7 +92,9 @@ public final class PolicyGate implements AccessGate {
       ResourceTransform transform = restriction == SpineClient.Restriction.NONE
           ? organisationNames : RestrictedPatientMask.INSTANCE;
       Purpose purpose = grant.isPresent() ? Purpose.EMERGENCY : Purpose.DIRECT_CARE;
-      return new AccessDecision(principal, null, view.sections(), purpose, reason, via, transform,
+      // Named as our register names the organisation: GP Connect's consumer JWT carries it.
+      Principal named = principal.withOrganisationName(participation.organisationName(principal.organisation()).orElse(null));
+      return new AccessDecision(named, null, view.sections(), purpose, reason, via, transform,
           pdsAnswer.result().demographics(), pdsAnswer.result().gp());
     });
   }

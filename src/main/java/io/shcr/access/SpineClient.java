@@ -53,7 +53,8 @@ public final class SpineClient {
   public record PdsAnswer(Restriction restriction, io.shcr.fhir.Demographics demographics, GpRegistration gp) {
 
     public PdsAnswer {
-      if (restriction != Restriction.NONE && gp.kind() != GpRegistration.Kind.WITHHELD) {
+      if (restriction != Restriction.NONE && gp.kind() != GpRegistration.Kind.WITHHELD
+          && gp.kind() != GpRegistration.Kind.SUPERSEDED) {
         // Whatever was read: a restricted (or not surely unrestricted) patient's GP practice is never asked.
         gp = restriction == Restriction.RESTRICTED ? GpRegistration.WITHHELD : GpRegistration.UNKNOWN;
       }
@@ -172,7 +173,7 @@ public final class SpineClient {
       AccessPolicy.Endpoint endpoint = spine.pds();
       return pds.get(endpoint.baseUrl() + "/Patient/" + patient.value(), endpoint.deadlineMs())
           .map(response -> switch (response.status()) {
-            case 200 -> pdsAnswerIn(json(response));
+            case 200 -> pdsAnswerFor(patient, json(response));
             case 404 -> new PdsAnswer(Restriction.NONE, null);
             default -> new PdsAnswer(unavailable(pds, response, Restriction.UNAVAILABLE), null);
           })
@@ -180,6 +181,29 @@ public final class SpineClient {
     });
   }
 
+  /**
+   * PDS's answer to the read of {@code asked}, believed only when it proves to be that patient's record: its
+   * {@code id} is the number asked and no NHS-number identifier names another. A record for another number
+   * (the number asked superseded, or PDS or something in its place answering for someone else) would set
+   * the restriction, the demographics sources are checked against and the practice asked from another
+   * person's record, so it fails closed as an unanswered PDS does: restriction unavailable, no demographics,
+   * no practice.
+   */
+  PdsAnswer pdsAnswerFor(NhsNumber asked, JsonObject patient) {
+    return switch (PdsIdentity.of(asked, patient)) {
+      case PROVEN -> pdsAnswerIn(patient);
+      case OTHER_NUMBER -> {
+        warn("PDS answered a Patient read with another NHS number's record (the number asked may be superseded); failing closed");
+        yield new PdsAnswer(Restriction.UNAVAILABLE, null, GpRegistration.SUPERSEDED);
+      }
+      case UNPROVEN -> {
+        warn("PDS answered a Patient read with a record that does not show the NHS number asked; failing closed");
+        yield new PdsAnswer(Restriction.UNAVAILABLE, null);
+      }
+    };
+  }
+
+  /** The answer a PDS Patient gives, once it is known to be the patient asked about. */
   static PdsAnswer pdsAnswerIn(JsonObject patient) {
     Restriction restriction = restrictionIn(patient);
     if (restriction == Restriction.UNAVAILABLE) {

@@ -13,6 +13,10 @@ import java.util.Set;
  * @param organisation ODS code of the active role's organisation
  * @param activityCodes national RBAC activity codes of the active role
  * @param patientContext NHS number from a SMART launch context, or null
+ * @param givenName the token's {@code given_name}, or null (never cut from {@code name})
+ * @param familyName the token's {@code family_name}, or null (never cut from {@code name})
+ * @param organisationName the name our register gives the organisation, once the access decision has
+ *     found it live; null before that
  */
 public record Principal(
     String userId,
@@ -21,4 +25,20 @@ public record Principal(
     String jobRole,
     String organisation,
     Set<String> activityCodes,
-    String patientContext) {}
+    String patientContext,
+    String givenName,
+    String familyName,
+    String organisationName) {
+
+  /** A principal whose token gave no given or family name, before its organisation is named. */
+  public Principal(String userId, String name, String roleProfileId, String jobRole, String organisation,
+      Set<String> activityCodes, String patientContext) {
+    this(userId, name, roleProfileId, jobRole, organisation, activityCodes, patientContext, null, null, null);
+  }
+
+  /** This principal, its organisation named as our register names it. */
+  public Principal withOrganisationName(String registeredName) {
+    return new Principal(userId, name, roleProfileId, jobRole, organisation, activityCodes, patientContext, givenName,
+        familyName, registeredName);
+  }
+}

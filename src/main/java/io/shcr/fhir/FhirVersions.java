@@ -121,12 +121,14 @@ public final class FhirVersions {
         if (!(e instanceof JsonObject entry) || !(entry.getValue("resource") instanceof JsonObject resource)) {
           throw new NotConvertible();
         }
-        JsonObject converted = renameReferences(stu3ToR4(Referrals.asProcedureRequest(resource)), TO_R4);
+        // Checked on what is released: the converter keeps some STU3 fields in 3.0 extensions, which are
+        // dropped, so a reference or code moved into one is lost, not carried.
+        JsonObject converted = withoutVersionExtensions(renameReferences(stu3ToR4(Referrals.asProcedureRequest(resource)), TO_R4));
         if (!carried(renameReferences(resource.copy(), TO_R4)).stream().allMatch(carried(converted)::contains)) {
           lossy.add(converted.getValue("resourceType") + "/" + converted.getValue("id"));
           continue;
         }
-        JsonObject out = entry.copy().put("resource", withoutVersionExtensions(converted));
+        JsonObject out = entry.copy().put("resource", converted);
         if (out.getValue("fullUrl") instanceof String fullUrl) {
           out.put("fullUrl", renamed(fullUrl, TO_R4));
         }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * What PDS says of the patient's registered GP practice, which decides the one practice asked through
  * GP Connect (a practice answers only for the patients registered with it). Read from the PDS FHIR
  * Patient's {@code generalPractitioner}: the references whose {@code identifier} is in the ODS system
- * and whose {@code period} has not ended. Anything else fails closed to "no practice asked":
+ * and whose {@code period} holds today (begun and not ended). Anything else fails closed to "no practice asked":
  * no such reference ({@link Kind#NONE}), more than one practice ({@link Kind#AMBIGUOUS}), a restricted
  * (S-flagged) patient whose practice PDS withholds and whom GP Connect must not be asked about
  * ({@link Kind#WITHHELD}), or PDS not answering ({@link Kind#UNKNOWN}).
@@ -32,6 +32,8 @@ public record GpRegistration(Kind kind, String practice) {
     AMBIGUOUS("unclear"),
     WITHHELD("withheld"),
     UNKNOWN("unknown"),
+    /** PDS answered with another NHS number's record (the number asked superseded, or a wrong answer): none asked. */
+    SUPERSEDED("superseded"),
     /** A decision made without PDS (test beds and tools): no GP practice is left out. Never made by the access gate. */
     UNCHECKED("unchecked");
 
@@ -50,6 +52,7 @@ public record GpRegistration(Kind kind, String practice) {
   public static final GpRegistration AMBIGUOUS = new GpRegistration(Kind.AMBIGUOUS, null);
   public static final GpRegistration WITHHELD = new GpRegistration(Kind.WITHHELD, null);
   public static final GpRegistration UNKNOWN = new GpRegistration(Kind.UNKNOWN, null);
+  public static final GpRegistration SUPERSEDED = new GpRegistration(Kind.SUPERSEDED, null);
   public static final GpRegistration UNCHECKED = new GpRegistration(Kind.UNCHECKED, null);
 
   public GpRegistration {
@@ -75,6 +78,8 @@ public record GpRegistration(Kind kind, String practice) {
       case AMBIGUOUS -> "PDS names more than one registered practice; no GP practice was asked";
       case WITHHELD -> "no GP practice is asked about a restricted patient";
       case UNKNOWN -> "PDS did not say which practice the patient is registered with; no GP practice was asked";
+      case SUPERSEDED -> "PDS answered with the record of another NHS number (the number asked may have been superseded): "
+          + "no GP practice was asked and the patient is treated as restricted; search again with the patient's current NHS number";
       case UNCHECKED -> "";
     };
   }
@@ -102,7 +107,11 @@ public record GpRegistration(Kind kind, String practice) {
     return practices.size() == 1 ? at(practices.iterator().next()) : AMBIGUOUS;
   }
 
-  /** A period that has not ended by today (no end, or an end today or later); one that cannot be read is not current. */
+  /**
+   * A period that holds today: begun (no start, or a start today or earlier: a registration that begins
+   * later is not yet the practice) and not ended (no end, or an end today or later). A date that cannot be
+   * read makes the period not current.
+   */
   private static boolean current(Object period, LocalDate today) {
     if (period == null) {
       return true;
@@ -110,17 +119,26 @@ public record GpRegistration(Kind kind, String practice) {
     if (!(period instanceof JsonObject p)) {
       return false;
     }
-    Object end = p.getValue("end");
-    if (end == null) {
-      return true;
+    LocalDate start = date(p.getValue("start"));
+    LocalDate end = date(p.getValue("end"));
+    return start != UNREADABLE && end != UNREADABLE && (start == null || !start.isAfter(today))
+        && (end == null || !end.isBefore(today));
+  }
+
+  private static final LocalDate UNREADABLE = LocalDate.MIN;
+
+  /** The day a FHIR date or dateTime names, null when absent, {@link #UNREADABLE} when it cannot be read. */
+  private static LocalDate date(Object value) {
+    if (value == null) {
+      return null;
     }
-    if (!(end instanceof String date) || date.length() < 10) {
-      return false;
+    if (!(value instanceof String date) || date.length() < 10) {
+      return UNREADABLE;
     }
     try {
-      return !LocalDate.parse(date.substring(0, 10)).isBefore(today);
+      return LocalDate.parse(date.substring(0, 10));
     } catch (DateTimeParseException e) {
-      return false;
+      return UNREADABLE;
     }
   }
 }

@@ -26,6 +26,7 @@ final class GpConnectRoutes {
   private final Network network;
   private final Responder responder;
   private final SimulatorConfig config;
+  private final ProviderChecks checks = new ProviderChecks();
 
   GpConnectRoutes(Network network, Responder responder, SimulatorConfig config) {
     this.network = network;
@@ -45,7 +46,7 @@ final class GpConnectRoutes {
     }
     String body = ctx.body().asString();
     String base = network.baseUrl(ctx, practice.get());
-    Optional<Reply> refused = ProviderChecks.refusal(ctx.request().headers(), network.gpConnect(),
+    Optional<Reply> refused = checks.refusal(ctx.request().headers(), network.gpConnect(),
         network.asidOf(practice.get().ods()), base);
     responder.answer(ctx, practice.get().ods(), practice.get().kind().wireName(),
         () -> refused.orElseGet(() -> answer(practice.get(), body, base)));

@@ -21,27 +21,36 @@ import java.util.regex.Pattern;
 final class ProviderChecks {
 
   private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}");
+  /** How many recent Ssp-TraceIDs are remembered to catch one sent again (bounded: the oldest are forgotten). */
+  static final int REMEMBERED_TRACE_IDS = 20_000;
 
-  private ProviderChecks() {}
+  private final Map<String, Boolean> seenTraceIds = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > REMEMBERED_TRACE_IDS;
+    }
+  };
 
   /** Why the request is refused, or empty when a provider would read it. */
-  static Optional<Reply> refusal(MultiMap headers, GpConnectConsumer consumer, String practiceAsid, String serviceRoot) {
+  Optional<Reply> refusal(MultiMap headers, GpConnectConsumer consumer, String practiceAsid, String serviceRoot) {
     String problem = problem(headers, consumer, practiceAsid, serviceRoot);
     return problem == null ? Optional.empty() : Optional.of(Reply.error(400, "invalid", "BAD_REQUEST", problem));
   }
 
-  static String problem(MultiMap headers, GpConnectConsumer consumer, String practiceAsid, String serviceRoot) {
-    if (consumer.consumerAsid().isEmpty()) {
-      return null; // a test bed without GP Connect configuration: nothing to check against
-    }
+  String problem(MultiMap headers, GpConnectConsumer consumer, String practiceAsid, String serviceRoot) {
     String trace = headers.get("Ssp-TraceID");
     if (trace == null || !GUID.matcher(trace).matches()) {
       return "Ssp-TraceID must be a GUID";
     }
-    if (!consumer.consumerAsid().equals(headers.get("Ssp-From"))) {
+    if (!firstUse(trace.toLowerCase(java.util.Locale.ROOT))) {
+      return "Ssp-TraceID must be new for every request; this one was sent before";
+    }
+    // A test bed without GP Connect configuration has no ASIDs to check against; everything else is checked.
+    boolean configured = !consumer.consumerAsid().isEmpty();
+    if (configured && !consumer.consumerAsid().equals(headers.get("Ssp-From"))) {
       return "Ssp-From is not a known consumer ASID";
     }
-    if (!practiceAsid.equals(headers.get("Ssp-To"))) {
+    if (configured && !practiceAsid.equals(headers.get("Ssp-To"))) {
       return "Ssp-To is not this provider's ASID";
     }
     if (!GpConnectConsumer.INTERACTION_GET_STRUCTURED.equals(headers.get("Ssp-InteractionID"))) {
@@ -57,11 +66,14 @@ final class ProviderChecks {
     return jwtProblem(authorization.substring(7), serviceRoot);
   }
 
+  private synchronized boolean firstUse(String traceId) {
+    return seenTraceIds.put(traceId, Boolean.TRUE) == null;
+  }
+
   private static boolean mediaType(String value) {
     return value != null && value.replace(" ", "").toLowerCase().startsWith("application/fhir+json");
   }
 
-  @SuppressWarnings("unchecked")
   static String jwtProblem(String token, String serviceRoot) {
     JWTClaimsSet claims;
     try {
@@ -95,15 +107,17 @@ final class ProviderChecks {
           || device.get("model") == null || device.get("version") == null) {
         return "requesting_device must be a Device with identifier, model and version";
       }
-      if (organisation == null || !"Organization".equals(organisation.get("resourceType")) || organisation.get("name") == null
-          || !hasIdentifier(organisation, "https://fhir.nhs.uk/Id/ods-organization-code")) {
-        return "requesting_organization must be an Organization with a name and an ODS code";
+      String ods = organisation == null ? null : identifierValue(organisation, ODS);
+      if (organisation == null || !"Organization".equals(organisation.get("resourceType")) || ods == null
+          || !(organisation.get("name") instanceof String orgName) || orgName.isBlank() || orgName.trim().equalsIgnoreCase(ods)) {
+        return "requesting_organization must be an Organization with an ODS code and its name (not the code again)";
       }
       if (practitioner == null || !"Practitioner".equals(practitioner.get("resourceType"))
-          || !claims.getSubject().equals(practitioner.get("id")) || practitioner.get("name") == null
-          || !hasIdentifier(practitioner, "https://fhir.nhs.uk/Id/sds-user-id")
-          || !hasIdentifier(practitioner, "https://fhir.nhs.uk/Id/sds-role-profile-id")) {
-        return "requesting_practitioner must be a Practitioner whose id is sub, with a name, SDS user and role profile ids";
+          || !claims.getSubject().equals(practitioner.get("id")) || !named(practitioner.get("name"))
+          || identifierValue(practitioner, SDS_USER) == null || identifierValue(practitioner, SDS_ROLE_PROFILE) == null
+          || !hasLocalIdentifier(practitioner)) {
+        return "requesting_practitioner must be a Practitioner whose id is sub, with a name, SDS user and role profile ids"
+            + " and a local user identifier";
       }
     } catch (ParseException | ClassCastException e) {
       return "the JWT's claims are not of the shapes GP Connect requires";
@@ -111,8 +125,33 @@ final class ProviderChecks {
     return null;
   }
 
-  private static boolean hasIdentifier(Map<String, Object> resource, String system) {
-    return resource.get("identifier") instanceof List<?> identifiers && identifiers.stream()
-        .anyMatch(i -> i instanceof Map<?, ?> id && system.equals(id.get("system")) && id.get("value") instanceof String v && !v.isBlank());
+  private static final String ODS = "https://fhir.nhs.uk/Id/ods-organization-code";
+  private static final String SDS_USER = "https://fhir.nhs.uk/Id/sds-user-id";
+  private static final String SDS_ROLE_PROFILE = "https://fhir.nhs.uk/Id/sds-role-profile-id";
+
+  /** The non-blank value of the resource's identifier in this system, or null. */
+  private static String identifierValue(Map<String, Object> resource, String system) {
+    if (!(resource.get("identifier") instanceof List<?> identifiers)) {
+      return null;
+    }
+    for (Object i : identifiers) {
+      if (i instanceof Map<?, ?> id && system.equals(id.get("system")) && id.get("value") instanceof String v && !v.isBlank()) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /** A local user identifier: one in a consumer-defined system (not SDS's), with a value. */
+  private static boolean hasLocalIdentifier(Map<String, Object> practitioner) {
+    return practitioner.get("identifier") instanceof List<?> identifiers && identifiers.stream().anyMatch(i -> i instanceof Map<?, ?> id
+        && id.get("system") instanceof String system && !system.isBlank() && !system.equals(SDS_USER) && !system.equals(SDS_ROLE_PROFILE)
+        && id.get("value") instanceof String v && !v.isBlank());
+  }
+
+  /** A HumanName list with a family name or a text. */
+  private static boolean named(Object names) {
+    return names instanceof List<?> list && list.stream().anyMatch(n -> n instanceof Map<?, ?> name
+        && (name.get("family") instanceof String f && !f.isBlank() || name.get("text") instanceof String t && !t.isBlank()));
   }
 }

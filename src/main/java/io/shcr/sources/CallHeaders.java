@@ -3,11 +3,17 @@ package io.shcr.sources;
 import io.shcr.ops.ShcrVersion;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.RequestOptions;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a source call says about the request it serves, so a source's own logs can be joined to ours:
  * {@code X-Request-Id}, the W3C {@code traceparent}, {@code User-Agent: shcr/<version>}, and for GP
- * Connect its {@code Ssp-TraceID} (a GUID: the trace id in GUID form). Nothing about the user or patient.
+ * Connect its {@code Ssp-TraceID}: a fresh random GUID for every exchange, as the Spine Secure Proxy
+ * requires (never the trace id, which the client may choose and which every call of a view shares),
+ * logged at debug beside the trace and request ids so the two can be joined. Nothing about the user or
+ * patient.
  *
  * @param requestId our request id, or null
  * @param traceparent the W3C trace context header, or null
@@ -22,6 +28,8 @@ public record CallHeaders(String requestId, String traceparent, String traceId) 
   /** No request to name (tools, tests): only the User-Agent. */
   public static final CallHeaders NONE = new CallHeaders(null, null, null);
 
+  private static final Logger LOG = LoggerFactory.getLogger(CallHeaders.class);
+
   void applyTo(RequestOptions options, boolean gpConnect) {
     options.putHeader(HttpHeaders.USER_AGENT, ShcrVersion.userAgent());
     if (requestId != null) {
@@ -30,13 +38,10 @@ public record CallHeaders(String requestId, String traceparent, String traceId) 
     if (traceparent != null) {
       options.putHeader(TRACEPARENT, traceparent);
     }
-    if (gpConnect && traceId != null) {
-      options.putHeader(SSP_TRACE_ID, guid(traceId));
+    if (gpConnect) {
+      String sspTraceId = UUID.randomUUID().toString();
+      options.putHeader(SSP_TRACE_ID, sspTraceId);
+      LOG.debug("GP Connect call Ssp-TraceID {} in trace {} (request {})", sspTraceId, traceId, requestId);
     }
-  }
-
-  static String guid(String hex32) {
-    return hex32.substring(0, 8) + "-" + hex32.substring(8, 12) + "-" + hex32.substring(12, 16) + "-"
-        + hex32.substring(16, 20) + "-" + hex32.substring(20);
   }
 }

@@ -52,6 +52,10 @@ public final class GpConnectAdapter implements SourceAdapter {
 
   @Override
   public List<SourceQuery> plan(SourceCall call) {
+    String unnameable = GpConnectConsumer.unnameable(call.requester());
+    if (unnameable != null) {
+      throw new NotAsked(SourceFailure.notAsked(unnameable));
+    }
     Set<GpConnectArea> shown = EnumSet.noneOf(GpConnectArea.class);
     call.sections().forEach(section -> GpConnectArea.filling(section).ifPresent(shown::add));
     Set<GpConnectArea> asked = EnumSet.noneOf(GpConnectArea.class);

@@ -67,17 +67,39 @@ public record GpConnectConsumer(String consumerAsid, String sspUrl, String issue
     return sspUrl.isEmpty() ? providerRoot : sspUrl + "/" + providerRoot;
   }
 
+  /**
+   * Why no structured-record request can be made for this user, or null: GP Connect requires the consumer
+   * JWT to name the user and their organisation, so a call on nobody's behalf, or for an organisation our
+   * register does not name, is not made at all.
+   */
+  public static String unnameable(Principal user) {
+    if (user == null) {
+      return "no signed-in user to name to the practice, so it was not asked";
+    }
+    if (user.organisationName() == null || user.organisationName().isBlank()) {
+      return "the user's organisation has no registered name to give the practice, so it was not asked";
+    }
+    return null;
+  }
+
   /** The SSP headers and the bearer token for one structured-record request by this user to this provider. */
   public Map<String, String> headers(ProviderEndpoint provider, Principal user, Instant now) {
+    String unnameable = unnameable(user);
+    if (unnameable != null) {
+      throw new IllegalArgumentException(unnameable);
+    }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Ssp-From", consumerAsid);
     headers.put("Ssp-To", provider.asid());
     headers.put("Ssp-InteractionID", INTERACTION_GET_STRUCTURED);
     headers.put("Accept", MEDIA_TYPE);
-    if (user != null) {
-      headers.put("Authorization", "Bearer " + jwt(provider.address(), user, now));
-    }
+    headers.put("Authorization", "Bearer " + jwt(provider.address(), user, now));
     return headers;
+  }
+
+  /** The consumer-defined system of the local user identifier: our issuer's, holding the CIS2 {@code sub}. */
+  public String localUserSystem() {
+    return (issuer.endsWith("/") ? issuer : issuer + "/") + "Id/local-user-id";
   }
 
   /** The unsecured consumer JWT (header {@code {"alg":"none"}}, trailing dot), as GP Connect 1.x requires. */
@@ -96,24 +118,36 @@ public record GpConnectConsumer(String consumerAsid, String sspUrl, String issue
             .put("model", "shcr").put("version", ShcrVersion.version()).getMap())
         .claim("requesting_organization", Map.of("resourceType", "Organization",
             "identifier", List.of(Map.of("system", ODS, "value", user.organisation())),
-            "name", user.organisation()))
-        .claim("requesting_practitioner", practitioner(user))
+            "name", user.organisationName()))
+        .claim("requesting_practitioner", practitioner(user, localUserSystem()))
         .build();
     return new PlainJWT(claims).serialize();
   }
 
-  private static Map<String, Object> practitioner(Principal user) {
+  /**
+   * The user as a Practitioner: SDS user id, SDS role profile id ({@code UNK} when the token has none) and
+   * our local user identifier (the CIS2 {@code sub}); the name as the token's {@code given_name} and
+   * {@code family_name} when it has them, else its display name as text, never cut into parts.
+   */
+  private static Map<String, Object> practitioner(Principal user, String localSystem) {
     Map<String, Object> practitioner = new LinkedHashMap<>();
     practitioner.put("resourceType", "Practitioner");
     practitioner.put("id", user.userId());
     practitioner.put("identifier", List.of(
         Map.of("system", SDS_USER, "value", user.userId()),
-        Map.of("system", SDS_ROLE_PROFILE, "value", user.roleProfileId() == null ? "UNK" : user.roleProfileId())));
-    String name = user.name() == null ? "" : user.name().trim();
-    int space = name.lastIndexOf(' ');
-    practitioner.put("name", List.of(space > 0
-        ? Map.of("family", name.substring(space + 1), "given", List.of(name.substring(0, space)))
-        : Map.of("family", name.isEmpty() ? "UNK" : name)));
+        Map.of("system", SDS_ROLE_PROFILE, "value", user.roleProfileId() == null ? "UNK" : user.roleProfileId()),
+        Map.of("system", localSystem, "value", user.userId())));
+    Map<String, Object> name = new LinkedHashMap<>();
+    if (user.familyName() != null) {
+      name.put("family", user.familyName());
+      if (user.givenName() != null) {
+        name.put("given", List.of(user.givenName()));
+      }
+    } else {
+      String display = user.name() == null ? "" : user.name().trim();
+      name.put("text", display.isEmpty() ? "UNK" : display);
+    }
+    practitioner.put("name", List.of(name));
     return practitioner;
   }
 }

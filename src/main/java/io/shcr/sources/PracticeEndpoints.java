@@ -52,7 +52,14 @@ public final class PracticeEndpoints {
     if (client == null) {
       return Future.succeededFuture(SdsLookup.failed("is not configured"));
     }
-    return cache.get(practice.id(), () -> lookUp(practice.id()));
+    return cache.get(practice.id(), () -> lookUp(practice.id())).map(found -> inClear(found, practice)
+        ? SdsLookup.failed("gave a plain http address for a practice called with a client certificate") : found);
+  }
+
+  /** An SDS address that would be called in plain http by a practice configured with a client certificate (meant for TLS). */
+  private boolean inClear(SdsLookup found, SourceConfig practice) {
+    return found.found() && consumer.sspUrl().isEmpty() && practice.tls() != null && practice.tls().presentsCertificate()
+        && found.endpoint().address().regionMatches(true, 0, "http://", 0, 7);
   }
 
   /** The two searches, each within what is left of one deadline. */

@@ -90,6 +90,11 @@ public final class SourceFailure {
         + ", so this practice's GP Connect endpoint is not known and it was not asked", false);
   }
 
+  /** We could not make the call as the source's protocol requires ({@code why} in our words): it was not asked. */
+  public static SourceFailure notAsked(String why) {
+    return new SourceFailure(SourceStatus.ERROR, why, false);
+  }
+
   public static SourceFailure cancelled() {
     return new SourceFailure(SourceStatus.ERROR, "cancelled", false);
   }

@@ -127,7 +127,15 @@ public final class SourceRegistry {
     String device = f.optionalString("deviceSystem", "https://fhir.nhs.uk/Id/nhsSpineASID");
     Map<String, String> asids = new LinkedHashMap<>();
     f.object("providerAsids").forEach(e -> asids.put(e.getKey(), String.valueOf(e.getValue())));
+    if (!ssp.isEmpty() && !SdsSettings.httpsOrLoopback(ssp)) {
+      f.problem("sspUrl", "expected an https URL (plain http only to this machine), found " + ssp);
+    }
     SdsSettings sds = f.object("sds").size() > 0 ? sds(f.nested("sds")) : null;
+    if (sds != null && ssp.isEmpty() && sds.allowedHosts().isEmpty()) {
+      // Called directly, the practice is wherever SDS says: a lying SDS would get the NHS number and the user's JWT.
+      f.problem("sds.allowedHosts", "required when there is no sspUrl: the hosts a practice's endpoint from SDS may be on"
+          + " (e.g. [\"*.nhs.uk\"])");
+    }
     for (SourceConfig practice : practices) {
       boolean asidGiven = asids.containsKey(practice.id());
       boolean baseGiven = practice.baseUrl() != null;
@@ -151,6 +159,8 @@ public final class SourceRegistry {
         URI uri = URI.create(base);
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
           f.problem("baseUrl", "expected an http(s) URL, found " + base);
+        } else if (!SdsSettings.httpsOrLoopback(base)) {
+          f.problem("baseUrl", "plain http to another machine would send the apikey in clear: use https, found " + base);
         }
       } catch (IllegalArgumentException e) {
         f.problem("baseUrl", "not a URL: " + base);
@@ -203,8 +213,7 @@ public final class SourceRegistry {
   }
 
   private static boolean loopback(String url) {
-    String host = URI.create(url).getHost();
-    return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
+    return SdsSettings.loopback(URI.create(url).getHost());
   }
 
   private static SourceConfig parseOne(Fields f, TlsSettings tls) {

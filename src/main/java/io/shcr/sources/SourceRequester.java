@@ -92,6 +92,8 @@ public final class SourceRequester {
     List<SourceQuery> plan;
     try {
       plan = adapter.plan(call);
+    } catch (NotAsked e) {
+      return Future.succeededFuture(SourceOutcome.failed(e.failure()));
     } catch (RuntimeException e) {
       return Future.succeededFuture(SourceOutcome.failed(SourceFailure.unprocessable()));
     }

@@ -110,7 +110,9 @@ final class AccessTestBed {
             .put("purpose", d.purpose().wireName())
             .put("breakGlassReason", d.breakGlassReason())
             .put("relationshipVia", d.relationshipVia())
-            .put("masked", d.transform().hidesWhereThePatientIs());
+            .put("masked", d.transform().hidesWhereThePatientIs())
+            .put("gp", d.gp() == null ? null : d.gp().kind().wireName())
+            .put("pdsDemographics", d.pds() != null);
       }
       if (d.principal() != null) {
         out.put("user", d.principal().userId()).put("jobRole", d.principal().jobRole());

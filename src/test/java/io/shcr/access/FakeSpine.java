@@ -19,6 +19,8 @@ final class FakeSpine {
   volatile boolean consentDown;
   volatile boolean pdsDown;
   volatile boolean consentHangs;
+  /** A lying (or superseding) PDS: every Patient read is answered with this NHS number's record, unflagged, registered at P81901. */
+  volatile String pdsAnswersAs;
   private HttpServer server;
 
   Future<FakeSpine> start(Vertx vertx) {
@@ -79,6 +81,13 @@ final class FakeSpine {
     }
     if (unknownToPds.contains(nhs)) {
       ctx.response().setStatusCode(404).end();
+      return;
+    }
+    if (pdsAnswersAs != null) {
+      ctx.json(new JsonObject().put("resourceType", "Patient").put("id", pdsAnswersAs)
+          .put("identifier", new JsonArray().add(new JsonObject().put("system", io.shcr.nhs.NhsNumber.SYSTEM).put("value", pdsAnswersAs)))
+          .put("generalPractitioner", new JsonArray().add(new JsonObject().put("identifier", new JsonObject()
+              .put("system", io.shcr.fhir.GpRegistration.ODS_SYSTEM).put("value", "P81901")))));
       return;
     }
     JsonObject patient = new JsonObject().put("resourceType", "Patient").put("id", nhs);

@@ -107,4 +107,23 @@ class FhirVersionsTest {
     assertThat(r4.lossy()).containsExactly("ServiceRequest/r4");
     assertThat(r4.bundle().containsKey("entry")).isFalse();
   }
+
+  @Test
+  void whatTheConverterMovesIntoACrossVersionExtensionIsCheckedAfterThatExtensionIsDropped() throws Exception {
+    // R4 Medication has no package: the converter keeps STU3's container and content item in 3.0
+    // extensions, which the R4 answer does not carry. Checked before that, the code and the reference
+    // would have seemed carried, and then been dropped without a word.
+    JsonObject medication = new JsonObject("""
+        {"resourceType":"Medication","id":"med1",
+         "code":{"coding":[{"system":"http://snomed.info/sct","code":"322236009"}]},
+         "package":{"container":{"coding":[{"system":"http://snomed.info/sct","code":"385055001"}]},
+           "content":[{"itemReference":{"reference":"Medication/med2"}}]}}""");
+    JsonObject plain = new JsonObject("""
+        {"resourceType":"Medication","id":"med3","code":{"coding":[{"system":"http://snomed.info/sct","code":"322236009"}]}}""");
+    FhirVersions.Converted r4 = FhirVersions.stu3BundleToR4(bundleOf(medication, plain));
+    assertThat(r4.lossy()).containsExactly("Medication/med1");
+    assertThat(r4.bundle().encode()).contains("med3").doesNotContain("med1").doesNotContain("385055001");
+    // What is kept carries no cross-version extension.
+    assertThat(r4.bundle().encode()).doesNotContain(FhirVersions.CROSS_VERSION);
+  }
 }

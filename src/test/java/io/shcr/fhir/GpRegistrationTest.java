@@ -42,6 +42,15 @@ class GpRegistrationTest {
     assertThat(read(gp("https://example.org/other-codes", "Y12345", null))).isEqualTo(GpRegistration.NONE);
     assertThat(read(gp(GpRegistration.ODS_SYSTEM, "Y12345", new JsonObject().put("end", "2026-12-02")))).isEqualTo(GpRegistration.NONE);
     assertThat(read(gp(GpRegistration.ODS_SYSTEM, "Y12345", new JsonObject().put("end", "soon")))).isEqualTo(GpRegistration.NONE);
+    // A registration that begins tomorrow is not today's practice; nor is one whose start cannot be read.
+    assertThat(read(gp(GpRegistration.ODS_SYSTEM, "Y12345", new JsonObject().put("start", "2026-12-04")))).isEqualTo(GpRegistration.NONE);
+    assertThat(read(gp(GpRegistration.ODS_SYSTEM, "Y12345", new JsonObject().put("start", "someday")))).isEqualTo(GpRegistration.NONE);
+    assertThat(read(gp(GpRegistration.ODS_SYSTEM, "Y12345", new JsonObject().put("start", 2020)))).isEqualTo(GpRegistration.NONE);
+    // Moving practice: the old one until the move, the new one from the day it starts.
+    assertThat(read(gp(GpRegistration.ODS_SYSTEM, "B82617", new JsonObject().put("end", "2027-01-10")),
+        gp(GpRegistration.ODS_SYSTEM, "Y12345", new JsonObject().put("start", "2027-01-11")))).isEqualTo(GpRegistration.at("B82617"));
+    assertThat(read(gp(GpRegistration.ODS_SYSTEM, "Y12345", new JsonObject().put("start", "2026-12-03T09:00:00Z"))))
+        .isEqualTo(GpRegistration.at("Y12345"));
     assertThat(read(gp(GpRegistration.ODS_SYSTEM, "Y12345", null), gp(GpRegistration.ODS_SYSTEM, "B82617", null)))
         .isEqualTo(GpRegistration.AMBIGUOUS);
     assertThat(read(gp(GpRegistration.ODS_SYSTEM, "Y12345/../../admin", null))).isEqualTo(GpRegistration.AMBIGUOUS);
@@ -54,7 +63,7 @@ class GpRegistrationTest {
     assertThat(GpRegistration.at("Y12345").permits("Y12345")).isTrue();
     assertThat(GpRegistration.at("Y12345").permits("B82617")).isFalse();
     for (GpRegistration none : new GpRegistration[] {GpRegistration.NONE, GpRegistration.AMBIGUOUS, GpRegistration.WITHHELD,
-        GpRegistration.UNKNOWN}) {
+        GpRegistration.UNKNOWN, GpRegistration.SUPERSEDED}) {
       assertThat(none.permits("Y12345")).as(none.kind().name()).isFalse();
       assertThat(none.notAskedDetail()).as(none.kind().name()).isNotBlank().doesNotContain("Y12345");
     }

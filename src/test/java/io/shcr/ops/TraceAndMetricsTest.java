@@ -102,9 +102,14 @@ class TraceAndMetricsTest {
           .matches("00-" + TRACE + "-[0-9a-f]{16}-01").doesNotContain("00f067aa0ba902b7");
       assertThat(sent.get("User-Agent")).matches("shcr/[0-9A-Za-z.-]+");
     }
-    assertThat(fakes.lastHeaders("TRG").get("Ssp-TraceID")).as("GP Connect's trace id is the trace in GUID form")
-        .isEqualTo("4bf92f35-77b3-4da6-a3ce-929d0e0e4736");
+    String sspTraceId = fakes.lastHeaders("TRG").get("Ssp-TraceID");
+    assertThat(sspTraceId).as("GP Connect's Ssp-TraceID is a GUID of its own, not the client's trace")
+        .matches(UUID).doesNotContain(TRACE.substring(0, 8)).doesNotContain(TRACE.substring(20));
     assertThat(fakes.lastHeaders("TRA").get("Ssp-TraceID")).as("only GP Connect gets Ssp-TraceID").isNull();
+    // The same client trace again: a new exchange, a new Ssp-TraceID.
+    await(client.get(server.port(), "127.0.0.1", "/api/v1/patients/" + FakeSources.NHS + "/record")
+        .putHeader("traceparent", "00-" + TRACE + "-00f067aa0ba902b7-01").send());
+    assertThat(fakes.lastHeaders("TRG").get("Ssp-TraceID")).matches(UUID).isNotEqualTo(sspTraceId);
 
     AuditEntry access = eventuallyAccess("client-req.42_A");
     assertThat(access.data().getJsonObject("request").getString("traceId")).isEqualTo(TRACE);

@@ -247,13 +247,30 @@ class SimulatorHttpTest {
     })));
   }
 
+  @Test
+  void anSspTraceIdSentAgainIsRefused(VertxTestContext ctx) {
+    String url = base + "/P81901/Patient/$gpc.getstructuredrecord";
+    String reused = java.util.UUID.randomUUID().toString();
+    gpc(url).putHeader("Ssp-TraceID", reused).sendJsonObject(parameters(Population.RICH))
+        .compose(first -> {
+          ctx.verify(() -> assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200));
+          return gpc(url).putHeader("Ssp-TraceID", reused.toUpperCase(java.util.Locale.ROOT)).sendJsonObject(parameters(Population.RICH));
+        })
+        .onComplete(ctx.succeeding(again -> ctx.verify(() -> {
+          assertThat(again.statusCode()).isEqualTo(400);
+          assertThat(spineCode(again.bodyAsJsonObject())).isEqualTo("BAD_REQUEST");
+          assertThat(again.bodyAsString()).contains("Ssp-TraceID must be new");
+          ctx.completeNow();
+        })));
+  }
+
   /** A structured-record request as the service sends it: SSP headers and a consumer JWT for a signed-in doctor. */
   private io.vertx.ext.web.client.HttpRequest<Buffer> gpc(String url) {
     String root = url.substring(0, url.indexOf("/Patient/"));
     String ods = root.substring(root.lastIndexOf('/') + 1);
     io.shcr.sources.GpConnectConsumer consumer = Fixture.sources().gpConnect();
     io.shcr.core.Principal doctor = new io.shcr.core.Principal("555000100001", "Amara Okafor", "555000200001", "R8000", "RXN",
-        java.util.Set.of(), null);
+        java.util.Set.of(), null, "Amara", "Okafor", "Lancashire Teaching Hospitals NHS Foundation Trust");
     io.vertx.ext.web.client.HttpRequest<Buffer> request = client.postAbs(url)
         .putHeader("Ssp-TraceID", java.util.UUID.randomUUID().toString())
         .putHeader("Content-Type", io.shcr.sources.GpConnectConsumer.MEDIA_TYPE);

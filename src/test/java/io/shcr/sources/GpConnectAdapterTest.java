@@ -26,6 +26,34 @@ class GpConnectAdapterTest extends SourceAdapterContract {
     return "gp-connect";
   }
 
+  /** GP Connect is asked only on a named user's behalf, of an organisation our register names. */
+  static final io.shcr.core.Principal DOCTOR = new io.shcr.core.Principal("555000100001", "Amara Okafor", "555000200001",
+      "R8000", "RXN", Set.of(), null, "Amara", "Okafor", "Lancashire Teaching Hospitals NHS Foundation Trust");
+
+  @Override
+  SourceCall call() {
+    SourceCall bare = super.call();
+    return withDoctor(bare);
+  }
+
+  private static SourceCall withDoctor(SourceCall bare) {
+    return new SourceCall(bare.source(), bare.nhsNumber(), bare.sections(), bare.index(), DOCTOR, bare.gpConnect(), bare.at());
+  }
+
+  @Test
+  void withNoUserOrNoOrganisationNameThePracticeIsNotAskedAtAll() {
+    SourceCall bare = super.call();
+    for (io.shcr.core.Principal who : new io.shcr.core.Principal[] {null, DOCTOR.withOrganisationName(null),
+        DOCTOR.withOrganisationName(" ")}) {
+      SourceCall call = new SourceCall(bare.source(), bare.nhsNumber(), bare.sections(), bare.index(), who, bare.gpConnect(), bare.at());
+      SourceOutcome outcome = new SourceRequester(null, adapter, call, io.shcr.core.Deadline.in(1_000), new CallScope())
+          .run(batch -> io.vertx.core.Future.succeededFuture()).result();
+      assertThat(outcome.failure()).as(String.valueOf(who)).isNotNull();
+      assertThat(outcome.failure().status()).isEqualTo(SourceStatus.ERROR);
+      assertThat(outcome.failure().detail()).endsWith("so it was not asked");
+    }
+  }
+
   private static JsonObject problemList(String... warnings) {
     JsonArray extensions = new JsonArray();
     for (String warning : warnings) {
@@ -93,8 +121,8 @@ class GpConnectAdapterTest extends SourceAdapterContract {
   void anItemWhoseConversionToR4WouldLoseACodeIsWithheldItsAreaIsNotWholeAndTheDetailSaysSo() {
     SourceConfig config = new SourceConfig("SRC", "Source", SourceKind.GP, BASE, protocol(),
         Set.of(Section.DEMOGRAPHICS, Section.REFERRALS), true, 5_000, 5, 10, 100_000, 3, SourceConfig.BreakerConfig.DEFAULT);
-    SourceCall call = new SourceCall(config, io.shcr.nhs.NhsNumber.of(FakeSources.NHS), Set.of(Section.DEMOGRAPHICS,
-        Section.REFERRALS), new io.shcr.fhir.ResourceIndex(BASE));
+    SourceCall call = withDoctor(new SourceCall(config, io.shcr.nhs.NhsNumber.of(FakeSources.NHS), Set.of(Section.DEMOGRAPHICS,
+        Section.REFERRALS), new io.shcr.fhir.ResourceIndex(BASE)));
     SourceQuery post = adapter.plan(call).get(0);
     JsonObject whole = referral("r3", null);
     // The specialty has no place in what R4 makes of a referral: its code would be lost, so the item is not shown.

@@ -102,7 +102,7 @@ class SdsLookupTest {
   }
 
   private PracticeEndpoints endpoints(boolean allowHttp, List<String> hosts, Map<String, String> statics) {
-    SdsSettings sds = new SdsSettings("http://127.0.0.1:" + server.actualPort() + "/sds", "k1", 1_000, 60_000, 2_000, 100,
+    SdsSettings sds = new SdsSettings("http://127.0.0.1:" + server.actualPort() + "/sds", "k1", 3_000, 60_000, 2_000, 100,
         16 * 1024, allowHttp, hosts);
     return new PracticeEndpoints(vertx, new GpConnectConsumer("200000000359", "", "https://us/", SdsAnswers.ASID, statics, sds));
   }
@@ -121,7 +121,7 @@ class SdsLookupTest {
     PracticeEndpoints endpoints = endpoints(false, List.of("*.nhs.uk"), Map.of());
     long started = System.nanoTime();
     SdsLookup lookup = lookUp(endpoints);
-    System.out.printf("SDS lookup (two searches) took %d ms%n", (System.nanoTime() - started) / 1_000_000);
+    System.out.printf("SDS lookup (two searches) took %d ms: %s%n", (System.nanoTime() - started) / 1_000_000, lookup.problem());
     assertThat(lookup.endpoint()).isEqualTo(new ProviderEndpoint("https://gp1.example.nhs.uk/gpc/1.6", "918999198001"));
     assertThat(asked).containsExactly("/sds/Endpoint", "/sds/Device");
     assertThat(lookUp(endpoints).endpoint()).isEqualTo(lookup.endpoint());
@@ -170,7 +170,7 @@ class SdsLookupTest {
     assertThat(again.found()).isTrue(); // a recovered SDS is used again soon
 
     PracticeEndpoints slow = endpoints(false, List.of(), Map.of());
-    delayMs = 1_500;
+    delayMs = 3_300;
     assertThat(lookUp(slow).problem()).isEqualTo("did not answer in time");
     delayMs = 0;
     await(server.close());
@@ -208,11 +208,25 @@ class SdsLookupTest {
     lies.put("gave an ASID that is not a number", () -> devices = r -> bundle(device("9189991980AB", "GP1", "GP1-0000001")));
     lies.put("gave an accredited system with no ASID, or several", () -> devices = r -> bundle(device("918999198001", "GP1", "GP1-0000001")
         .put("identifier", new JsonArray().add(new JsonObject().put("system", SdsAnswers.ASID).put("value", "1"))
-            .add(new JsonObject().put("system", SdsAnswers.ASID).put("value", "2")))));
+            .add(new JsonObject().put("system", SdsAnswers.ASID).put("value", "2"))
+            .add(new JsonObject().put("system", SdsAnswers.PARTY_KEY).put("value", "GP1-0000001")))));
     lies.put("gave more than one accredited system for this practice's endpoint", () -> devices = r -> bundle(
         device("918999198001", "GP1", "GP1-0000001"), device("918999198002", "GP1", "GP1-0000001")));
     lies.put("gave an accredited system of another organisation", () -> devices = r -> bundle(device("918999198001", "GP9", "GP1-0000001")));
     lies.put("gave an accredited system of another endpoint", () -> devices = r -> bundle(device("918999198001", "GP1", "GP9-0000009")));
+    // A record that does not say whose it is, or which endpoint it serves, proves nothing.
+    lies.put("gave a record that does not say which organisation it is for", () -> endpoints = r -> {
+      JsonObject anyone = endpoint("https://gp1.nhs.uk/gpc", "GP1", "GP1-0000001");
+      anyone.remove("managingOrganization");
+      return bundle(anyone);
+    });
+    lies.put("gave a record that does not say which organisation it is for ", () -> devices = r -> {
+      JsonObject anyone = device("918999198001", "GP1", "GP1-0000001");
+      anyone.remove("owner");
+      return bundle(anyone);
+    });
+    lies.put("gave an accredited system with no party key", () -> devices = r -> bundle(device("918999198001", "GP1", "GP1-0000001")
+        .put("identifier", new JsonArray().add(new JsonObject().put("system", SdsAnswers.ASID).put("value", "918999198001")))));
     for (var lie : lies.entrySet()) {
       endpoints = r -> bundle(endpoint("https://gp1.example.nhs.uk/gpc", "GP1", "GP1-0000001"));
       devices = r -> bundle(device("918999198001", "GP1", "GP1-0000001"));
@@ -225,6 +239,29 @@ class SdsLookupTest {
     endpoints = r -> bundle(endpoint("http://127.0.0.1:9/P1", "GP1", "GP1-0000001"));
     devices = r -> bundle(device("918999198001", "GP1", "GP1-0000001"));
     assertThat(lookUp(endpoints(true, List.of("127.0.0.1"), Map.of())).found()).isTrue();
+  }
+
+  @Test
+  void plainHttpIsTakenOnlyToThisMachineAndNeverForAPracticeWithAClientCertificate() throws Exception {
+    devices = r -> bundle(device("918999198001", "GP1", "GP1-0000001"));
+    // allowHttp is for the demo's loopback simulator: http to any other host is refused whatever the list says.
+    for (String elsewhere : List.of("http://gp1.nhs.uk/gpc", "http://127.example.org/gpc", "http://10.0.0.7/gpc")) {
+      endpoints = r -> bundle(endpoint(elsewhere, "GP1", "GP1-0000001"));
+      SdsLookup lookup = lookUp(endpoints(true, List.of("gp1.nhs.uk", "127.example.org", "10.0.0.7"), Map.of()));
+      assertThat(lookup.problem()).as(elsewhere).isEqualTo("gave an endpoint address that is not https");
+    }
+    // A practice configured with a client certificate is meant to be called over TLS: an http address would not use it.
+    endpoints = r -> bundle(endpoint("http://127.0.0.1:9/P1", "GP1", "GP1-0000001"));
+    var identity = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    var mtls = new io.shcr.tls.TlsSettings(identity, "gp1-client", null, io.shcr.tls.TlsSettings.DEFAULT_PROTOCOLS, List.of());
+    SourceConfig withCertificate = new SourceConfig("GP1", "Practice GP1", SourceKind.GP, null, "gp-connect",
+        GpConnectAdapterSections.ALL, true, 3_000, 5, 10, 100_000, 1, SourceConfig.BreakerConfig.DEFAULT,
+        SourceConfig.DEFAULT_MAX_RESOURCES_PER_ANSWER, SourceConfig.DEFAULT_MAX_RESOURCES_PER_REQUEST, mtls);
+    PracticeEndpoints endpoints = endpoints(true, List.of("127.0.0.1"), Map.of());
+    SdsLookup refused = await(endpoints.of(withCertificate));
+    assertThat(refused.found()).isFalse();
+    assertThat(refused.problem()).isEqualTo("gave a plain http address for a practice called with a client certificate");
+    assertThat(await(endpoints.of(practice("GP1", null))).found()).as("the same answer, for a practice without one").isTrue();
   }
 
   private static JsonObject bundle(JsonObject... resources) {

@@ -131,4 +131,29 @@ class SourceRegistryTest {
         .hasMessageContaining("gpConnect.sds.baseUrl: expected an http(s) URL")
         .hasMessageContaining("gpConnect.sds.cacheMs");
   }
+
+  @Test
+  void calledDirectlyAPracticeFromSdsMustBeOnAnAllowedHostAndSdsAndTheSspAreHttps() {
+    String hosts = ", \"allowedHosts\": [\"*.nhs.uk\"]";
+    // No SSP and no allowed hosts: a lying SDS could send the NHS number and the user's JWT anywhere.
+    assertThatThrownBy(() -> SourceRegistry.fromJson(gpConnect(
+        ", \"sds\": {\"baseUrl\": \"https://api.service.nhs.uk/spine-directory/FHIR/R4\"}", ""), "s.yaml"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("gpConnect.sds.allowedHosts: required when there is no sspUrl");
+    // Through the SSP, which decides where a request may go, the list may be left empty.
+    SourceRegistry viaSsp = SourceRegistry.fromJson(gpConnect(", \"sspUrl\": \"https://proxy.spine.nhs.uk\","
+        + " \"sds\": {\"baseUrl\": \"https://api.service.nhs.uk/spine-directory/FHIR/R4\"}", ""), "s.yaml");
+    assertThat(viaSsp.gpConnect().sds().allowedHosts()).isEmpty();
+    // The apikey never travels in clear, nor does a request through the SSP.
+    for (String sds : java.util.List.of("http://sds.example.nhs.uk/FHIR/R4", "http://127.example.org/sds")) {
+      assertThatThrownBy(() -> SourceRegistry.fromJson(gpConnect(", \"sds\": {\"baseUrl\": \"" + sds + "\"" + hosts + "}", ""), "s.yaml"))
+          .as(sds).hasMessageContaining("gpConnect.sds.baseUrl: plain http to another machine");
+    }
+    assertThat(SourceRegistry.fromJson(gpConnect(", \"sds\": {\"baseUrl\": \"http://127.0.0.1:8090/sds\"" + hosts + "}", ""), "s.yaml")
+        .gpConnect().sds().baseUrl()).as("the demo's loopback simulator").isEqualTo("http://127.0.0.1:8090/sds");
+    for (String ssp : java.util.List.of("http://proxy.spine.nhs.uk", "ftp://proxy", "not a url")) {
+      assertThatThrownBy(() -> SourceRegistry.fromJson(gpConnect(", \"sspUrl\": \"" + ssp + "\","
+          + " \"sds\": {\"baseUrl\": \"https://api.service.nhs.uk/spine-directory/FHIR/R4\"" + hosts + "}", ""), "s.yaml"))
+          .as(ssp).hasMessageContaining("gpConnect.sspUrl: expected an https URL");
+    }
+  }
 }

@@ -29,8 +29,9 @@ public final class TestComponents {
 
   private TestComponents() {}
 
+  /** Named as the access gate names a live organisation's user (GP Connect is asked only for a named organisation). */
   public static final Principal DOCTOR = new Principal("555000000001", "Dr Test", "555000000001-01", "R8000", "RXN",
-      Set.of("B0370"), null);
+      Set.of("B0370"), null, null, null, "Lancashire Teaching Hospitals NHS Foundation Trust");
 
   public static AccessGate allowAll() {
     return (ctx, request) -> Future.succeededFuture(new AccessDecision(DOCTOR, null, request.sections(),

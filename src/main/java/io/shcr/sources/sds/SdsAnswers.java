@@ -97,7 +97,10 @@ public final class SdsAnswers {
     JsonObject device = devices.get(0);
     checkOrganisation(device.getValue("owner"), ods, "an accredited system of another organisation");
     Set<String> keys = identifiers(device, PARTY_KEY);
-    if (!keys.isEmpty() && !keys.equals(Set.of(partyKey))) {
+    if (keys.isEmpty()) {
+      throw new Refused("gave an accredited system with no party key");
+    }
+    if (!keys.equals(Set.of(partyKey))) {
       throw new Refused("gave an accredited system of another endpoint");
     }
     String asid = one(identifiers(device, ASID), "an accredited system with no ASID, or several");
@@ -134,7 +137,8 @@ public final class SdsAnswers {
 
   private static void checkOrganisation(Object reference, String ods, String refusal) {
     if (reference == null) {
-      return; // SDS searched by organisation; a record that does not say is taken as the one asked for
+      // SDS was searched by organisation, but a record that does not say whose it is proves nothing.
+      throw new Refused("gave a record that does not say which organisation it is for");
     }
     if (!(reference instanceof JsonObject ref) || !(ref.getValue("identifier") instanceof JsonObject identifier)
         || !ODS.equals(identifier.getValue("system")) || !(identifier.getValue("value") instanceof String value)

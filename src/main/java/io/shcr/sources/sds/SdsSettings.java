@@ -17,9 +17,11 @@ import java.util.Locale;
  *     by every view at once (short: a recovered SDS is used again within this)
  * @param maxEntries the most practices remembered
  * @param maxResponseBytes the largest SDS answer read
- * @param allowHttp whether an endpoint address may be plain http (the demo's loopback simulator only)
+ * @param allowHttp whether an endpoint address on a loopback host may be plain http (the demo's
+ *     simulator); http to any other host is refused whatever this says
  * @param allowedHosts the hosts an endpoint address may be on ({@code *.nhs.uk} for any host under
- *     nhs.uk); empty: any host
+ *     nhs.uk); empty: any host, allowed only when every call goes through the SSP (start-up refuses it
+ *     otherwise: a lying SDS would be sent the patient's NHS number and the user's JWT)
  */
 public record SdsSettings(String baseUrl, String apiKey, long deadlineMs, long cacheMs, long failureCacheMs, int maxEntries,
     long maxResponseBytes, boolean allowHttp, List<String> allowedHosts) {
@@ -41,16 +43,40 @@ public record SdsSettings(String baseUrl, String apiKey, long deadlineMs, long c
       return "an endpoint address that is not a URL";
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("https") && !(allowHttp && scheme.equals("http"))) {
-      return "an endpoint address that is not https";
-    }
     if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
       return "an endpoint address with no host, or with credentials, a query or a fragment";
+    }
+    if (!scheme.equals("https") && !(allowHttp && scheme.equals("http") && loopback(uri.getHost()))) {
+      return "an endpoint address that is not https";
     }
     if (!hostAllowed(uri.getHost().toLowerCase(Locale.ROOT))) {
       return "an endpoint address on a host that is not allowed";
     }
     return null;
+  }
+
+  /**
+   * A host that names this machine: {@code localhost}, an IPv4 literal in 127/8 or {@code ::1}. A name
+   * that merely starts with "127." ({@code 127.example.org}) is anyone's.
+   */
+  public static boolean loopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost") || h.equals("[::1]") || h.equals("::1")
+        || h.matches("127\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
+  }
+
+  /** A URL that may be called: https, or plain http to this machine (the demo's simulator). */
+  public static boolean httpsOrLoopback(String url) {
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      return uri.getHost() != null && (scheme.equals("https") || scheme.equals("http") && loopback(uri.getHost()));
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 
   private boolean hostAllowed(String host) {
