@@ -132,6 +132,6 @@ final class ItemFacts {
   }
 
   private static String bounded(String s) {
-    return s.length() <= MAX_VALUE ? s : s.substring(0, MAX_VALUE - 1) + "…";
+    return s.length() <= MAX_VALUE ? s : JsonText.cut(s, MAX_VALUE - 1) + "…";
   }
 }

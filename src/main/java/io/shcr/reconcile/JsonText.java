@@ -20,7 +20,41 @@ final class JsonText {
     if (value == null) {
       return out.appendString("null");
     }
-    return out.appendByte((byte) '"').appendBytes(ESCAPE.quoteAsUTF8(value)).appendByte((byte) '"');
+    return out.appendByte((byte) '"').appendBytes(ESCAPE.quoteAsUTF8(wellFormed(value))).appendByte((byte) '"');
+  }
+
+  /**
+   * The string with every unpaired surrogate replaced by U+FFFD: a source can send a lone {@code \ud800}
+   * (JSON allows the escape), and Jackson's UTF-8 encoder throws on one rather than write bytes no
+   * client could decode.
+   */
+  static String wellFormed(String value) {
+    StringBuilder fixed = null;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1));
+      if (paired) {
+        if (fixed != null) {
+          fixed.append(c).append(value.charAt(i + 1));
+        }
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        fixed = fixed != null ? fixed : new StringBuilder(value.length()).append(value, 0, i);
+        fixed.append('\uFFFD');
+      } else if (fixed != null) {
+        fixed.append(c);
+      }
+    }
+    return fixed == null ? value : fixed.toString();
+  }
+
+  /** At most {@code max} chars of the string, cut on a code-point boundary (never between a surrogate pair). */
+  static String cut(String value, int max) {
+    if (value.length() <= max) {
+      return value;
+    }
+    int end = Character.isHighSurrogate(value.charAt(max - 1)) && Character.isLowSurrogate(value.charAt(max)) ? max - 1 : max;
+    return value.substring(0, end);
   }
 
   /** {@code "name":"value"}; the name is one of ours, never a source's. */

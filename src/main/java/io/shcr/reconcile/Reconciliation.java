@@ -18,8 +18,8 @@ import java.util.Set;
  * a group. {@link #accept} returns the groups that section created or changed, as their
  * {@code group} events. Holds nothing beyond the view; runs on the view's event loop.
  *
- * <p>A MedicationStatement names the MedicationRequest it is based on: when it carries no code of its
- * own it joins that request's group (the same source's, matched by reference), so the authorisation
+ * <p>A MedicationStatement names the MedicationRequest it is based on: when it names no medicine of its
+ * own (neither {@code medicationCodeableConcept} nor {@code medicationReference}) it joins that request's group (the same source's, matched by reference), so the authorisation
  * and the statement of it are one medicine.
  */
 public final class Reconciliation {
@@ -106,9 +106,11 @@ public final class Reconciliation {
     GroupingRules.Concept concept = rules.conceptOf(section, item, medications::get);
     GroupKey key = rules.keyOf(section, item, concept);
     String display = concept != null ? concept.display() : null;
-    if (key == null && section == Section.MEDICATIONS && concept == null && !item.containsKey("medicationReference")) {
-      // A statement with no medicine of its own joins the request it is based on. One whose Medication
-      // could not be found does not: it is alone, as a medicine we cannot name by its code.
+    if (key == null && section == Section.MEDICATIONS && !item.containsKey("medicationCodeableConcept")
+        && !item.containsKey("medicationReference")) {
+      // Only a statement that names no medicine at all joins the request it is based on. One that names
+      // its own (in text only, an unknown system, a malformed code, two concepts, a Medication not found)
+      // is alone: basedOn is the source's word, and a statement can say another medicine than its request.
       key = basedOnKey(source, item);
     }
     if (key == null) {
@@ -153,11 +155,29 @@ public final class Reconciliation {
 
   /**
    * A source's Patient passed the demographic check with smaller differences: the demographics group's
-   * event, listing, for every field recorded differently, what PDS and each such source say. Null when
-   * there is no difference to show.
+   * event, listing, for every field the released copy of that Patient records differently, what PDS and
+   * each such source say. {@code checked} (the Patient the check compared) is read only for its
+   * reference: what is shown comes from the Patient of that reference in {@code released}, the section as
+   * it went out, so a name the privacy filter removed is never echoed. Null when that Patient was not
+   * released or shows no difference.
    */
-  public GroupEvent demographics(String source, JsonObject patient, List<String> fields) {
-    if (fields.isEmpty() || pds == null) {
+  public GroupEvent demographics(String source, JsonObject checked, List<JsonObject> released) {
+    String ref = reference(checked);
+    if (ref == null || pds == null) {
+      return null;
+    }
+    JsonObject patient = null;
+    for (JsonObject item : released) {
+      if ("Patient".equals(item.getValue("resourceType")) && ref.equals(reference(item))) {
+        patient = item;
+        break;
+      }
+    }
+    if (patient == null) {
+      return null;
+    }
+    List<String> fields = DemographicCheck.compare(pds, Demographics.of(patient)).differences();
+    if (fields.isEmpty()) {
       return null;
     }
     demographics.put(source, new SourceDemographics(reference(patient), Demographics.of(patient), fields));
@@ -252,6 +272,6 @@ public final class Reconciliation {
   }
 
   private static String bounded(String s) {
-    return s.length() <= ItemFacts.MAX_VALUE ? s : s.substring(0, ItemFacts.MAX_VALUE);
+    return JsonText.cut(s, ItemFacts.MAX_VALUE);
   }
 }

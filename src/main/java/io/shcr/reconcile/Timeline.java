@@ -111,7 +111,7 @@ public final class Timeline {
           : c.getValue("coding") instanceof JsonArray codings && !codings.isEmpty() && codings.getValue(0) instanceof JsonObject first
               && first.getValue("display") instanceof String d ? d : null;
       if (text != null) {
-        return text.length() <= ItemFacts.MAX_VALUE ? text : text.substring(0, ItemFacts.MAX_VALUE);
+        return JsonText.cut(text, ItemFacts.MAX_VALUE);
       }
     }
     return item.getValue("title") instanceof String title ? title : null;

@@ -38,6 +38,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One patient's record, assembled once for one request: every source in scope is asked at once (each
@@ -49,6 +51,8 @@ import java.util.Set;
  * cancelled. Runs on one event loop; holds nothing beyond the request.
  */
 public final class RecordView {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RecordView.class);
 
   /** One source may send, in all, this many of its maximum responses within one request. */
   private static final int BYTE_BUDGET_RESPONSES = 4;
@@ -380,11 +384,13 @@ public final class RecordView {
     private boolean mismatch;
     /** The source's Patient differs from PDS on date of birth or name: nothing of it is released. */
     private boolean demographicMismatch;
-    private boolean demographicsChecked;
-    /** The demographics group this source's differences made, sent after its demographics section. */
-    /** The smaller demographic differences found, recorded in the reconciled record only once this source's demographics section goes out. */
+    /** How many Patients the index held at the last demographic check (-1: none yet): a new one is checked too. */
+    private int patientsChecked = -1;
+    /**
+     * The Patient whose smaller demographic differences make the demographics group, once this source's
+     * demographics section goes out (from the released copy of it, never this one).
+     */
     private JsonObject differingPatient;
-    private List<String> differingFields = List.of();
     private SharedTimers.Timeout sourceTimer;
 
     SourceRun(SourceConfig source) {
@@ -567,14 +573,17 @@ public final class RecordView {
     }
 
     /**
-     * Once, when the source's Patient is proven: its name and date of birth against PDS. A mismatch
-     * withholds everything of the source; smaller differences go out as the demographics group.
+     * When the source's Patient is proven, and again whenever a later answer brings another Patient (and at
+     * the end): every proven Patient's name and date of birth against PDS. A mismatch withholds everything
+     * of the source still to come (a section already sent cannot be recalled; the source's final status
+     * {@code patient-mismatch} says so); smaller differences go out as the demographics group.
      */
     private void checkDemographics() {
-      if (demographicsChecked) {
+      int patients = index.patients().size();
+      if (patients == patientsChecked) {
         return;
       }
-      demographicsChecked = true;
+      patientsChecked = patients;
       // Every Patient the source proves to be ours is compared: one that differs withholds the source, so a
       // second Patient under our number (another person's record filed there) cannot hide behind the first.
       List<JsonObject> proven = index.patients().stream().filter(p -> guard.proves(p, index)).toList();
@@ -592,7 +601,6 @@ public final class RecordView {
       }
       if (!verdict.differences().isEmpty()) {
         differingPatient = decision.transform().apply(patient);
-        differingFields = verdict.differences();
       }
     }
 
@@ -638,7 +646,7 @@ public final class RecordView {
       if (section == Section.DEMOGRAPHICS && differingPatient != null) {
         // Only now, with the source's Patient released: a source whose data never went out (it timed out,
         // it was withheld) is never named in the demographics group, nor what it recorded.
-        io.shcr.reconcile.GroupEvent differences = reconciliation.demographics(shown, differingPatient, differingFields);
+        io.shcr.reconcile.GroupEvent differences = reconciled(section, () -> reconciliation.demographics(shown, differingPatient, released));
         differingPatient = null;
         if (differences != null) {
           deliver(() -> sink.group(differences));
@@ -647,10 +655,26 @@ public final class RecordView {
       if (sink.wantsTimeline()) {
         timeline.accept(shown, section, released);
       }
-      for (io.shcr.reconcile.GroupEvent group : reconciliation.accept(shown, section, released)) {
+      List<io.shcr.reconcile.GroupEvent> groups = reconciled(section, () -> reconciliation.accept(shown, section, released));
+      for (io.shcr.reconcile.GroupEvent group : groups == null ? List.<io.shcr.reconcile.GroupEvent>of() : groups) {
         if (!deliver(() -> sink.group(group))) {
           return;
         }
+      }
+    }
+
+    /**
+     * A reconciliation step's result, or null when it failed: its section has gone out, and a fault of ours
+     * in grouping must not make an innocent source an error, so only the group event is dropped. Logged
+     * by section and exception class only: the message could quote what a source wrote.
+     */
+    private <T> T reconciled(Section section, java.util.function.Supplier<T> step) {
+      try {
+        return step.get();
+      } catch (RuntimeException e) {
+        LOG.warn("reconciliation of a {} section failed ({}); its group events are dropped", section.wireName(),
+            e.getClass().getName());
+        return null;
       }
     }
 

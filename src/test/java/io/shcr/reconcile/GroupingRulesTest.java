@@ -145,6 +145,30 @@ class GroupingRulesTest {
     assertThat(groups("medications")).hasSize(2);
   }
 
+  /** basedOn is followed only by a statement that names no medicine: one that names its own, however badly, is alone. */
+  @Test
+  void aStatementNamingItsOwnMedicineNeverJoinsTheRequestItIsBasedOn() {
+    JsonArray basedOn = new JsonArray().add(new JsonObject().put("reference", "MedicationRequest/r1"));
+    JsonObject unknownSystem = statement("s1", "http://emis.example/codes", "WARF1", "Warfarin 1mg", "As directed", "active")
+        .put("basedOn", basedOn);
+    JsonObject textOnly = new JsonObject().put("resourceType", "MedicationStatement").put("id", "s2").put("status", "active")
+        .put("medicationCodeableConcept", new JsonObject().put("text", "Warfarin 1mg")).put("basedOn", basedOn);
+    JsonObject malformed = statement("s3", DMD, "31928x", "Warfarin 1mg", "As directed", "active").put("basedOn", basedOn);
+    JsonObject twoConcepts = statement("s4", DMD, AMLODIPINE_5, "Amlodipine", "As directed", "active").put("basedOn", basedOn);
+    twoConcepts.getJsonObject("medicationCodeableConcept").getJsonArray("coding")
+        .add(new JsonObject().put("system", SCT).put("code", "319733000").put("display", "Warfarin 1mg tablets"));
+    JsonObject notAnObject = new JsonObject().put("resourceType", "MedicationStatement").put("id", "s5").put("status", "active")
+        .put("medicationCodeableConcept", "Warfarin").put("basedOn", basedOn);
+    accept("P81901", Section.MEDICATIONS, request("r1", AMLODIPINE_5, "One a day", "active"), unknownSystem, textOnly, malformed,
+        twoConcepts, notAnObject);
+    assertThat(groups("medications")).hasSize(6);
+    JsonObject amlodipine = groups("medications").stream().map(JsonObject.class::cast)
+        .filter(g -> AMLODIPINE_5.equals(g.getJsonObject("summary").getString("code"))).findFirst().orElseThrow();
+    assertThat(amlodipine.getJsonArray("members")).singleElement()
+        .satisfies(m -> assertThat(((JsonObject) m).getString("ref")).isEqualTo("MedicationRequest/r1"));
+    assertThat(groups("medications").encode()).contains("Warfarin 1mg");
+  }
+
   @Test
   void allergiesGroupBySubstanceAndKeepSeverityAndStatusDifferences() {
     JsonObject mite = new JsonObject().put("resourceType", "AllergyIntolerance").put("id", "a1")
@@ -284,5 +308,27 @@ class GroupingRulesTest {
     assertThat(difference(parsed, "dose").getJsonArray("values").getJsonObject(0).getString("value")).isEqualTo(dose);
     assertThat(difference(parsed, "status").getJsonArray("values").getJsonObject(1).getString("value")).isEqualTo("stop\\ped");
     assertThat(events.get(0).getJsonObject("summary").getString("status")).isEqualTo("differs");
+  }
+
+  /** A lone surrogate, or a long text whose cut would fall inside a pair, still makes a valid group event (U+FFFD in its place). */
+  @Test
+  void unpairedSurrogatesAndLongTextsCutInsideAPairStillMakeValidEvents() {
+    String lone = "Amlodipine \uD800 5mg \uDC8A tablets\uD83D";
+    String longText = "x".repeat(ItemFacts.MAX_VALUE - 1) + "\uD83D\uDC8A tail";
+    String longDose = "y".repeat(ItemFacts.MAX_VALUE - 2) + "\uD83D\uDC8A tail";
+    JsonObject uncoded = new JsonObject().put("resourceType", "MedicationStatement").put("id", "u1").put("status", "active")
+        .put("medicationCodeableConcept", new JsonObject().put("text", longText))
+        .put("dosage", new JsonArray().add(new JsonObject().put("text", longDose)));
+    List<JsonObject> events = accept("P81901", Section.MEDICATIONS, statement("1", DMD, AMLODIPINE_5, lone, lone, "active"), uncoded);
+    assertThat(events).hasSize(2);
+    List<JsonObject> again = accept("RXN", Section.MEDICATIONS, statement("2", DMD, AMLODIPINE_5, lone, "\uDFFF", "active"));
+    JsonObject group = again.get(0);
+    assertThat(group.getJsonObject("summary").getString("display")).isEqualTo("Amlodipine \uFFFD 5mg \uFFFD tablets\uFFFD");
+    assertThat(difference(group, "dose").encode()).contains("\uFFFD").doesNotContain("\uD800");
+    JsonObject alone = events.get(1);
+    assertThat(alone.getJsonObject("summary").getString("display")).isEqualTo("x".repeat(ItemFacts.MAX_VALUE - 1));
+    assertThat(reconciliation.reconciled().encode()).doesNotContain("\uFFFD\uFFFD");
+    assertThat(JsonText.wellFormed("a\uD83D\uDC8Ab")).isEqualTo("a\uD83D\uDC8Ab");
+    assertThat(JsonText.cut("ab\uD83D\uDC8A", 3)).isEqualTo("ab");
   }
 }
