@@ -66,14 +66,20 @@ final class RequestMemo {
       this.resource = resource;
       this.number = number;
       JsonObject json = resource instanceof JsonObject j ? j : null;
-      Object type = json == null ? null : json.getValue("resourceType");
-      Object id = json == null ? null : json.getValue("id");
+      Object type = json == null ? null : field(json, "resourceType");
+      Object id = json == null ? null : field(json, "id");
       this.key = type instanceof String && id instanceof String ? type + "/" + id : null;
       this.patient = "Patient".equals(type);
     }
   }
 
   private static final Link[] NO_LINKS = new Link[0];
+
+  /** As {@link JsonObject#getValue}, without its wrapping when the field is text (almost always). */
+  private static Object field(JsonObject json, String name) {
+    Object raw = json.getMap().get(name);
+    return raw instanceof String ? raw : json.getValue(name);
+  }
 
   private final Object owner;
   private final ResourceInspector inspector;
