@@ -8,6 +8,7 @@ import io.shcr.privacy.ResourceInspector.Inspection;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -92,12 +93,15 @@ final class LinkGraph {
 
   private final RequestMemo memo;
   private final ResourceIndex context;
-  private final Map<String, JsonObject> batchByReference;
+  private final Map<String, Known> batchByReference;
   /** The index's {@link ResourceIndex#changes} while the graph is built (one task: it cannot change meanwhile). */
   private final int changes;
-  private final Map<Object, Node> nodes;
+  /** The nodes by {@link Known#number} (an array: no hashing on the way through the graph). */
+  private Node[] nodeOf;
+  /** The nodes in the order made. */
+  private final List<Node> nodes;
   /** Who groups what among batch resources the index does not hold (rare): this call's own. */
-  private Map<String, List<JsonObject>> batchGroupedBy;
+  private Map<String, List<Known>> batchGroupedBy;
   private Set<Object> batchIndexed;
   private final ArrayDeque<Node> toExplore = new ArrayDeque<>();
   /** Whether any link was never looked up (almost never): only then is its reach worked out. */
@@ -107,14 +111,15 @@ final class LinkGraph {
     this.memo = memo;
     this.context = memo.context();
     this.changes = context.changes();
-    this.nodes = new IdentityHashMap<>(batch.size() * 2 + 16);
+    this.nodeOf = new Node[memo.size() + batch.size() + 16];
+    this.nodes = new ArrayList<>(batch.size() * 2 + 16);
     this.batchByReference = new HashMap<>(Math.max(4, batch.size() * 2));
     List<Known> knownBatch = new ArrayList<>(batch.size());
     for (Object resource : batch) {
       Known known = resource == null ? null : memo.known(resource);
       knownBatch.add(known);
       if (known != null && known.key != null) {
-        batchByReference.putIfAbsent(known.key, (JsonObject) resource);
+        batchByReference.putIfAbsent(known.key, known);
       }
     }
     memo.indexContext();
@@ -146,19 +151,19 @@ final class LinkGraph {
 
   /** True when the resource must not be released (null and unknown objects are withheld). */
   boolean withheld(Object resource) {
-    Node node = resource == null ? null : nodes.get(resource);
+    Node node = nodeOf(resource);
     return node == null || node.any.withheld;
   }
 
   /** True when a withheld resource is held back (also) because of a link that was never looked up. */
   boolean unjudged(Object resource) {
-    Node node = resource == null ? null : nodes.get(resource);
+    Node node = nodeOf(resource);
     return node != null && node.unlooked.withheld;
   }
 
   /** The inspection made of a batch resource. */
   Inspection inspection(Object resource) {
-    Node node = nodes.get(resource);
+    Node node = nodeOf(resource);
     return node == null ? Inspection.UNREADABLE : node.inspection;
   }
 
@@ -171,18 +176,18 @@ final class LinkGraph {
     if (link.kind == Kind.UNPARSEABLE) {
       return true;
     }
-    JsonObject target = lookup(link);
+    Known target = lookup(link);
     if (target == null) {
       return link.kind == Kind.FETCHABLE;
     }
-    Node node = nodes.get(target);
+    Node node = nodeOf(target);
     return node == null || node.any.withheld;
   }
 
   /** The {@code Type/id} of every needed reference not yet known, for the adapter to fetch. */
   Set<String> unresolvedReferences() {
     Set<String> out = new LinkedHashSet<>();
-    for (Node node : nodes.values()) {
+    for (Node node : nodes) {
       for (Link link : node.unresolved) {
         if (link.kind == Kind.FETCHABLE) {
           out.add(link.local);
@@ -192,11 +197,24 @@ final class LinkGraph {
     return out;
   }
 
+  private Node nodeOf(Object resource) {
+    Known known = resource == null ? null : memo.knownIfMet(resource);
+    return known == null ? null : nodeOf(known);
+  }
+
+  private Node nodeOf(Known known) {
+    return known.number < nodeOf.length ? nodeOf[known.number] : null;
+  }
+
   private Node node(Known known, boolean full) {
-    Node node = nodes.get(known.resource);
+    Node node = nodeOf(known);
     if (node == null) {
       node = new Node(known);
-      nodes.put(known.resource, node);
+      if (known.number >= nodeOf.length) {
+        nodeOf = Arrays.copyOf(nodeOf, Math.max(nodeOf.length * 2, known.number + 1));
+      }
+      nodeOf[known.number] = node;
+      nodes.add(node);
       toExplore.add(node);
     }
     if (full && !node.full) {
@@ -242,9 +260,9 @@ final class LinkGraph {
     }
   }
 
-  private void addContainers(Node node, List<JsonObject> groupers) {
-    for (JsonObject container : groupers) {
-      Node grouper = node(memo.known(container), false);
+  private void addContainers(Node node, List<Known> groupers) {
+    for (Known container : groupers) {
+      Node grouper = node(container, false);
       grouper.grouped = Node.add(grouper.grouped, node);
       node.containers = Node.add(node.containers, grouper);
     }
@@ -263,9 +281,9 @@ final class LinkGraph {
    * looked up unless the source was asked for it and answered without it.
    */
   private void follow(Node node, Link link, boolean groups) {
-    JsonObject target = link.kind == Kind.UNPARSEABLE ? null : lookup(link);
+    Known target = link.kind == Kind.UNPARSEABLE ? null : lookup(link);
     if (target != null) {
-      Node targetNode = node(memo.known(target), groups || node.full);
+      Node targetNode = node(target, groups || node.full);
       if (!groups) {
         targetNode.referrers = Node.add(targetNode.referrers, node);
       }
@@ -293,7 +311,7 @@ final class LinkGraph {
    */
   private void spread(Function<Node, Reach> reachOf) {
     ArrayDeque<Node> queue = new ArrayDeque<>();
-    for (Node node : nodes.values()) {
+    for (Node node : nodes) {
       if (reachOf.apply(node).tainted && !node.patient) {
         queue.add(node);
       }
@@ -303,7 +321,7 @@ final class LinkGraph {
       taint(tainted.referrers, reachOf, queue);
       taint(tainted.grouped, reachOf, queue);
     }
-    for (Node node : nodes.values()) {
+    for (Node node : nodes) {
       if (reachOf.apply(node).withheld && !node.patient) {
         queue.add(node);
       }
@@ -337,8 +355,8 @@ final class LinkGraph {
   }
 
   /** A followable link's target: the batch's resource of that {@code Type/id} first, then the index's. */
-  private JsonObject lookup(Link link) {
-    JsonObject local = batchByReference.get(link.local);
+  private Known lookup(Link link) {
+    Known local = batchByReference.get(link.local);
     return local != null ? local : memo.target(link, changes);
   }
 }

@@ -115,17 +115,26 @@ final class ReleasedCopy {
 
   private static Map<String, Object> copyMap(Map<String, Object> map) {
     Map<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
-    boolean dropDisplay = map.containsKey("display") && revealingReference(map);
     for (Map.Entry<String, Object> entry : map.entrySet()) {
       String key = entry.getKey();
       Object value = entry.getValue();
-      if (("text".equals(key) && isNarrative(value)) || "note".equals(key)
-          || ("comment".equals(key) && value instanceof String) || ("display".equals(key) && dropDisplay)) {
+      if (key != null && dropped(key, value, map)) {
         continue;
       }
       copy.put(key, copyValue(value));
     }
     return copy;
+  }
+
+  /** Narrative, annotations, and the display of a revealing Reference ({@link #revealingReference}). */
+  private static boolean dropped(String key, Object value, Map<String, Object> owner) {
+    return switch (key) {
+      case "text" -> isNarrative(value);
+      case "note" -> true;
+      case "comment" -> value instanceof String;
+      case "display" -> revealingReference(owner);
+      default -> false;
+    };
   }
 
   /** A Reference (not a Coding) to a place or service, or to a target of unknown type. */

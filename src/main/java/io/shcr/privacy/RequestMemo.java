@@ -34,7 +34,8 @@ final class RequestMemo {
     /** {@code Type/id}, as {@link References#localPart}. */
     final String local;
     final Kind kind;
-    private JsonObject target;
+    /** The index's resource it stands for (null: none), as of {@code targetChanges}. */
+    private Known target;
     private int targetChanges = -1;
 
     private Link(String reference, String local, Kind kind) {
@@ -47,6 +48,8 @@ final class RequestMemo {
   /** One resource (or anything a source put in a batch), read once. */
   static final class Known {
     final Object resource;
+    /** Its number in the memo (0, 1, 2, ... in the order met), for a graph to keep its nodes in an array. */
+    final int number;
     /** Its {@code Type/id}, or null (no id, not a resource). */
     final String key;
     final boolean patient;
@@ -59,11 +62,12 @@ final class RequestMemo {
     /** Already in {@link RequestMemo#groupedBy}. */
     private boolean indexed;
 
-    private Known(Object resource) {
+    private Known(Object resource, int number) {
       this.resource = resource;
+      this.number = number;
       JsonObject json = resource instanceof JsonObject j ? j : null;
-      Object type = json == null ? null : json.getValue("resourceType");
-      Object id = json == null ? null : json.getValue("id");
+      Object type = json == null ? null : field(json, "resourceType");
+      Object id = json == null ? null : field(json, "id");
       this.key = type instanceof String && id instanceof String ? type + "/" + id : null;
       this.patient = "Patient".equals(type);
     }
@@ -71,14 +75,20 @@ final class RequestMemo {
 
   private static final Link[] NO_LINKS = new Link[0];
 
+  /** As {@link JsonObject#getValue}, without its wrapping when the field is text (almost always). */
+  private static Object field(JsonObject json, String name) {
+    Object raw = json.getMap().get(name);
+    return raw instanceof String ? raw : json.getValue(name);
+  }
+
   private final Object owner;
   private final ResourceInspector inspector;
   private final Set<String> notFetched;
   private final ResourceIndex context;
-  private final Map<Object, Known> known = new IdentityHashMap<>();
+  private final Map<Object, Known> known;
   private final Map<String, Link> links = new HashMap<>();
   /** Which resources of the index group each {@code Type/id}. */
-  private final Map<String, List<JsonObject>> groupedBy = new HashMap<>();
+  private final Map<String, List<Known>> groupedBy = new HashMap<>();
   private int indexedChanges = -1;
   private List<?> lastBatch;
   private int lastChanges = -1;
@@ -89,6 +99,7 @@ final class RequestMemo {
     this.inspector = inspector;
     this.notFetched = notFetched;
     this.context = context;
+    this.known = new IdentityHashMap<>(Math.max(32, context.size() + context.size() / 2));
   }
 
   /** The memo of this filter in this request's index (a fresh one if another filter keeps its own there). */
@@ -104,10 +115,20 @@ final class RequestMemo {
   Known known(Object resource) {
     Known k = known.get(resource);
     if (k == null) {
-      k = new Known(resource);
+      k = new Known(resource, known.size());
       known.put(resource, k);
     }
     return k;
+  }
+
+  /** What is known of this object, or null when it was never met. */
+  Known knownIfMet(Object resource) {
+    return known.get(resource);
+  }
+
+  /** How many objects have been met (each {@link Known#number} is below it). */
+  int size() {
+    return known.size();
   }
 
   /** What the resource groups (empty for a Patient and for anything but a resource). */
@@ -182,9 +203,10 @@ final class RequestMemo {
    *
    * @param changes the index's {@link ResourceIndex#changes} now
    */
-  JsonObject target(Link link, int changes) {
+  Known target(Link link, int changes) {
     if (link.targetChanges != changes) {
-      link.target = context.resolve(link.reference).orElse(null);
+      JsonObject target = context.resolve(link.reference).orElse(null);
+      link.target = target == null ? null : known(target);
       link.targetChanges = changes;
     }
     return link.target;
@@ -202,7 +224,7 @@ final class RequestMemo {
   }
 
   /** Which resources of the index group this {@code Type/id}, as of the last {@link #indexContext}. */
-  List<JsonObject> groupersInContext(String key) {
+  List<Known> groupersInContext(String key) {
     return groupedBy.getOrDefault(key, List.of());
   }
 
@@ -212,14 +234,14 @@ final class RequestMemo {
   }
 
   /** Adds what the resource groups to {@code into}: the index-wide map, or one call's own for a batch resource. */
-  void index(Known k, Map<String, List<JsonObject>> into) {
-    if (k.indexed || k.patient || !(k.resource instanceof JsonObject json)) {
+  void index(Known k, Map<String, List<Known>> into) {
+    if (k.indexed || k.patient || !(k.resource instanceof JsonObject)) {
       return;
     }
     for (String reference : grouping(k)) {
       Link link = link(reference);
       if (link.kind == Kind.FETCHABLE) {
-        into.computeIfAbsent(link.local, r -> new ArrayList<>(1)).add(json);
+        into.computeIfAbsent(link.local, r -> new ArrayList<>(1)).add(k);
       }
     }
     k.indexed |= into == groupedBy;

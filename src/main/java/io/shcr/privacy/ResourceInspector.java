@@ -121,43 +121,82 @@ final class ResourceInspector {
       }
     }
 
+    /**
+     * One element. Its fields of interest are picked out in one pass over its entries (a switch per
+     * entry, rather than a look-up per field name: most elements have two or three fields); a field
+     * holding null counts as absent, as it did for {@code map.get}.
+     */
     private void map(Map<String, Object> map) {
-      Object systemValue = map.get("system");
+      Object systemValue = null;
+      Object code = null;
+      Object value = null;
+      Object extension = null;
+      Object modifierExtension = null;
+      Object security = null;
+      Object securityLabel = null;
+      Object resourceType = null;
+      Object url = null;
+      Object reference = null;
+      boolean nested = false;
+      for (Map.Entry<String, Object> entry : map.entrySet()) {
+        Object field = entry.getValue();
+        Object name = entry.getKey();
+        if (field == null || !(name instanceof String key)) {
+          continue;
+        }
+        nested |= !(field instanceof String);
+        switch (key) {
+          case "system" -> systemValue = field;
+          case "code" -> code = field;
+          case "value" -> value = field;
+          case "extension" -> extension = field;
+          case "modifierExtension" -> modifierExtension = field;
+          case "security" -> security = field;
+          case "securityLabel" -> securityLabel = field;
+          case "resourceType" -> resourceType = field;
+          case "url" -> url = field;
+          case "reference" -> reference = field;
+          default -> { }
+        }
+      }
       if (systemValue instanceof String system) {
-        if (!judgeable(map)) {
+        if (!judgeable(code, value)) {
           sensitive = true;
           pruned = true;
           return;
         }
         CodeRules.SystemRule rule = rules.rule(system);
         if (rule != null) {
-          judge(rule, map);
+          judge(rule, code, value);
         }
       } else if (systemValue != null) {
         sensitive = true;
         pruned = true;
         return;
-      } else if (map.get("code") instanceof String code && rules.listedInAnySystem(code)) {
+      } else if (code instanceof String listed && rules.listedInAnySystem(listed)) {
         sensitive = true; // a listed code written without its system
         pruned = true;
         return;
       }
       if (extensionLinks != null) {
-        GroupingLinks.extensionLinks(map.get("extension"), extensionLinks);
-        GroupingLinks.extensionLinks(map.get("modifierExtension"), extensionLinks);
+        GroupingLinks.extensionLinks(extension, extensionLinks);
+        GroupingLinks.extensionLinks(modifierExtension, extensionLinks);
       }
-      labelled |= unsystematicLabel(map.get("security")) || unsystematicLabel(map.get("securityLabel"));
-      if (map.get("resourceType") instanceof String type) {
+      labelled |= unsystematicLabel(security) || unsystematicLabel(securityLabel);
+      if (resourceType instanceof String type) {
         unknownService(services.unknownSystem(type, map));
       }
-      if (map.get("url") instanceof String url && services.isServiceExtension(url)) {
+      if (url instanceof String text && services.isServiceExtension(text)) {
         unknownService(services.unknownIn(map));
       }
       if (done()) {
         return;
       }
-      if (map.get("reference") instanceof String reference) {
-        references.add(reference);
+      if (reference instanceof String literal) {
+        references.add(literal);
+      }
+      if (!nested) {
+        return; // only text: nothing below
       }
       for (Object child : map.values()) {
         if (done()) {
@@ -199,18 +238,15 @@ final class ResourceInspector {
     }
 
     /** Beside a system, a code must be text to be compared, and a value text or a number (a Quantity's). */
-    private static boolean judgeable(Map<String, Object> map) {
-      Object code = map.get("code");
-      Object value = map.get("value");
+    private static boolean judgeable(Object code, Object value) {
       return (code == null || code instanceof String) && (value == null || value instanceof String || value instanceof Number);
     }
 
-    private void judge(CodeRules.SystemRule rule, Map<String, Object> map) {
-      if (map.get("code") instanceof String code) {
-        labelled |= rule.label(code);
-        sensitive |= rule.sensitiveCode(code);
+    private void judge(CodeRules.SystemRule rule, Object code, Object value) {
+      if (code instanceof String text) {
+        labelled |= rule.label(text);
+        sensitive |= rule.sensitiveCode(text);
       }
-      Object value = map.get("value");
       if (value instanceof String text) {
         sensitive |= rule.sensitiveIdentifier(text);
       } else if (value instanceof Number number) {
