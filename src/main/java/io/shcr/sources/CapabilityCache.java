@@ -16,9 +16,9 @@ public final class CapabilityCache {
   /** How long a statement read is trusted before it is asked again. */
   static final long KEEP_MS = 5 * 60_000;
   /** How soon a statement that could not be fetched is asked again. */
-  static final long RETRY_MS = 30_000;
+  static final long RETRY_MS = 10_000;
   /** The most a fetch may take. */
-  static final long FETCH_MS = 2_000;
+  static final long FETCH_MS = 5_000;
 
   private record Known(FhirCapabilities capabilities, long until) {}
 
