@@ -91,7 +91,9 @@ class SpineClientStormTest {
     }
     await(Future.join(new ArrayList<>(chains)));
     assertThat(spine.requests.get()).as("requests that reached the fake Spine").isGreaterThanOrEqualTo(STORM_REQUESTS);
-    assertThat(unanswered.get()).as("lookups that timed out, were reset or broken off").isGreaterThanOrEqualTo(STORM_REQUESTS);
+    // Most storm answers never come whole; about one in ten comes just before the deadline and is a true
+    // answer, so (with lookups refused at once by the full queue on top) the failures are most, not all.
+    assertThat(unanswered.get()).as("lookups that timed out, were reset or broken off").isGreaterThanOrEqualTo(STORM_REQUESTS * 3 / 4);
     // Every call ended at its deadline, give or take scheduling on two shared cores: none hung.
     assertThat(slowest.get()).isLessThan(10_000);
     assertThat(service.inUse()).isZero();
