@@ -23,7 +23,10 @@ import java.util.TreeMap;
  * of every section the source holds by {@code patient.identifier}, all at once; the clinical sections
  * are complete together, once every search (and its next pages) and the Patient search are in, because
  * what groups an item may be any of them; sections not asked are read for judging only. Links are looked up with one {@code _id} search
- * per type. Pure: it builds the searches and reads their pages; the {@link SourceRequester} sends them.
+ * per type. Where the source's CapabilityStatement declares {@code batch}, the first searches go in one
+ * batch POST ({@link #batch}, {@link #unbatch}), each entry read as its search alone. A search whose
+ * matches are not of its type fails (a misordered batch, or a source that lies). Pure: it builds the
+ * searches and reads their pages; the {@link SourceRequester} sends them.
  */
 public final class FhirSearchAdapter implements SourceAdapter {
 
