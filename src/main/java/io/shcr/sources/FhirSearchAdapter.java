@@ -24,8 +24,8 @@ import java.util.TreeMap;
  * are complete together, once every search (and its next pages) and the Patient search are in, because
  * what groups an item may be any of them; sections not asked are read for judging only. Links are looked up with one {@code _id} search
  * per type. Where the source's CapabilityStatement declares {@code batch}, the first searches go in one
- * batch POST ({@link #batch}, {@link #unbatch}), each entry read as its search alone. A search whose
- * matches are not of its type fails (a misordered batch, or a source that lies). Pure: it builds the
+ * batch POST ({@link #batch}, {@link #unbatch}), each entry read as its search alone; an entry holding
+ * matches of another searched type (a misordered batch) fails the batch. Pure: it builds the
  * searches and reads their pages; the {@link SourceRequester} sends them.
  */
 public final class FhirSearchAdapter implements SourceAdapter {
@@ -114,11 +114,6 @@ public final class FhirSearchAdapter implements SourceAdapter {
           search.patientSearch ? ResponseRead.PatientWord.NOT_HELD : ResponseRead.PatientWord.UNSAID, List.of(), null);
     }
     List<JsonObject> matches = Bundles.resources(answer.bundle(), "match");
-    for (JsonObject match : matches) {
-      if (!search.type.equals(match.getValue("resourceType"))) {
-        return ResponseRead.failed(SourceFailure.wrongResourceType(), answer.resourceCount(), answer.resources());
-      }
-    }
     int before = search.seenIds.size();
     int fresh = 0;
     for (JsonObject match : matches) {
@@ -195,11 +190,32 @@ public final class FhirSearchAdapter implements SourceAdapter {
         || !(json.getValue("entry") instanceof JsonArray entries) || entries.size() != queries.size()) {
       return BatchAnswer.failed(SourceFailure.batchMismatch());
     }
+    Set<String> searched = new HashSet<>();
+    queries.forEach(query -> searched.add(((Search) query.tag()).type));
     List<CallResult<SourceHttpResponse>> parts = new ArrayList<>();
-    for (Object item : entries) {
-      parts.add(part(call, item));
+    for (int i = 0; i < entries.size(); i++) {
+      if (misordered(entries.getValue(i), ((Search) queries.get(i).tag()).type, searched)) {
+        return BatchAnswer.failed(SourceFailure.wrongResourceType());
+      }
+      parts.add(part(call, entries.getValue(i)));
     }
     return new BatchAnswer(parts, null);
+  }
+
+  /**
+   * Whether an entry's matches include one of another type this batch searched: the answer to another
+   * entry's search, put in the wrong place. (Other types are dropped later, as for a search sent alone.)
+   */
+  private static boolean misordered(Object item, String type, Set<String> searched) {
+    if (item instanceof JsonObject entry && entry.getValue("resource") instanceof JsonObject resource && Bundles.isBundle(resource)) {
+      for (JsonObject match : Bundles.resources(resource, "match")) {
+        Object matchType = match.getValue("resourceType");
+        if (!type.equals(matchType) && searched.contains(matchType)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static CallResult<SourceHttpResponse> part(SourceCall call, Object item) {
