@@ -2,9 +2,11 @@ package io.shcr.simulator;
 
 import io.shcr.nhs.NhsNumber;
 import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +16,9 @@ import java.util.Set;
 
 /**
  * The FHIR R4 search endpoints of every non-GP organisation, under {@code /{ODS}}: Patient by NHS
- * number, clinical resources by {@code patient.identifier} (paged), {@code _id} lookups and reads.
+ * number, clinical resources by {@code patient.identifier} (paged), {@code _id} lookups and reads; a
+ * CapabilityStatement at {@code metadata}; and, for acute, mental health and community trusts, a FHIR
+ * {@code batch} of searches POSTed to the base (the others declare only search, so both paths run).
  */
 final class FhirSearchRoutes {
 
@@ -31,7 +35,15 @@ final class FhirSearchRoutes {
     this.responder = responder;
   }
 
+  /** The kinds whose servers take a FHIR batch; the others declare only search (the fallback path). */
+  static final Set<io.shcr.sources.SourceKind> BATCHING = Set.of(io.shcr.sources.SourceKind.ACUTE,
+      io.shcr.sources.SourceKind.MENTAL_HEALTH, io.shcr.sources.SourceKind.COMMUNITY);
+  private static final int MAX_BATCH_BODY = 64 * 1024;
+  private static final int MAX_BATCH_ENTRIES = 40;
+
   void mount(Router router) {
+    router.get("/:ods/metadata").handler(this::metadata);
+    router.post("/:ods").handler(BodyHandler.create().setBodyLimit(MAX_BATCH_BODY)).handler(this::batch);
     router.get("/:ods/:type").handler(this::search);
     router.get("/:ods/:type/:id").handler(this::read);
   }
@@ -46,6 +58,78 @@ final class FhirSearchRoutes {
     MultiMap params = ctx.queryParams();
     String base = network.baseUrl(ctx, org.get());
     responder.answer(ctx, org.get().ods(), org.get().kind().wireName(), () -> search(org.get(), type, params, base));
+  }
+
+  /** The CapabilityStatement: search on every type, and {@code batch} where the organisation's kind takes it. */
+  private void metadata(RoutingContext ctx) {
+    Optional<Organisation> org = network.searchable(ctx.pathParam("ods"));
+    if (org.isEmpty()) {
+      ctx.next();
+      return;
+    }
+    JsonArray resources = new JsonArray();
+    TYPES.stream().sorted().forEach(type -> resources.add(new JsonObject().put("type", type)
+        .put("interaction", new JsonArray().add(new JsonObject().put("code", "search-type")))));
+    JsonArray interactions = new JsonArray();
+    if (BATCHING.contains(org.get().kind())) {
+      interactions.add(new JsonObject().put("code", "batch"));
+    }
+    JsonObject statement = new JsonObject().put("resourceType", "CapabilityStatement").put("status", "active")
+        .put("kind", "instance").put("fhirVersion", "4.0.1").put("format", new JsonArray().add("json"))
+        .put("rest", new JsonArray().add(new JsonObject().put("mode", "server").put("resource", resources)
+            .put("interaction", interactions)));
+    responder.answer(ctx, org.get().ods(), org.get().kind().wireName(), () -> Reply.ok(statement));
+  }
+
+  /**
+   * A FHIR batch of searches (GET entries only), answered in one {@code batch-response} with one entry per
+   * request in order, each what the search alone would answer.
+   */
+  private void batch(RoutingContext ctx) {
+    Optional<Organisation> org = network.searchable(ctx.pathParam("ods"));
+    if (org.isEmpty() || !BATCHING.contains(org.get().kind())) {
+      ctx.next();
+      return;
+    }
+    String base = network.baseUrl(ctx, org.get());
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    JsonObject bundle = body;
+    responder.answer(ctx, org.get().ods(), org.get().kind().wireName(), () -> batch(org.get(), bundle, base));
+  }
+
+  private Reply batch(Organisation org, JsonObject bundle, String base) {
+    if (bundle == null || !"Bundle".equals(bundle.getValue("resourceType")) || !"batch".equals(bundle.getValue("type"))
+        || !(bundle.getValue("entry") instanceof JsonArray entries) || entries.size() > MAX_BATCH_ENTRIES) {
+      return Reply.error(400, "invalid", null, "Expected a batch Bundle of at most " + MAX_BATCH_ENTRIES + " entries");
+    }
+    JsonArray answers = new JsonArray();
+    for (Object item : entries) {
+      Reply reply = entry(org, item, base);
+      answers.add(new JsonObject().put("resource", reply.body())
+          .put("response", new JsonObject().put("status", String.valueOf(reply.status()))));
+    }
+    return Reply.ok(new JsonObject().put("resourceType", "Bundle").put("type", "batch-response").put("entry", answers));
+  }
+
+  private Reply entry(Organisation org, Object item, String base) {
+    JsonObject request = item instanceof JsonObject e && e.getValue("request") instanceof JsonObject r ? r : null;
+    String url = request == null ? null : request.getString("url");
+    if (url == null || !"GET".equals(request.getValue("method"))) {
+      return Reply.error(400, "not-supported", null, "Only GET searches are taken in a batch");
+    }
+    int query = url.indexOf('?');
+    String type = query < 0 ? url : url.substring(0, query);
+    if (!TYPES.contains(type)) {
+      return Reply.error(404, "not-supported", null, "Resource type " + type + " is not supported");
+    }
+    MultiMap params = MultiMap.caseInsensitiveMultiMap();
+    new io.netty.handler.codec.http.QueryStringDecoder(url).parameters().forEach(params::add);
+    return search(org, type, params, base);
   }
 
   private Reply search(Organisation org, String type, MultiMap params, String base) {

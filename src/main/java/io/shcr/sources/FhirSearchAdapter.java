@@ -1,9 +1,11 @@
 package io.shcr.sources;
 
 import io.shcr.core.Section;
+import io.shcr.fhir.BoundedJson;
 import io.shcr.fhir.Bundles;
 import io.shcr.fhir.References;
 import io.shcr.fhir.Resources;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,7 +23,10 @@ import java.util.TreeMap;
  * of every section the source holds by {@code patient.identifier}, all at once; the clinical sections
  * are complete together, once every search (and its next pages) and the Patient search are in, because
  * what groups an item may be any of them; sections not asked are read for judging only. Links are looked up with one {@code _id} search
- * per type. Pure: it builds the searches and reads their pages; the {@link SourceRequester} sends them.
+ * per type. Where the source's CapabilityStatement declares {@code batch}, the first searches go in one
+ * batch POST ({@link #batch}, {@link #unbatch}), each entry read as its search alone; an entry holding
+ * matches of another searched type (a misordered batch) fails the batch. Pure: it builds the
+ * searches and reads their pages; the {@link SourceRequester} sends them.
  */
 public final class FhirSearchAdapter implements SourceAdapter {
 
@@ -108,9 +113,9 @@ public final class FhirSearchAdapter implements SourceAdapter {
       return new ResponseRead(filling(search, List.of()), List.of(), List.of(), -1, null,
           search.patientSearch ? ResponseRead.PatientWord.NOT_HELD : ResponseRead.PatientWord.UNSAID, List.of(), null);
     }
+    List<JsonObject> matches = Bundles.resources(answer.bundle(), "match");
     int before = search.seenIds.size();
     int fresh = 0;
-    List<JsonObject> matches = Bundles.resources(answer.bundle(), "match");
     for (JsonObject match : matches) {
       String id = Resources.localReference(match);
       if (id == null || search.seenIds.add(id)) {
@@ -133,6 +138,110 @@ public final class FhirSearchAdapter implements SourceAdapter {
     }
     return new ResponseRead(filling(search, matches), matches, answer.resources(), answer.resourceCount(), next,
         matches.isEmpty() ? ResponseRead.PatientWord.UNSAID : ResponseRead.PatientWord.KNOWN, List.of(), null);
+  }
+
+  /**
+   * All the first searches in one FHIR {@code batch} POST to the base, when the source declares
+   * {@code batch} and there is more than one search: one round trip instead of one per type and the
+   * Patient's. Each entry is the search exactly as it would be sent alone (a GET relative to the base).
+   */
+  @Override
+  public SourceQuery batch(SourceCall call, List<SourceQuery> queries, FhirCapabilities declared) {
+    if (!declared.batch() || queries.size() < 2) {
+      return null;
+    }
+    String base = call.source().baseUrl() + "/";
+    JsonArray entries = new JsonArray();
+    for (SourceQuery query : queries) {
+      if (!query.request().url().startsWith(base)) {
+        return null;
+      }
+      entries.add(new JsonObject().put("request", new JsonObject().put("method", "GET")
+          .put("url", query.request().url().substring(base.length()))));
+    }
+    JsonObject bundle = new JsonObject().put("resourceType", "Bundle").put("type", "batch").put("entry", entries);
+    return new SourceQuery(SourceHttpRequest.batch(call.source().baseUrl(), bundle.toBuffer(), queries.size()), "batch",
+        Set.of(), 1, Set.of(), null);
+  }
+
+  /**
+   * A {@code batch-response} with exactly one entry per search, in order (FHIR requires it); anything
+   * else fails the whole batch. Each entry becomes the response its search would have had alone (its
+   * status, its searchset or OperationOutcome, within the source's cap for one answer) and is read by
+   * {@link #read} exactly as such: an entry that failed is that search's failure, one of another
+   * patient is caught by the patient guard, one of the wrong type (misordered) fails its search.
+   */
+  @Override
+  public BatchAnswer unbatch(SourceCall call, List<SourceQuery> queries, SourceHttpResponse response) {
+    int status = response.status();
+    if (status < 200 || status >= 300) {
+      return BatchAnswer.failed(status >= 300 && status < 400 ? SourceFailure.redirected(status) : SourceFailure.httpStatus(status, null));
+    }
+    if (!FhirJson.declaredFhirJson(response.contentType())) {
+      return BatchAnswer.failed(SourceFailure.wrongContentType());
+    }
+    JsonObject json;
+    try {
+      json = BoundedJson.object(response.body(), Math.max(queries.size(), call.source().maxResourcesPerAnswer()));
+    } catch (BoundedJson.Unreadable e) {
+      return BatchAnswer.failed(SourceFailure.unreadable(e.problem(), call.source().maxResourcesPerAnswer()));
+    }
+    if (!Bundles.isBundle(json) || !"batch-response".equals(json.getValue("type"))
+        || !(json.getValue("entry") instanceof JsonArray entries) || entries.size() != queries.size()) {
+      return BatchAnswer.failed(SourceFailure.batchMismatch());
+    }
+    Set<String> searched = new HashSet<>();
+    queries.forEach(query -> searched.add(((Search) query.tag()).type));
+    List<CallResult<SourceHttpResponse>> parts = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (misordered(entries.getValue(i), ((Search) queries.get(i).tag()).type, searched)) {
+        return BatchAnswer.failed(SourceFailure.wrongResourceType());
+      }
+      parts.add(part(call, entries.getValue(i)));
+    }
+    return new BatchAnswer(parts, null);
+  }
+
+  /**
+   * Whether an entry's matches include one of another type this batch searched: the answer to another
+   * entry's search, put in the wrong place. (Other types are dropped later, as for a search sent alone.)
+   */
+  private static boolean misordered(Object item, String type, Set<String> searched) {
+    if (item instanceof JsonObject entry && entry.getValue("resource") instanceof JsonObject resource && Bundles.isBundle(resource)) {
+      for (JsonObject match : Bundles.resources(resource, "match")) {
+        Object matchType = match.getValue("resourceType");
+        if (!type.equals(matchType) && searched.contains(matchType)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static CallResult<SourceHttpResponse> part(SourceCall call, Object item) {
+    if (!(item instanceof JsonObject entry) || !(entry.getValue("response") instanceof JsonObject answer)
+        || !(answer.getValue("status") instanceof String statusLine)) {
+      return CallResult.failed(SourceFailure.batchMismatch());
+    }
+    int status = entryStatus(statusLine);
+    if (status < 0) {
+      return CallResult.failed(SourceFailure.batchMismatch());
+    }
+    Object resource = entry.getValue("resource");
+    io.vertx.core.buffer.Buffer body = resource instanceof JsonObject r ? r.toBuffer() : io.vertx.core.buffer.Buffer.buffer();
+    if (body.length() > call.source().maxResponseBytes()) {
+      return CallResult.failed(SourceFailure.tooLarge(call.source().maxResponseBytes()));
+    }
+    return CallResult.answered(new SourceHttpResponse(status, "application/fhir+json", body));
+  }
+
+  /** An entry's {@code response.status} ("200" or "200 OK"), or -1 when it is not one. */
+  private static int entryStatus(String line) {
+    String code = line.trim().split(" ", 2)[0];
+    if (!code.matches("[1-5][0-9][0-9]")) {
+      return -1;
+    }
+    return Integer.parseInt(code);
   }
 
   private static Map<Section, List<JsonObject>> filling(Search search, List<JsonObject> matches) {

@@ -19,6 +19,22 @@ public interface SourceAdapter {
   /** The first requests for the call's sections. */
   List<SourceQuery> plan(SourceCall call);
 
+  /**
+   * One request that carries all of these first requests (a FHIR {@code batch}), when the source
+   * declares it can take one; null to send them one by one (the default).
+   */
+  default SourceQuery batch(SourceCall call, List<SourceQuery> queries, FhirCapabilities declared) {
+    return null;
+  }
+
+  /**
+   * Splits the response to a {@link #batch} into one response per query, in the queries' order, or
+   * fails as a whole. Never throws for what a source sends.
+   */
+  default BatchAnswer unbatch(SourceCall call, List<SourceQuery> queries, SourceHttpResponse response) {
+    return BatchAnswer.failed(SourceFailure.unprocessable());
+  }
+
   /** Reads one HTTP response to one of this adapter's requests. Never throws for what a source sends. */
   ResponseRead read(SourceCall call, SourceQuery query, SourceHttpResponse response);
 

@@ -39,6 +39,7 @@ public final class SourceClient {
   private final CircuitBreaker breaker;
   private final SourceHealth health = new SourceHealth();
   private final ConcurrencyLimit limit;
+  private final CapabilityCache capabilities;
 
   public SourceClient(Vertx vertx, SourceConfig config) {
     this(vertx, config, 0);
@@ -64,6 +65,7 @@ public final class SourceClient {
         .setFallbackOnFailure(false));
     this.breaker.<Object>failurePolicy(SourceClient::failing);
     this.limit = new ConcurrencyLimit(config.maxConnections(), waitQueue);
+    this.capabilities = new CapabilityCache(this);
     io.shcr.ops.ShcrMetrics.sourceGauges(config.id(), this, SourceClient::breakerLevel, c -> c.limit.waitingCount(),
         c -> c.limit.inUseCount());
   }
@@ -96,6 +98,11 @@ public final class SourceClient {
 
   public SourceConfig config() {
     return config;
+  }
+
+  /** What the source declares it supports (its CapabilityStatement), as last read. */
+  public CapabilityCache capabilities() {
+    return capabilities;
   }
 
   public SourceHealth health() {
@@ -188,6 +195,27 @@ public final class SourceClient {
             health.record((System.nanoTime() - started) / 1_000_000L, done.result().succeeded());
           }
         });
+  }
+
+  /**
+   * A call outside the breaker and the health figures, for asking what the source supports off any
+   * view: its answer, or its absence, says nothing about whether the source can serve a record. It
+   * still takes one of the source's permits and the size cap.
+   */
+  <T> Future<CallResult<T>> callUncounted(SourceHttpRequest request, Deadline deadline, AnswerReader<T> reader) {
+    if (circuitOpen()) {
+      return Future.succeededFuture(CallResult.failed(SourceFailure.circuitOpen()));
+    }
+    CallScope scope = new CallScope();
+    return permit(deadline).compose(refused -> {
+      if (refused != null) {
+        return Future.succeededFuture(CallResult.<T>failed(refused));
+      }
+      return exchange(request, deadline, scope)
+          .andThen(exchanged -> limit.release())
+          .compose(exchanged -> read(exchanged, scope, reader))
+          .recover(t -> Future.succeededFuture(CallResult.<T>failed(t instanceof Failed f ? f.failure : SourceFailure.unprocessable())));
+    });
   }
 
   /**
@@ -289,7 +317,7 @@ public final class SourceClient {
   private Future<SourceHttpResponse> exchange(SourceHttpRequest request, Deadline deadline, CallScope scope) {
     Promise<SourceHttpResponse> promise = Promise.promise();
     long budget = Math.max(1, deadline.remainingMs());
-    Exchange exchange = new Exchange(promise, scope);
+    Exchange exchange = new Exchange(promise, scope, config.maxResponseBytes() * request.answers());
     // Out of time while this node could not keep up: not the source's doing, so not against its breaker.
     exchange.timer = SharedTimers.after(vertx, budget, () -> exchange.fail(SharedTimers.laggedWithin(budget)
         ? SourceFailure.timedOutWhileOverloaded(budget) : SourceFailure.timedOut(budget)));
@@ -344,10 +372,12 @@ public final class SourceClient {
     private SharedTimers.Timeout timer;
     private boolean finished;
     private Buffer body;
+    private final long maxBytes;
 
-    Exchange(Promise<SourceHttpResponse> promise, CallScope scope) {
+    Exchange(Promise<SourceHttpResponse> promise, CallScope scope, long maxBytes) {
       this.promise = promise;
       this.scope = scope;
+      this.maxBytes = maxBytes;
     }
 
     void read(HttpClientResponse response) {
@@ -356,7 +386,7 @@ public final class SourceClient {
         return;
       }
       String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
-      if (length != null && parseLong(length) > config.maxResponseBytes()) {
+      if (length != null && parseLong(length) > maxBytes) {
         fail(tooLarge());
         return;
       }
@@ -365,7 +395,7 @@ public final class SourceClient {
         if (finished) {
           return;
         }
-        if (body.length() + chunk.length() > config.maxResponseBytes()) {
+        if (body.length() + chunk.length() > maxBytes) {
           fail(tooLarge());
         } else if (!scope.charge(chunk.length())) {
           fail(SourceFailure.overByteBudget());
@@ -377,7 +407,7 @@ public final class SourceClient {
     }
 
     private SourceFailure tooLarge() {
-      return SourceFailure.tooLarge(config.maxResponseBytes());
+      return SourceFailure.tooLarge(maxBytes);
     }
 
     void succeed(SourceHttpResponse response) {

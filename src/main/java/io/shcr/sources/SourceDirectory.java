@@ -44,6 +44,9 @@ public final class SourceDirectory {
     this.clients = registry.all().stream()
         .filter(SourceConfig::live)
         .collect(Collectors.toUnmodifiableMap(SourceConfig::id, s -> new SourceClient(vertx, s, viewCap)));
+    // Each FHIR source's CapabilityStatement asked now, off any view, so that a first view already sends
+    // one batch where the source takes it (a view never waits for it: until known, one call per search).
+    vertx.getOrCreateContext().runOnContext(v -> clients.values().forEach(c -> c.capabilities().now()));
     if (clients.values().stream().anyMatch(c -> "gp-connect".equals(c.config().adapter()))) {
       // GP Connect answers are STU3: load the converter now, off the event loops, not in a practice's deadline.
       workers.executeBlocking(() -> {

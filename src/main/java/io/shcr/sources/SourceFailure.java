@@ -206,6 +206,16 @@ public final class SourceFailure {
     return new SourceFailure(SourceStatus.ERROR, "the source's search pages did not end");
   }
 
+  /** A batch response that does not answer, one for one, the searches we sent. */
+  public static SourceFailure batchMismatch() {
+    return new SourceFailure(SourceStatus.ERROR, "batch answer did not match the searches asked");
+  }
+
+  /** A search whose matches are not of the type searched (a misordered batch answer, or a source that lies). */
+  public static SourceFailure wrongResourceType() {
+    return new SourceFailure(SourceStatus.ERROR, "search answer held resources of a type not asked for");
+  }
+
   public static SourceFailure anotherPatient() {
     return new SourceFailure(SourceStatus.PATIENT_MISMATCH, "returned data about another patient: withheld");
   }

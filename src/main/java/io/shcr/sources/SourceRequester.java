@@ -97,8 +97,7 @@ public final class SourceRequester {
     } catch (RuntimeException e) {
       return Future.succeededFuture(SourceOutcome.failed(SourceFailure.unprocessable()));
     }
-    Map<SourceQuery, Future<Collected>> asked = new LinkedHashMap<>();
-    plan.forEach(query -> asked.put(query, follow(query, true)));
+    Map<SourceQuery, Future<Collected>> asked = ask(plan);
     Map<Section, List<SourceQuery>> waitingFor = new LinkedHashMap<>();
     List<Future<SourceFailure>> ends = new ArrayList<>();
     for (SourceQuery query : plan) {
@@ -181,30 +180,74 @@ public final class SourceRequester {
     return end.future();
   }
 
+  /**
+   * The first requests: in one batch when the source declares it takes one and the adapter can make
+   * it, else one call each. Each query's part of a batch is read as if asked alone (budget, index, its
+   * own failure), and its next pages are followed one by one as usual. A batch that fails as a whole
+   * fails every query.
+   */
+  private Map<SourceQuery, Future<Collected>> ask(List<SourceQuery> plan) {
+    Map<SourceQuery, Future<Collected>> asked = new LinkedHashMap<>();
+    SourceQuery batch = adapter.batch(call, plan, client.capabilities().now());
+    if (batch == null) {
+      plan.forEach(query -> asked.put(query, follow(query, true)));
+      return asked;
+    }
+    Future<CallResult<List<CallResult<ResponseRead>>>> sent =
+        client.call(batch.request(), deadline, scope, response -> readBatch(plan, response));
+    for (int i = 0; i < plan.size(); i++) {
+      int at = i;
+      SourceQuery query = plan.get(i);
+      asked.put(query, sent.compose(result -> continued(query,
+          result.succeeded() ? result.value().get(at) : CallResult.failed(result.failure()), new Collected(), true)));
+    }
+    return asked;
+  }
+
+  private CallResult<List<CallResult<ResponseRead>>> readBatch(List<SourceQuery> plan, SourceHttpResponse response) {
+    BatchAnswer split = adapter.unbatch(call, plan, response);
+    if (split.failure() != null) {
+      return CallResult.failed(split.failure());
+    }
+    if (split.parts().size() != plan.size()) {
+      return CallResult.failed(SourceFailure.unprocessable());
+    }
+    List<CallResult<ResponseRead>> reads = new ArrayList<>();
+    for (int i = 0; i < plan.size(); i++) {
+      CallResult<SourceHttpResponse> part = split.parts().get(i);
+      reads.add(part.succeeded() ? read(plan.get(i), part.value()) : CallResult.failed(part.failure()));
+    }
+    return CallResult.answered(reads);
+  }
+
   /** One request and its next pages, up to the page cap. Never fails. */
   private Future<Collected> follow(SourceQuery first, boolean planned) {
     return page(first, new Collected(), planned);
   }
 
   private Future<Collected> page(SourceQuery query, Collected collected, boolean planned) {
-    return client.call(query.request(), deadline, scope, response -> read(query, response)).compose(result -> {
-      if (!result.succeeded()) {
-        collected.failure = result.failure();
-        return Future.succeededFuture(collected);
+    return client.call(query.request(), deadline, scope, response -> read(query, response))
+        .compose(result -> continued(query, result, collected, planned));
+  }
+
+  /** One page read: kept, then the next page asked unless there is none or the page cap is reached. */
+  private Future<Collected> continued(SourceQuery query, CallResult<ResponseRead> result, Collected collected, boolean planned) {
+    if (!result.succeeded()) {
+      collected.failure = result.failure();
+      return Future.succeededFuture(collected);
+    }
+    ResponseRead read = result.value();
+    collected.add(read);
+    if (read.next() == null) {
+      return Future.succeededFuture(collected);
+    }
+    if (query.page() >= call.source().pageCap()) {
+      if (planned) {
+        truncated.add(query.label());
       }
-      ResponseRead read = result.value();
-      collected.add(read);
-      if (read.next() == null) {
-        return Future.succeededFuture(collected);
-      }
-      if (query.page() >= call.source().pageCap()) {
-        if (planned) {
-          truncated.add(query.label());
-        }
-        return Future.succeededFuture(collected);
-      }
-      return page(read.next(), collected, planned);
-    });
+      return Future.succeededFuture(collected);
+    }
+    return page(read.next(), collected, planned);
   }
 
   /**

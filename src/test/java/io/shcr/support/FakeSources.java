@@ -74,6 +74,11 @@ public final class FakeSources {
     String[] parts = request.path().split("/", 3);
     String id = parts.length > 1 ? parts[1] : "";
     String rest = parts.length > 2 ? parts[2] : "";
+    if (rest.equals("metadata")) {
+      // Asked once per source at start-up, for no view; these fakes declare nothing (a 404).
+      request.response().setStatusCode(404).end();
+      return;
+    }
     calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
     lastHeaders.put(id, io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(request.headers()));
     Behaviour behaviour = behaviours.getOrDefault(id, Behaviour.NORMAL);
