@@ -84,20 +84,53 @@ public final class Timeline {
     return kind;
   }
 
-  /** The first of the item's dates that is a day: a period's start, effective, issued, date, authored, occurrence, created. */
+  /**
+   * The first of the item's dates, as precise as the source wrote it (a year, a month or a day): a period's
+   * start, effective, issued, date, authored, occurrence, created. A partial date keeps its place: as text,
+   * "2009" sorts after every day of 2009 and before 2008's, which is the order newest-first needs.
+   */
   private static String dateOf(JsonObject item) {
-    String day = GroupingRules.day(ItemFacts.path(item, "period", "start"));
-    day = day != null ? day : GroupingRules.day(item.getValue("effectiveDateTime"));
-    day = day != null ? day : GroupingRules.day(ItemFacts.path(item, "effectivePeriod", "start"));
-    day = day != null ? day : GroupingRules.day(item.getValue("issued"));
-    day = day != null ? day : GroupingRules.day(item.getValue("date"));
-    day = day != null ? day : GroupingRules.day(item.getValue("authoredOn"));
-    day = day != null ? day : GroupingRules.day(item.getValue("occurrenceDateTime"));
-    day = day != null ? day : GroupingRules.day(item.getValue("created"));
-    if (day == null && item.getValue("context") instanceof JsonObject context) {
-      day = GroupingRules.day(ItemFacts.path(context, "period", "start"));
+    String date = written(ItemFacts.path(item, "period", "start"));
+    date = date != null ? date : written(item.getValue("effectiveDateTime"));
+    date = date != null ? date : written(ItemFacts.path(item, "effectivePeriod", "start"));
+    date = date != null ? date : written(item.getValue("issued"));
+    date = date != null ? date : written(item.getValue("date"));
+    date = date != null ? date : written(item.getValue("authoredOn"));
+    date = date != null ? date : written(item.getValue("occurrenceDateTime"));
+    date = date != null ? date : written(item.getValue("created"));
+    if (date == null && item.getValue("context") instanceof JsonObject context) {
+      date = written(ItemFacts.path(context, "period", "start"));
     }
-    return day;
+    return date;
+  }
+
+  /** The date part a FHIR date or dateTime starts with (yyyy, yyyy-mm or yyyy-mm-dd), or null. */
+  static String written(Object value) {
+    if (!(value instanceof String s)) {
+      return null;
+    }
+    String day = GroupingRules.day(s);
+    if (day != null) {
+      return day;
+    }
+    if (s.length() >= 7 && digits(s, 0, 4) && s.charAt(4) == '-' && digits(s, 5, 7) && endsAt(s, 7)) {
+      return s.substring(0, 7);
+    }
+    return s.length() >= 4 && digits(s, 0, 4) && endsAt(s, 4) ? s.substring(0, 4) : null;
+  }
+
+  /** Whether the date part ends at i: the text ends there or goes on with neither a digit nor a '-'. */
+  private static boolean endsAt(String s, int i) {
+    return s.length() == i || s.charAt(i) != '-' && (s.charAt(i) < '0' || s.charAt(i) > '9');
+  }
+
+  private static boolean digits(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The item's type or code as its source words it (shown, never compared). */

@@ -11,9 +11,14 @@ const ADMISSION_CLASSES = ['IMP', 'ACUTE', 'NONAC'];
 const TYPES = { encounters: ['Encounter'], results: ['DiagnosticReport', 'Observation'], documents: ['DocumentReference'],
   referrals: ['ServiceRequest', 'ReferralRequest'], 'care-plans': ['CarePlan'] };
 
-/** The day (YYYY-MM-DD) a FHIR date or dateTime starts with, or null. */
+/**
+ * The date part a FHIR date or dateTime starts with, as precise as written (YYYY, YYYY-MM or YYYY-MM-DD), or
+ * null; as text, "2009" sorts after every day of 2009 and before 2008's, as the service orders it.
+ */
 export function day(value) {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null;
+  if (typeof value !== 'string') return null;
+  const m = /^\d{4}(?:-\d{2}(?:-\d{2})?)?(?![\d-])/.exec(value) || /^\d{4}-\d{2}-\d{2}/.exec(value);
+  return m ? m[0] : null;
 }
 
 function dateOf(r) {
