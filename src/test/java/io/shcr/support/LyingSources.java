@@ -82,6 +82,12 @@ public final class LyingSources {
     String[] parts = request.path().split("/");
     String id = parts.length > 1 ? parts[1] : "";
     String type = parts.length > 0 ? parts[parts.length - 1] : "";
+    if (parts.length == 3 && "metadata".equals(type) && "GET".equals(request.method().name())) {
+      // The CapabilityStatement, read at start-up and now and then for no view: these fakes declare
+      // nothing (a 404), and the read is not one of a view's calls.
+      request.response().setStatusCode(404).end();
+      return;
+    }
     calls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
     acceptEncodings.add(request.getHeader("Accept-Encoding"));
     Script script = scripts.get(id);

@@ -40,6 +40,12 @@ public final class SseClient {
     public volatile Buffer errorBody;
     public final java.util.concurrent.atomic.AtomicInteger comments = new java.util.concurrent.atomic.AtomicInteger();
     private final StringBuilder pending = new StringBuilder();
+    /**
+     * Keeps the client (and so its HttpClient) reachable while the stream is: Vert.x closes an HttpClient
+     * that is no longer referenced, and a test that writes {@code new SseClient(vertx).open(...)} keeps none,
+     * so a collection mid-stream failed it with "Pool closed".
+     */
+    private SseClient owner;
 
     public List<SseEvent> ofType(String type) {
       return events.stream().filter(e -> e.event().equals(type)).toList();
@@ -62,6 +68,7 @@ public final class SseClient {
 
   private Future<Stream> openHere(int port, String path, Map<String, String> headers, Consumer<SseEvent> onEvent) {
     Stream stream = new Stream();
+    stream.owner = this;
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
         .setURI(path).putHeader("Accept", "text/event-stream");
     headers.forEach(options::putHeader);

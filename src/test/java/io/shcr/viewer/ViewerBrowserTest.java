@@ -109,22 +109,29 @@ class ViewerBrowserTest {
 
   /** 999 000 0018's encounters of every organisation that answered, on one timeline, newest first, each with date, kind and organisation. */
   private static void assertTimelineAcrossOrganisationsNewestFirst() {
-    List<WebElement> entries = browser.driver.findElements(By.cssSelector("#section-timeline .scr-timeline__entry"));
+    // Read in one script, at one moment: the panel is rebuilt as events arrive, so elements found one call
+    // and read the next can be gone (a stale element).
+    @SuppressWarnings("unchecked")
+    List<Map<String, String>> entries = (List<Map<String, String>>) browser.driver.executeScript(
+        "return [...document.querySelectorAll('#section-timeline .scr-timeline__entry')].map(e => ({"
+            + "date: e.getAttribute('data-date') || '', source: e.getAttribute('data-source') || '',"
+            + "kind: e.getAttribute('data-kind') || '', text: e.innerText}));");
     assertThat(entries).hasSizeGreaterThan(10);
     List<String> dates = new ArrayList<>();
     java.util.Set<String> organisations = new java.util.HashSet<>();
     java.util.Set<String> kinds = new java.util.HashSet<>();
-    for (WebElement entry : entries) {
-      dates.add(entry.getAttribute("data-date"));
-      organisations.add(entry.getAttribute("data-source"));
-      kinds.add(entry.getAttribute("data-kind"));
-      assertThat(entry.getText()).containsPattern("(\\d{2}-[A-Z][a-z]{2}-\\d{4}|Not known) · [A-Z][a-z ]+ · .+");
+    for (Map<String, String> entry : entries) {
+      dates.add(entry.get("date"));
+      organisations.add(entry.get("source"));
+      kinds.add(entry.get("kind"));
+      assertThat(entry.get("text")).containsPattern(
+          "(\\d{2}-[A-Z][a-z]{2}-\\d{4}|[A-Z][a-z]{2}-\\d{4}|\\d{4}|Not known) · [A-Z][a-z ]+ · .+");
     }
     List<String> dated = dates.stream().filter(d -> !d.isEmpty()).toList();
     assertThat(dated).isSortedAccordingTo(java.util.Comparator.reverseOrder());
     assertThat(dates.subList(0, dated.size())).as("undated entries last").isEqualTo(dated);
-    List<String> encounterSources = entries.stream().filter(e -> List.of("Encounter", "Admission").contains(e.getAttribute("data-kind")))
-        .map(e -> e.getAttribute("data-source")).distinct().toList();
+    List<String> encounterSources = entries.stream().filter(e -> List.of("Encounter", "Admission").contains(e.get("kind")))
+        .map(e -> e.get("source")).distinct().toList();
     assertThat(encounterSources).as("encounters across organisations").contains("P81901", "RXN").hasSizeGreaterThan(3);
     assertThat(kinds).contains("Encounter", "Admission", "Result");
     assertThat(organisations).doesNotContain("NSC", HANGING);
