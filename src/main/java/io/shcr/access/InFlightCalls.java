@@ -1,9 +1,8 @@
 package io.shcr.access;
 
-import io.vertx.core.Context;
+import io.shcr.core.CallersContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -35,27 +34,11 @@ final class InFlightCalls<K, V> {
         mine.handle(done);
       });
     }
-    return onCallersContext(running);
+    return CallersContext.deliver(running);
   }
 
   /** Calls in flight right now. */
   int size() {
     return calls.size();
-  }
-
-  private static <T> Future<T> onCallersContext(Future<T> shared) {
-    Context caller = Vertx.currentContext();
-    if (caller == null) {
-      return shared;
-    }
-    Promise<T> own = Promise.promise();
-    shared.onComplete(done -> {
-      if (Vertx.currentContext() == caller) {
-        own.handle(done);
-      } else {
-        caller.runOnContext(v -> own.handle(done));
-      }
-    });
-    return own.future();
   }
 }

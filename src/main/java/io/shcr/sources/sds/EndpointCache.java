@@ -1,9 +1,8 @@
 package io.shcr.sources.sds;
 
-import io.vertx.core.Context;
+import io.shcr.core.CallersContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,7 +56,7 @@ public final class EndpointCache {
         mine.complete(done.result());
       });
     }
-    return onCallersContext(running);
+    return CallersContext.deliver(running);
   }
 
   /** Practices kept right now (tests). */
@@ -81,21 +80,5 @@ public final class EndpointCache {
       }
     }
     kept.put(practice, new Kept(lookup, nanoTime.getAsLong() + keepFor));
-  }
-
-  private static <T> Future<T> onCallersContext(Future<T> shared) {
-    Context caller = Vertx.currentContext();
-    if (caller == null) {
-      return shared;
-    }
-    Promise<T> own = Promise.promise();
-    shared.onComplete(done -> {
-      if (Vertx.currentContext() == caller) {
-        own.handle(done);
-      } else {
-        caller.runOnContext(v -> own.handle(done));
-      }
-    });
-    return own.future();
   }
 }
