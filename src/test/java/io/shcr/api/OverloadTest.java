@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Overload with the real source client, queue and breaker: with the node's cap at N, N + k views at once
+ * Overload with the real source client, queue and breaker, and no admission queue ({@code maxWaiting: 0}):
+ * with the node's cap at N, N + k views at once
  * are N served and k refused 503 OVERLOADED with Retry-After before any source is called; a storm of
  * immediate retries while the N are open is refused the same way and never reaches a source; the own
  * organisation's source (on which the relationship rests) has a pool of 2 and a configured queue of 1,
@@ -63,7 +64,7 @@ class OverloadTest {
 
   @Test
   void pastTheCapTheExcessIsRefusedCheaplyAndTheAdmittedAreAllServed() throws Exception {
-    Files.writeString(configDir.resolve("service.yaml"), "admission: {maxViews: " + CAP + ", maxViewsPerUser: 100, retryAfterSeconds: 2}\n");
+    Files.writeString(configDir.resolve("service.yaml"), "admission: {maxViews: " + CAP + ", maxViewsPerUser: 100, retryAfterSeconds: 2, queue: {maxWaiting: 0}}\n");
     await(fakes.start());
     // The own organisation's source: 2 connections and a configured queue of 1, far below the cap.
     SourceConfig own = new SourceConfig("OWN", "Own trust", SourceKind.ACUTE, fakes.baseUrl("OWN"), "fhir-r4",
