@@ -3,6 +3,7 @@ package io.shcr.api;
 import io.shcr.config.ConfigException;
 import io.shcr.config.Fields;
 import io.shcr.config.YamlFiles;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +34,13 @@ public record AdmissionLimits(int maxViews, int maxViewsPerUser, int retryAfterS
 
   /** The {@code admission} settings of {@code service.yaml} in this directory (defaults when absent). */
   public static AdmissionLimits load(Path configDir) {
+    return from(YamlFiles.readOptional(configDir.resolve("service.yaml")), configDir.resolve("service.yaml").toString());
+  }
+
+  /** The {@code admission} settings of this {@code service.yaml} content (after its environment overrides). */
+  static AdmissionLimits from(JsonObject service, String file) {
     List<String> problems = new ArrayList<>();
-    Fields admission = new Fields(YamlFiles.readOptional(configDir.resolve("service.yaml")), "service", problems)
-        .nested("admission");
+    Fields admission = new Fields(service, "service", problems).nested("admission");
     int maxViews = (int) admission.number("maxViews", (long) DEFAULT.maxViews(), 1, 1_000_000);
     Fields queue = admission.nested("queue");
     AdmissionLimits limits = new AdmissionLimits(
@@ -46,7 +51,7 @@ public record AdmissionLimits(int maxViews, int maxViewsPerUser, int retryAfterS
         (int) queue.number("maxWaiting", (long) maxViews, 0, 1_000_000),
         queue.number("maxWaitMs", DEFAULT_MAX_WAIT_MS, 1, 60_000));
     if (!problems.isEmpty()) {
-      throw ConfigException.of(configDir.resolve("service.yaml").toString(), problems);
+      throw ConfigException.of(file, problems);
     }
     return limits;
   }
