@@ -75,6 +75,9 @@ final class ViewAdmission {
     ctx.put(TICKET, ticket);
     ctx.response().endHandler(v -> ticket.release());
     ctx.response().closeHandler(v -> ticket.release());
+    if (ctx.response().closed()) {
+      ticket.release(); // closed before its handler was set: the view goes on as for a client gone during the token check
+    }
     Authentication.of(ctx, authenticator).onComplete(who -> {
       Principal principal = who.succeeded() ? who.result() : null;
       if (principal != null && principal.userId() != null && !ticket.holdFor(principal.userId())) {
@@ -123,7 +126,8 @@ final class ViewAdmission {
   private final class Wait extends AdmissionQueue.Waiter {
     private final RoutingContext ctx;
     private final Runnable admitted;
-    private Context context;
+    /** Set before the wait is queued: another loop may give it a place the moment it is. */
+    private final Context context;
     private long since;
     private SharedTimers.Timeout timeout;
     private boolean over;
@@ -131,16 +135,19 @@ final class ViewAdmission {
     Wait(RoutingContext ctx, Runnable admitted) {
       this.ctx = ctx;
       this.admitted = admitted;
+      Context current = Vertx.currentContext();
+      this.context = current != null ? current : ctx.vertx().getOrCreateContext();
     }
 
-    /** On the request's context, just queued. */
+    /** On the request's context, just queued (a place given meanwhile is run after this, on this context). */
     void begin() {
       since = System.nanoTime();
-      Context current = Vertx.currentContext();
-      context = current != null ? current : ctx.vertx().getOrCreateContext();
       ShcrMetrics.admissionWaiting(1);
-      ctx.response().closeHandler(v -> abandoned());
       timeout = SharedTimers.after(ctx.vertx(), limits.maxWaitMs(), this::expired);
+      ctx.response().closeHandler(v -> abandoned());
+      if (ctx.response().closed()) {
+        abandoned(); // closed before its handler was set: it would never be called
+      }
     }
 
     /** Called by whichever loop gave the place back: the view goes on on its own loop. */
