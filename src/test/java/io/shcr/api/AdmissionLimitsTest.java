@@ -27,6 +27,11 @@ class AdmissionLimitsTest {
   }
 
   @Test
+  void theShippedConfigurationIsTheDefault() {
+    assertThat(AdmissionLimits.load(java.nio.file.Path.of("conf"))).isEqualTo(AdmissionLimits.DEFAULT);
+  }
+
+  @Test
   void theEnvironmentSetsTheQueue() {
     JsonObject service = EnvOverrides.apply(new JsonObject(), "service.yaml", Map.of(
         "SHCR_SERVICE__ADMISSION__QUEUE__MAX_WAITING", "0", "SHCR_SERVICE__ADMISSION__QUEUE__MAX_WAIT_MS", "15000"));
