@@ -28,12 +28,17 @@ public final class ShcrMetrics {
     Duration.ofMillis(2_500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
   private static final AtomicInteger OPEN_SSE = new AtomicInteger();
   private static final AtomicInteger OPEN_JSON = new AtomicInteger();
+  private static final AtomicInteger ADMISSION_WAITING = new AtomicInteger();
+  private static final java.util.Map<String, Timer> ADMISSION_WAITS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<String, Counter> ADMISSION_REFUSALS = new java.util.concurrent.ConcurrentHashMap<>();
 
   static {
     Gauge.builder("shcr.views.open", OPEN_SSE, AtomicInteger::get).tag("format", "sse")
         .description("Record views in progress").register(REGISTRY);
     Gauge.builder("shcr.views.open", OPEN_JSON, AtomicInteger::get).tag("format", "json")
         .description("Record views in progress").register(REGISTRY);
+    Gauge.builder("shcr.admission.waiting", ADMISSION_WAITING, AtomicInteger::get)
+        .description("Record views waiting for one of the node's places (admission.queue)").register(REGISTRY);
   }
 
   private ShcrMetrics() {}
@@ -71,6 +76,29 @@ public final class ShcrMetrics {
   public static void accessDecision(String outcome, String code) {
     Counter.builder("shcr.access.decisions").description("Record access decisions by outcome and refusal code")
         .tags("outcome", outcome, "code", code == null ? "none" : code).register(REGISTRY).increment();
+  }
+
+  /** A view began (+1) or ended (-1) its wait for one of the node's places. */
+  public static void admissionWaiting(int delta) {
+    ADMISSION_WAITING.addAndGet(delta);
+  }
+
+  /**
+   * A view's wait for a place ended: {@code admitted}, {@code waited-too-long} (refused), {@code client-gone}
+   * (its client closed the connection) or {@code shutting-down}. Views that found a place free never wait.
+   */
+  public static void admissionWaited(String result, long nanos) {
+    ADMISSION_WAITS.computeIfAbsent(result, r -> Timer.builder("shcr.admission.wait")
+            .description("How long a record view waited for one of the node's places, by how the wait ended")
+            .tag("result", r).serviceLevelObjectives(SLO).register(REGISTRY))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Admission refused a view 503 OVERLOADED: {@code queue-full}, {@code waited-too-long} or {@code user-cap}. */
+  public static void admissionRefused(String reason) {
+    ADMISSION_REFUSALS.computeIfAbsent(reason, r -> Counter.builder("shcr.admission.refused")
+        .description("Record views refused OVERLOADED by admission control, by reason").tag("reason", r).register(REGISTRY))
+        .increment();
   }
 
   /** One audit batch made durable: how many records, and how long the store took. */
