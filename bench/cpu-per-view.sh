@@ -9,6 +9,8 @@
 # Prints one line per measurement (`cpu-per-view name=A round=1 views=... cpuMs=... msPerView=...`) and
 # the mean and spread of each. Ports from BENCH_PORT_BASE (default 18700): fake network +0 and +20..+39,
 # A +3 (metrics +9), B +4 (metrics +8). SHCR_JAVA_OPTS (default -Xmx1g) for both. BENCH_KEEP=1 keeps logs.
+# BENCH_WARMUP (default 20) seconds of each of the three warm-up runs per build (the JIT takes minutes on a busy machine).
+# BENCH_JFR=DIR records each build after its warm-up (settings=profile) into DIR/A.jfr and DIR/B.jfr.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR_A=$(realpath "$1"); JAR_B=$(realpath "$2")
@@ -56,27 +58,36 @@ wait_port "$BASE"; wait_port $((BASE + 3)); wait_port $((BASE + 4))
 TOKEN=$(java -jar "$JAR_A" token --persona ed-doctor --config "$WORK/conf" 2>/dev/null | tail -1)
 
 ticks() { local s; s=$(cat /proc/$1/stat); s=${s##*) }; set -- $s; echo $(( ${12} + ${13} )); }
+systicks() { local s; s=$(cat /proc/$1/stat); s=${s##*) }; set -- $s; echo "${13}"; }
 measure() { # name pid port seconds -> "views cpuMs"
-  local t0 t1 line
-  t0=$(ticks "$2")
+  local t0 t1 s0 s1 line
+  t0=$(ticks "$2"); s0=$(systicks "$2")
   line=$(java -Xmx512m -cp "$CP" shcr.bench.LoadGen closed "$1" "$3" "$TOKEN" "$C" "$4" "$2" | grep '^RESULT')
-  t1=$(ticks "$2")
+  t1=$(ticks "$2"); s1=$(systicks "$2")
   echo "$line" >> "$WORK/results"
   local views refused
   views=$(sed 's/.* views=\([0-9]*\).*/\1/' <<< "$line"); refused=$(sed 's/.* refused=\([0-9]*\).*/\1/' <<< "$line")
-  echo "$views $(( (t1 - t0) * 1000 / $(getconf CLK_TCK) )) $refused"
+  echo "$views $(( (t1 - t0) * 1000 / $(getconf CLK_TCK) )) $refused $(( (s1 - s0) * 1000 / $(getconf CLK_TCK) ))"
 }
 # Warm-up: the JIT, the token and Spine caches, the pools.
-for w in 1 2; do measure A "$PID_A" $((BASE + 3)) 10 > /dev/null; measure B "$PID_B" $((BASE + 4)) 10 > /dev/null; done
+WARM=${BENCH_WARMUP:-20}
+for w in 1 2 3; do measure A "$PID_A" $((BASE + 3)) "$WARM" > /dev/null; measure B "$PID_B" $((BASE + 4)) "$WARM" > /dev/null; done
+if [[ -n ${BENCH_JFR:-} ]]; then
+  mkdir -p "$BENCH_JFR"
+  jcmd "$PID_A" JFR.start name=cpv settings=profile > /dev/null; jcmd "$PID_B" JFR.start name=cpv settings=profile > /dev/null
+fi
 for round in $(seq 1 "$ROUNDS"); do
   for name in A B; do
     if [[ $name == A ]]; then pid=$PID_A; port=$((BASE + 3)); else pid=$PID_B; port=$((BASE + 4)); fi
-    read -r views cpu refused < <(measure "$name" "$pid" "$port" "$SECS")
-    printf 'cpu-per-view name=%s round=%d views=%d refused=%d cpuMs=%d msPerView=%.2f load=%s\n' "$name" "$round" "$views" \
-      "$refused" "$cpu" "$(awk -v c="$cpu" -v v="$views" 'BEGIN { print v ? c / v : 0 }')" "$(cut -d' ' -f1 /proc/loadavg)" \
+    read -r views cpu refused sys < <(measure "$name" "$pid" "$port" "$SECS")
+    printf 'cpu-per-view name=%s round=%d views=%d refused=%d cpuMs=%d sysMs=%d msPerView=%.2f load=%s\n' "$name" "$round" "$views" \
+      "$refused" "$cpu" "$sys" "$(awk -v c="$cpu" -v v="$views" 'BEGIN { print v ? c / v : 0 }')" "$(cut -d' ' -f1 /proc/loadavg)" \
       | tee -a "$WORK/summary"
   done
 done
+if [[ -n ${BENCH_JFR:-} ]]; then
+  jcmd "$PID_A" JFR.dump name=cpv filename="$BENCH_JFR/A.jfr" > /dev/null; jcmd "$PID_B" JFR.dump name=cpv filename="$BENCH_JFR/B.jfr" > /dev/null
+fi
 awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
        n[f["name"]]++; s[f["name"]] += f["msPerView"]; q[f["name"]] += f["msPerView"] ^ 2
        if (!(f["name"] in lo) || f["msPerView"] < lo[f["name"]]) lo[f["name"]] = f["msPerView"]
