@@ -59,17 +59,17 @@ wait_port "$BASE"
 for i in "${!JARS[@]}"; do wait_port $((BASE + 3 + i)); done
 TOKEN=$(java -jar "${JARS[0]}" token --persona ed-doctor --config "$WORK/conf" 2>/dev/null | tail -1)
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
-run() { # index seconds -> "views refused cpu_ms"
-  local pid=${SHCR[$1]} before after line
-  before=$(ticks "$pid")
+run() { # index seconds -> "views refused cpu_ms sys_ms"
+  local pid=${SHCR[$1]} u0 s0 u1 s1 line
+  read -r u0 s0 <<< "$(ticks "$pid")"
   line=$(java -Xmx512m -cp "$CP" shcr.bench.LoadGen closed shcr $((BASE + 3 + $1)) "$TOKEN" "$CLIENTS" "$2" "$pid" | grep '^RESULT')
-  after=$(ticks "$pid")
+  read -r u1 s1 <<< "$(ticks "$pid")"
   local views refused
   views=$(sed 's/.* views=\([0-9]*\).*/\1/' <<< "$line")
   refused=$(sed 's/.* refused=\([0-9]*\).*/\1/' <<< "$line")
-  echo "$views $refused $(( (after - before) * 1000 / HZ ))"
+  echo "$views $refused $(( (u1 + s1 - u0 - s0) * 1000 / HZ )) $(( (s1 - s0) * 1000 / HZ ))"
 }
 for i in "${!JARS[@]}"; do run "$i" "$WARM" > /dev/null; done
 if [[ -n ${CPU_AB_JFR:-} ]]; then
@@ -80,9 +80,9 @@ echo "# $(date -u +%FT%TZ) $(nproc) cores, load:$(uptime | sed 's/.*average://')
 declare -A SUM
 for round in $(seq 1 "$ROUNDS"); do
   for i in "${!JARS[@]}"; do
-    read -r views refused ms <<< "$(run "$i" "$SECS")"
+    read -r views refused ms sys <<< "$(run "$i" "$SECS")"
     per=$(awk -v m="$ms" -v v="$views" 'BEGIN {printf "%.2f", v ? m / v : 0}')
-    echo "round $round jar $i ${JARS[$i]}: views=$views refused=$refused cpu=${ms}ms per_view=${per}ms load:$(cut -d' ' -f1 /proc/loadavg)"
+    echo "round $round jar $i ${JARS[$i]}: views=$views refused=$refused cpu=${ms}ms (system ${sys}ms) per_view=${per}ms load:$(cut -d' ' -f1 /proc/loadavg)"
     SUM[$i]="${SUM[$i]:-} $per"
   done
 done
