@@ -12,6 +12,7 @@
 # work directory with every log), BENCH_MAX_VIEWS (shcr's admission cap in the closed and open loops,
 # default 300: what this 2-core machine serves within its deadlines; the hold raises it to HOLD + 1,000).
 # Spine's and the sources' queues are sized from the cap by shcr itself. BENCH_HOLD_ONLY=1 runs the hold alone,
+# BENCH_HUNG=0 skips the hung-sources run (shcr alone, 19 sources hanging, BENCH_HUNG_RATE views a second),
 # BENCH_HOLD_RATE (default 250) views opened a second in the hold (1,000/s is past a 2-core node's capacity:
 # the hold then measures overload, not holding), BENCH_HOLD_JAVA_OPTS (default SHCR_JAVA_OPTS) shcr's JVM options for the hold.
 # Contestants alternate within each round, after a warm-up, so ratios are fair on a busy machine; note
@@ -100,6 +101,14 @@ RATE=$(awk -v l="${LEVELS%% *}" '$2=="name=bare" && $3=="mode=closed" && $4=="le
 for round in $(seq 1 "$ROUNDS"); do
   for name in bare blocking shcr; do load open "$name" "$RATE" "$SECS"; done
 done
+# Hung sources: every source but RXN hangs, shcr alone, open loop at BENCH_HUNG_RATE (default 20) views a
+# second: each view must complete (its hung sources reported timed out) within the sources' deadline
+# (2,500 ms in bench/conf/sources.yaml) + 50 ms of the fan-out, whatever the breakers do.
+if [[ ${BENCH_HUNG:-1} == 1 && ${BENCH_HOLD_ONLY:-0} != 1 ]]; then
+  curl -s "http://127.0.0.1:$BASE/admin/hold?ms=600000" > /dev/null
+  load hung shcr "${BENCH_HUNG_RATE:-20}" "$SECS"
+  curl -s "http://127.0.0.1:$BASE/admin/hold?ms=0" > /dev/null
+fi
 if [[ $HOLD -gt 0 ]]; then
   kill "$SHCR"; wait "$SHCR" 2>/dev/null || true
   MAX_VIEWS=$((HOLD + 1000))

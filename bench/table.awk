@@ -10,6 +10,7 @@
   if (f["codes"] != "") codes[f["name"] " " f["mode"] " " f["level"]] = codes[f["name"] " " f["mode"] " " f["level"]] " " f["codes"]
   if (f["mode"] == "closed") levels[f["level"]] = 1
   if (f["mode"] == "open") rate = f["level"]
+  if (f["mode"] == "hung") hung = sprintf("%s views/s, %d views, %d not served; p50 / p99 / max complete %d / %d / %d ms (the 19 hung sources' deadline: 2,500 ms from the fan-out)", f["vps"], f["views"], f["refused"] + f["failed"] + f["incomplete"], f["p50complete"], f["p99complete"], f["maxcomplete"])
   if (f["mode"] == "hold") hold = sprintf("%d streams opened, %s of them had their first section (RXN answers, the other 19 sources hang), server RSS %d MiB, %d open descriptors", f["level"], f["held"], f["rssMiB"], f["openFds"])
 }
 END {
@@ -32,6 +33,7 @@ END {
     }
     print "(the slowest source answers after 600 ms, RXN after 103 ms, Spine after 20 ms)"
   }
+  if (hung) print "\nhung sources (shcr, every source but RXN hangs): " hung
   if (hold) print "\nhold: " hold
   for (c in codes) print "not served, by code: " c ":" codes[c]
 }

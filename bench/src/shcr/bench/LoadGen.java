@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       ends (a refusal included: the storm a closed loop makes);</li>
  *   <li>{@code open NAME PORT TOKEN RATE SECONDS PID}: RATE views a second whatever the answers, timed
  *       from when each was due (no coordinated omission);</li>
+ *   <li>{@code hung NAME PORT TOKEN RATE SECONDS PID}: as {@code open}, labelled apart: run.sh runs it while
+ *       every source but RXN hangs, to show that a hung source holds a view no longer than its deadline;</li>
  *   <li>{@code hold NAME PORT TOKEN N SECONDS PID [RATE=1000]}: opens N views (at most RATE a second), waits until
  *       each has its first section, holds them SECONDS, and reports the server's RSS from /proc.</li>
  * </ul>
@@ -116,22 +118,22 @@ public final class LoadGen {
     int seconds = Integer.parseInt(args[5]);
     long pid = Long.parseLong(args[6]);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    LoadGen gen = new LoadGen(vertx, port, token, "open".equals(mode) ? 20_000 : level);
+    LoadGen gen = new LoadGen(vertx, port, token, "open".equals(mode) || "hung".equals(mode) ? 20_000 : level);
     long cpu0 = cpuTicks(pid);
     long t0 = System.nanoTime();
     String extra = "";
     switch (mode) {
       case "closed" -> gen.closed(level, seconds);
-      case "open" -> gen.open(vertx, level, seconds);
+      case "open", "hung" -> gen.open(vertx, level, seconds);
       case "hold" -> extra = gen.hold(vertx, level, seconds, pid, args.length > 7 ? Integer.parseInt(args[7]) : 1_000);
       default -> throw new IllegalArgumentException(mode);
     }
     double elapsed = (System.nanoTime() - t0) / 1e9;
     double cores = (cpuTicks(pid) - cpu0) / 100.0 / elapsed;
     System.out.printf("RESULT name=%s mode=%s level=%d secs=%.1f views=%d vps=%.1f refused=%d failed=%d incomplete=%d "
-            + "p50first=%d p99first=%d p50complete=%d p99complete=%d cpu=%.2f codes=%s%s%n",
+            + "p50first=%d p99first=%d p50complete=%d p99complete=%d maxcomplete=%d cpu=%.2f codes=%s%s%n",
         name, mode, level, elapsed, gen.ok.get(), gen.ok.get() / elapsed, gen.refused.get(), gen.failed.get(),
-        gen.incomplete.get(), pct(gen.first, 50), pct(gen.first, 99), pct(gen.complete, 50), pct(gen.complete, 99), cores,
+        gen.incomplete.get(), pct(gen.first, 50), pct(gen.first, 99), pct(gen.complete, 50), pct(gen.complete, 99), pct(gen.complete, 100), cores,
         String.join(",", gen.codes.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList()), extra);
     vertx.close().await();
     System.exit(0);
