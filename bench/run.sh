@@ -10,8 +10,12 @@
 # (the sources), bare +1, blocking +2, shcr +3, its metrics +9), BENCH_BUILD=1 (rebuild target/shcr.jar first), SHCR_JAVA_OPTS (default -Xmx1g),
 # SHCR_JAR (another build of shcr to measure, e.g. the commit before a change), BENCH_KEEP=1 (keep the
 # work directory with every log), BENCH_MAX_VIEWS (shcr's admission cap in the closed and open loops,
-# default 300: what this 2-core machine serves within its deadlines; the hold raises it to HOLD + 1,000).
-# Spine's and the sources' queues are sized from the cap by shcr itself. BENCH_HOLD_ONLY=1 runs the hold alone,
+# default 300: what this 2-core machine serves within its deadlines; the hold raises it to HOLD + 1,000),
+# BENCH_MAX_WAITING and BENCH_MAX_WAIT_MS (its admission queue: views past the cap wait in order for a
+# place, default 2000 for up to 15000 ms, so that every client of the c=2000 closed loop can wait rather
+# than be refused and retry at once: 1,700 waiters behind a cap of 300 served at ~150 views/s wait ~11 s;
+# BENCH_MAX_WAITING=0 measures the refuse-at-once node, and older builds ignore both).
+# Spine's and the sources' queues are sized from the cap by shcr itself (waiters ask nothing upstream). BENCH_HOLD_ONLY=1 runs the hold alone,
 # BENCH_HUNG=0 skips the hung-sources run (shcr alone, 19 sources hanging, BENCH_HUNG_RATE views a second),
 # BENCH_HOLD_RATE (default 250) views opened a second in the hold (1,000/s is past a 2-core node's capacity:
 # the hold then measures overload, not holding), BENCH_HOLD_JAVA_OPTS (default SHCR_JAVA_OPTS) shcr's JVM options for the hold.
@@ -71,11 +75,14 @@ start_shcr() { # conf-dir, extra env...
     SHCR_ACCESS_POLICY__SPINE__PDS__BASE_URL=http://127.0.0.1:$BASE/spine \
     SHCR_OPERATIONS__METRICS__PORT=$((BASE + 9)) \
     SHCR_SERVICE__ADMISSION__MAX_VIEWS=$MAX_VIEWS SHCR_SERVICE__ADMISSION__MAX_VIEWS_PER_USER=20000 \
+    SHCR_SERVICE__ADMISSION__QUEUE__MAX_WAITING=$MAX_WAITING SHCR_SERVICE__ADMISSION__QUEUE__MAX_WAIT_MS=$MAX_WAIT_MS \
     "$@" java $SHCR_OPTS -jar "$JAR" serve --config "$conf" --trust-demo-key --port $((BASE + 3)) >> "$WORK/shcr.log" 2>&1 &
   SHCR=$!; PIDS+=($SHCR)
   wait_port $((BASE + 3))
 }
 MAX_VIEWS=${BENCH_MAX_VIEWS:-300}
+MAX_WAITING=${BENCH_MAX_WAITING:-2000}
+MAX_WAIT_MS=${BENCH_MAX_WAIT_MS:-15000}
 start_shcr "$WORK/conf"
 wait_port "$BASE"; wait_port $((BASE + 1)); wait_port $((BASE + 2))
 TOKEN=$(java -jar "$JAR" token --persona ed-doctor --config "$WORK/conf" 2>/dev/null | tail -1)

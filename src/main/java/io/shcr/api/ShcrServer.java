@@ -47,7 +47,7 @@ public final class ShcrServer {
     // Each source's queue covers every view the node admits: an admitted view is never failed by our own queue.
     this.directory = new SourceDirectory(vertx, components.sources(), limits.maxViews());
     this.refusals = new Refusals(components.authenticator(), components.audit());
-    this.admission = new ViewAdmission(limits, refusals, components.authenticator());
+    this.admission = new ViewAdmission(limits, refusals, components.authenticator(), lifecycle::isDraining);
     this.invalidRequests = new InvalidRequests(components.audit());
     OpenApiDocument.BODY.length(); // read the resource now, not on an event loop
   }
@@ -55,6 +55,11 @@ public final class ShcrServer {
   /** Record views open on this node now (tests of admission under overload). */
   int openViews() {
     return admission.open();
+  }
+
+  /** Record views waiting for a place on this node now (tests of the admission queue). */
+  int waitingViews() {
+    return admission.waiting();
   }
 
   /**
@@ -248,11 +253,15 @@ public final class ShcrServer {
   /** While draining, no new view starts: 503 SHUTTING_DOWN, audited like every refusal. */
   private void refuseWhileDraining(RoutingContext ctx) {
     if (lifecycle.isDraining()) {
-      refusals.refuse(ctx, ErrorCode.SHUTTING_DOWN.error(
-          "This node is shutting down and takes no new views; try again (another node will answer).")
-          .withHeader("Retry-After", "2"));
+      refusals.refuse(ctx, shuttingDown());
     } else {
       ctx.next();
     }
+  }
+
+  /** The refusal of a view that would start while the node drains. */
+  static ApiError shuttingDown() {
+    return ErrorCode.SHUTTING_DOWN.error("This node is shutting down and takes no new views; try again (another node will answer).")
+        .withHeader("Retry-After", "2");
   }
 }

@@ -28,12 +28,17 @@ public final class ShcrMetrics {
     Duration.ofMillis(2_500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30)};
   private static final AtomicInteger OPEN_SSE = new AtomicInteger();
   private static final AtomicInteger OPEN_JSON = new AtomicInteger();
+  private static final AtomicInteger ADMISSION_WAITING = new AtomicInteger();
+  private static final java.util.Map<String, Timer> ADMISSION_WAITS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<String, Counter> ADMISSION_REFUSALS = new java.util.concurrent.ConcurrentHashMap<>();
 
   static {
     Gauge.builder("shcr.views.open", OPEN_SSE, AtomicInteger::get).tag("format", "sse")
         .description("Record views in progress").register(REGISTRY);
     Gauge.builder("shcr.views.open", OPEN_JSON, AtomicInteger::get).tag("format", "json")
         .description("Record views in progress").register(REGISTRY);
+    Gauge.builder("shcr.admission.waiting", ADMISSION_WAITING, AtomicInteger::get)
+        .description("Record views waiting for one of the node's places (admission.queue)").register(REGISTRY);
   }
 
   private ShcrMetrics() {}
@@ -49,6 +54,18 @@ public final class ShcrMetrics {
   }
 
   private static final java.util.Map<String, Timer> SOURCE_CALLS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * A view's meters, looked up once per name and labels (all bounded: sections, formats, outcomes) rather than
+   * built and registered per section event: Micrometer's builder, tags and registry lookup cost more than the
+   * count. The global registry's meters follow registries added later, as {@link #sourceResult}'s do.
+   */
+  private static final java.util.Map<String, io.micrometer.core.instrument.Meter> VIEW_METERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static <M extends io.micrometer.core.instrument.Meter> M meter(String key, Supplier<M> register, Class<M> type) {
+    return type.cast(VIEW_METERS.computeIfAbsent(key, k -> register.get()));
+  }
 
   /** Gauges over one source client's breaker, queue and calls in flight (weakly held: a closed client drops out). */
   public static <T> void sourceGauges(String source, T client, ToDoubleFunction<T> breakerOpen, ToDoubleFunction<T> queued,
@@ -69,16 +86,44 @@ public final class ShcrMetrics {
 
   /** An access decision on a record request: {@code allowed}, or the refusal code. */
   public static void accessDecision(String outcome, String code) {
-    Counter.builder("shcr.access.decisions").description("Record access decisions by outcome and refusal code")
-        .tags("outcome", outcome, "code", code == null ? "none" : code).register(REGISTRY).increment();
+    String shownCode = code == null ? "none" : code;
+    meter("decision\u0000" + outcome + '\u0000' + shownCode, () -> Counter.builder("shcr.access.decisions")
+        .description("Record access decisions by outcome and refusal code")
+        .tags("outcome", outcome, "code", shownCode).register(REGISTRY), Counter.class).increment();
+  }
+
+  /** A view began (+1) or ended (-1) its wait for one of the node's places. */
+  public static void admissionWaiting(int delta) {
+    ADMISSION_WAITING.addAndGet(delta);
+  }
+
+  /**
+   * A view's wait for a place ended: {@code admitted}, {@code waited-too-long} (refused), {@code client-gone}
+   * (its client closed the connection) or {@code shutting-down}. Views that found a place free never wait.
+   */
+  public static void admissionWaited(String result, long nanos) {
+    ADMISSION_WAITS.computeIfAbsent(result, r -> Timer.builder("shcr.admission.wait")
+            .description("How long a record view waited for one of the node's places, by how the wait ended")
+            .tag("result", r).serviceLevelObjectives(SLO).register(REGISTRY))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Admission refused a view 503 OVERLOADED: {@code queue-full}, {@code waited-too-long} or {@code user-cap}. */
+  public static void admissionRefused(String reason) {
+    ADMISSION_REFUSALS.computeIfAbsent(reason, r -> Counter.builder("shcr.admission.refused")
+        .description("Record views refused OVERLOADED by admission control, by reason").tag("reason", r).register(REGISTRY))
+        .increment();
   }
 
   /** One audit batch made durable: how many records, and how long the store took. */
   public static void auditBatch(int records, long nanos, boolean ok) {
-    Timer.builder("shcr.audit.append").description("Time to make one batch of audit records durable")
-        .tag("result", ok ? "ok" : "failed").serviceLevelObjectives(SLO).register(REGISTRY).record(nanos, TimeUnit.NANOSECONDS);
-    DistributionSummary.builder("shcr.audit.batch.size").description("Records per durable audit batch (group commit)")
-        .serviceLevelObjectives(1, 2, 5, 10, 50, 100, 500, 1000).register(REGISTRY).record(records);
+    meter(ok ? "audit\u0000ok" : "audit\u0000failed", () -> Timer.builder("shcr.audit.append")
+        .description("Time to make one batch of audit records durable")
+        .tag("result", ok ? "ok" : "failed").serviceLevelObjectives(SLO).register(REGISTRY), Timer.class)
+        .record(nanos, TimeUnit.NANOSECONDS);
+    meter("audit.batch", () -> DistributionSummary.builder("shcr.audit.batch.size")
+        .description("Records per durable audit batch (group commit)")
+        .serviceLevelObjectives(1, 2, 5, 10, 50, 100, 500, 1000).register(REGISTRY), DistributionSummary.class).record(records);
   }
 
   /** A gauge over any value (draining, liveness). */
@@ -100,14 +145,16 @@ public final class ShcrMetrics {
     public void section(String section, int resources) {
       if (!firstSection) {
         firstSection = true;
-        Timer.builder("shcr.view.first.section").description("Time from access granted to the first section sent")
-            .tag("format", format()).serviceLevelObjectives(SLO).register(REGISTRY)
+        meter("first\u0000" + format(), () -> Timer.builder("shcr.view.first.section")
+            .description("Time from access granted to the first section sent")
+            .tag("format", format()).serviceLevelObjectives(SLO).register(REGISTRY), Timer.class)
             .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
       }
-      Counter.builder("shcr.view.sections").description("Sections delivered").tags("section", section, "format", format())
-          .register(REGISTRY).increment();
-      Counter.builder("shcr.view.resources").description("Resources delivered").tag("format", format())
-          .register(REGISTRY).increment(resources);
+      meter("sections\u0000" + section + '\u0000' + format(), () -> Counter.builder("shcr.view.sections")
+          .description("Sections delivered").tags("section", section, "format", format()).register(REGISTRY), Counter.class)
+          .increment();
+      meter("resources\u0000" + format(), () -> Counter.builder("shcr.view.resources").description("Resources delivered")
+          .tag("format", format()).register(REGISTRY), Counter.class).increment(resources);
     }
 
     public void ended(String outcome) {
@@ -116,8 +163,9 @@ public final class ShcrMetrics {
       }
       ended = true;
       (sse ? OPEN_SSE : OPEN_JSON).decrementAndGet();
-      Timer.builder("shcr.view.complete").description("Time from access granted to the view's end, by outcome")
-          .tags("format", format(), "outcome", outcome).serviceLevelObjectives(SLO).register(REGISTRY)
+      meter("complete\u0000" + format() + '\u0000' + outcome, () -> Timer.builder("shcr.view.complete")
+          .description("Time from access granted to the view's end, by outcome")
+          .tags("format", format(), "outcome", outcome).serviceLevelObjectives(SLO).register(REGISTRY), Timer.class)
           .record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
     }
 

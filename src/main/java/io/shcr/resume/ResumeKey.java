@@ -20,6 +20,7 @@ public final class ResumeKey {
 
   private final SecretKeySpec key;
   private final SecretKeySpec sealing;
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   private ResumeKey(byte[] key) {
     this.key = new SecretKeySpec(key, "HmacSHA256");
@@ -62,8 +63,17 @@ public final class ResumeKey {
     return derivedFrom(secret);
   }
 
-  /** A fresh MAC under this key. */
+  /**
+   * This thread's MAC under this key, reset: keyed once per thread rather than looked up and keyed per view.
+   * The caller finishes with it ({@code doFinal}) before asking for it again on the same thread.
+   */
   Mac mac() {
+    Mac mac = macs.get();
+    mac.reset();
+    return mac;
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);

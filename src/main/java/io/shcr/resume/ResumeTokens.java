@@ -47,8 +47,15 @@ public final class ResumeTokens {
   private static final int ALIASED = 2;
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final List<SourceStatus> STATUSES = List.of(SourceStatus.values());
+  /** A status's place in {@link #STATUSES} by its wire name: looked up for every finished source of every token. */
+  private static final Map<String, Integer> STATUS_INDEX = java.util.stream.IntStream.range(0, STATUSES.size()).boxed()
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(i -> STATUSES.get(i).wireName(), i -> i));
+
+  private static final byte[] AAD = {VERSION};
 
   private final ResumeKey key;
+  /** Each thread's cipher under this instance's key (see {@link #cipher}). */
+  private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(ResumeTokens::newCipher);
   private final long ttlSeconds;
   private final Clock clock;
 
@@ -111,7 +118,12 @@ public final class ResumeTokens {
     }
     byte[] nonce = new byte[NONCE_BYTES];
     NONCES.nextBytes(nonce);
-    byte[] sealed = cipher(Cipher.ENCRYPT_MODE, nonce).doFinalUnchecked(out.toByteArray());
+    byte[] sealed;
+    try {
+      sealed = cipher(Cipher.ENCRYPT_MODE, nonce).doFinal(out.toByteArray());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM failed to seal", e);
+    }
     byte[] token = new byte[1 + NONCE_BYTES + sealed.length];
     token[0] = VERSION;
     System.arraycopy(nonce, 0, token, 1, NONCE_BYTES);
@@ -119,25 +131,29 @@ public final class ResumeTokens {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(token);
   }
 
-  /** AES-GCM under the sealing key with this nonce, the version as associated data. */
-  private Sealer cipher(int mode, byte[] nonce) {
+  /**
+   * This thread's AES-GCM cipher, initialised under the sealing key with this nonce and the version as
+   * associated data. One {@link Cipher} per thread and instance, re-initialised for every token: looking a
+   * cipher up and expanding the key for each event's token was most of what a token cost. Safe to reuse:
+   * every init takes a fresh random nonce (GCM itself refuses to encrypt twice under the last one), an
+   * init resets whatever a failed decryption left, and a thread uses it for one token at a time.
+   */
+  private Cipher cipher(int mode, byte[] nonce) {
     try {
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      Cipher cipher = ciphers.get();
       cipher.init(mode, key.sealingKey(), new GCMParameterSpec(TAG_BITS, nonce));
-      cipher.updateAAD(new byte[] {VERSION});
-      return new Sealer(cipher);
+      cipher.updateAAD(AAD);
+      return cipher;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM unavailable", e);
     }
   }
 
-  private record Sealer(Cipher cipher) {
-    byte[] doFinalUnchecked(byte[] input) {
-      try {
-        return cipher.doFinal(input);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("AES-GCM failed to seal", e);
-      }
+  private static Cipher newCipher() {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM unavailable", e);
     }
   }
 
@@ -160,7 +176,7 @@ public final class ResumeTokens {
     }
     byte[] body;
     try {
-      body = cipher(Cipher.DECRYPT_MODE, Arrays.copyOfRange(bytes, 1, 1 + NONCE_BYTES)).cipher()
+      body = cipher(Cipher.DECRYPT_MODE, Arrays.copyOfRange(bytes, 1, 1 + NONCE_BYTES))
           .doFinal(bytes, 1 + NONCE_BYTES, bytes.length - 1 - NONCE_BYTES);
     } catch (GeneralSecurityException e) {
       throw new InvalidResumeToken("the resume token has been altered or was not issued by this service");
@@ -211,12 +227,8 @@ public final class ResumeTokens {
 
   /** A status by its wire name; an unknown one (never issued) is carried as {@code error}. */
   private static int statusIndex(String wireName) {
-    for (int i = 0; i < STATUSES.size(); i++) {
-      if (STATUSES.get(i).wireName().equals(wireName)) {
-        return i;
-      }
-    }
-    return STATUSES.indexOf(SourceStatus.ERROR);
+    Integer index = wireName == null ? null : STATUS_INDEX.get(wireName);
+    return index != null ? index : SourceStatus.ERROR.ordinal();
   }
 
   private static String nullSafe(String text) {

@@ -12,7 +12,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.rxjava3.RxHelper;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Writes a view as Server-Sent Events on the raw response (Vert.x Web has no server-side SSE
  * handler): {@code meta}, then {@code section} and {@code source} events as they happen, then
  * {@code complete}, each with an {@code id:}. The events go through one {@link EventOutbox}, a
- * {@code Flowable} cut into frames of 16 KiB and written by Vert.x's {@code WriteStreamSubscriber}, so
- * the socket's write queue governs how fast they leave. A client that takes less than the view writes
+ * {@code Flowable} cut into frames of 16 KiB and written by {@link CoalescedWrites} (what one turn of the
+ * event loop hands over, in one write), so the socket's write queue governs how fast they leave. A client that takes less than the view writes
  * may fall behind by {@code record.slowReader} (events, bytes); a stream over them is cut off only when
  * its client is also not keeping up (took less than {@code maxBytes / }{@link #KEEPING_UP_DIVISOR} in the
  * last grace), or is past their ceiling having taken nothing for the grace: the stream ends with a
@@ -130,9 +129,7 @@ public final class SseRecordSink implements RecordSink {
     outbox.events()
         .concatMapIterable(this::frames, 1)
         .doOnNext(this::handedOver)
-        .subscribe(RxHelper.toSubscriber(response, SseFrames.Frame::bytes)
-            .onWriteStreamError(t -> abandon())
-            .onWriteStreamEndError(t -> abandon()));
+        .subscribe(new CoalescedWrites(vertx.getOrCreateContext(), response, this::abandon));
     if (retryMs > 0) {
       retryLine = new EventOutbox.Outgoing("retry", List.of(), 0);
       outbox.offer(retryLine);

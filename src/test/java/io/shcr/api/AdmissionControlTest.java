@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Admission control: with the node's cap at 2, a third concurrent view is refused 503 OVERLOADED with
+ * Admission control with no queue ({@code maxWaiting: 0}, today's behaviour before the queue; the queue is
+ * {@link AdmissionQueueTest}'s): with the node's cap at 2, a third concurrent view is refused 503 OVERLOADED with
  * Retry-After before the access gate (and so Spine and every source) is asked, the refusal is audited as
  * every refusal is, and once the open views end the node serves again. The user's cap works the same way
  * for one user while another user is still admitted. A view whose client goes away gives its place back.
@@ -58,7 +59,7 @@ class AdmissionControlTest {
 
   @Test
   void pastTheNodesCapAViewIsRefusedBeforeAnyUpstreamWorkAndTheNodeServesAgainWhenLoadDrops() throws Exception {
-    start("admission: {maxViews: 2, maxViewsPerUser: 100, retryAfterSeconds: 3}");
+    start("admission: {maxViews: 2, maxViewsPerUser: 100, retryAfterSeconds: 3, queue: {maxWaiting: 0}}");
     Future<HttpClientResponse> first = open("user-a");
     Future<HttpClientResponse> second = open("user-b");
     awaitAsked(2);
@@ -100,7 +101,7 @@ class AdmissionControlTest {
 
   @Test
   void aClientThatGoesAwayGivesItsPlaceBack() throws Exception {
-    start("admission: {maxViews: 1, maxViewsPerUser: 100}");
+    start("admission: {maxViews: 1, maxViewsPerUser: 100, queue: {maxWaiting: 0}}");
     HttpClient leaving = vertx.createHttpClient();
     leaving.request(options("user-a")).compose(req -> {
       req.send();

@@ -32,12 +32,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Overload with the real source client, queue and breaker: with the node's cap at N, N + k views at once
+ * Overload with the real source client, queue and breaker, and no admission queue ({@code maxWaiting: 0}):
+ * with the node's cap at N, N + k views at once
  * are N served and k refused 503 OVERLOADED with Retry-After before any source is called; a storm of
  * immediate retries while the N are open is refused the same way and never reaches a source; the own
  * organisation's source (on which the relationship rests) has a pool of 2 and a configured queue of 1,
  * yet none of the N admitted views is failed by our own queue (its queue is sized from the cap); its
- * breaker stays closed, and once load drops the node serves the next view at once.
+ * breaker stays closed, and once load drops the node serves the next view at once. With an admission
+ * queue, the views past the cap wait without asking any source and are then served.
  */
 class OverloadTest {
 
@@ -63,18 +65,8 @@ class OverloadTest {
 
   @Test
   void pastTheCapTheExcessIsRefusedCheaplyAndTheAdmittedAreAllServed() throws Exception {
-    Files.writeString(configDir.resolve("service.yaml"), "admission: {maxViews: " + CAP + ", maxViewsPerUser: 100, retryAfterSeconds: 2}\n");
-    await(fakes.start());
-    // The own organisation's source: 2 connections and a configured queue of 1, far below the cap.
-    SourceConfig own = new SourceConfig("OWN", "Own trust", SourceKind.ACUTE, fakes.baseUrl("OWN"), "fhir-r4",
-        Set.of(Section.DEMOGRAPHICS), true, 20_000, 2, 1, 100_000, 3, new SourceConfig.BreakerConfig(3, 30_000));
-    SourceConfig other = new SourceConfig("OTHER", "Other trust", SourceKind.ACUTE, fakes.baseUrl("OTHER"), "fhir-r4",
-        Set.of(Section.DEMOGRAPHICS), true, 20_000, 5, 20, 100_000, 3, new SourceConfig.BreakerConfig(3, 30_000));
-    AccessGate viaOwn = (ctx, request) -> Future.succeededFuture(new AccessDecision(TestComponents.DOCTOR, null, request.sections(),
-        Purpose.DIRECT_CARE, null, "OWN", resource -> resource));
-    server = await(ShcrServer.start(vertx, new ServiceConfig(configDir, "127.0.0.1", 0, 2, 30_000, 60_000),
-        TestComponents.components(new SourceRegistry(List.of(own, other)), viaOwn,
-            new TestComponents.MemoryAudit())));
+    Files.writeString(configDir.resolve("service.yaml"), "admission: {maxViews: " + CAP + ", maxViewsPerUser: 100, retryAfterSeconds: 2, queue: {maxWaiting: 0}}\n");
+    startServer();
 
     // Nothing of a view is sent until the own source settles the relationship: its stream opens only then.
     List<Future<SseClient.Stream>> admitted = new ArrayList<>();
@@ -116,6 +108,60 @@ class OverloadTest {
         Map.of(), e -> { }).compose(s -> s.ended.future()));
     assertThat(after.response.statusCode()).as("the node serves again at once").isEqualTo(200);
     assertThat(after.types()).contains("complete");
+  }
+
+  /** The server over the two fake sources, the own one with 2 connections and a configured queue of 1. */
+  private void startServer() throws Exception {
+    await(fakes.start());
+    // The own organisation's source: 2 connections and a configured queue of 1, far below the cap.
+    SourceConfig own = new SourceConfig("OWN", "Own trust", SourceKind.ACUTE, fakes.baseUrl("OWN"), "fhir-r4",
+        Set.of(Section.DEMOGRAPHICS), true, 20_000, 2, 1, 100_000, 3, new SourceConfig.BreakerConfig(3, 30_000));
+    SourceConfig other = new SourceConfig("OTHER", "Other trust", SourceKind.ACUTE, fakes.baseUrl("OTHER"), "fhir-r4",
+        Set.of(Section.DEMOGRAPHICS), true, 20_000, 5, 20, 100_000, 3, new SourceConfig.BreakerConfig(3, 30_000));
+    AccessGate viaOwn = (ctx, request) -> Future.succeededFuture(new AccessDecision(TestComponents.DOCTOR, null, request.sections(),
+        Purpose.DIRECT_CARE, null, "OWN", resource -> resource));
+    server = await(ShcrServer.start(vertx, new ServiceConfig(configDir, "127.0.0.1", 0, 2, 30_000, 60_000),
+        TestComponents.components(new SourceRegistry(List.of(own, other)), viaOwn,
+            new TestComponents.MemoryAudit())));
+  }
+
+  /**
+   * With an admission queue of Q, the same overload: N admitted, Q wait (asking nothing), k refused before any
+   * source call; once the own source answers, the N and then the Q are all served whole, each view's calls
+   * made once, and no place is left taken.
+   */
+  @Test
+  void withAQueueTheWaitersAreServedAsPlacesFreeAndOnlyTheExcessIsRefused() throws Exception {
+    int queue = 4;
+    Files.writeString(configDir.resolve("service.yaml"), "admission: {maxViews: " + CAP + ", maxViewsPerUser: 100, "
+        + "retryAfterSeconds: 2, queue: {maxWaiting: " + queue + ", maxWaitMs: 60000}}\n");
+    startServer();
+    List<Future<SseClient.Stream>> views = new ArrayList<>();
+    for (int i = 0; i < CAP; i++) {
+      views.add(new SseClient(vertx).open(server.port(), "/api/v1/patients/" + FakeSources.NHS + "/record", Map.of(), e -> { }));
+    }
+    waitUntil(() -> server.openViews() == CAP && fakes.calls("OTHER") >= CAP);
+    for (int i = 0; i < queue; i++) {
+      views.add(new SseClient(vertx).open(server.port(), "/api/v1/patients/" + FakeSources.NHS + "/record", Map.of(), e -> { }));
+    }
+    waitUntil(() -> server.waitingViews() == queue);
+
+    WebClient web = WebClient.create(vertx);
+    for (int i = 0; i < EXCESS; i++) {
+      assertOverloaded(await(view(web)));
+    }
+    assertThat(fakes.calls("OTHER")).as("neither a waiter nor a refused view reached a source").isEqualTo(CAP);
+
+    fakes.openGate();
+    for (Future<SseClient.Stream> opened : views) {
+      SseClient.Stream stream = await(await(opened).ended.future());
+      assertThat(stream.response.statusCode()).isEqualTo(200);
+      assertThat(stream.types()).as("every admitted and every waiting view is served whole").contains("section", "complete");
+    }
+    assertThat(fakes.calls("OTHER")).as("one call per view served").isEqualTo(CAP + queue);
+    assertThat(fakes.calls("OWN")).isEqualTo(CAP + queue);
+    waitUntil(() -> server.openViews() == 0);
+    assertThat(server.waitingViews()).isZero();
   }
 
   private Future<HttpResponse<Buffer>> view(WebClient web) {

@@ -81,6 +81,46 @@ class ResumeTokensTest {
         Set.of(Section.PROBLEMS), configured, configured, false))).isTrue();
   }
 
+  /**
+   * A thread's cipher is reused from token to token: every token still reads back, none repeats another's
+   * nonce (on one thread or several at once), and a token refused in between (a failed decryption on the same
+   * cipher) leaves the next ones sound.
+   */
+  @Test
+  void aReusedCipherSealsEveryTokenUnderItsOwnNonceAndEachReadsBack() throws Exception {
+    java.util.Set<String> nonces = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Runnable issueMany = () -> {
+      for (int i = 0; i < 2_000; i++) {
+        String token = tokens.issue("view-request-" + i, new byte[12], hiddenSources());
+        byte[] raw = Base64.getUrlDecoder().decode(token);
+        assertThat(nonces.add(Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(raw, 1, 13))))
+            .as("a nonce used twice").isTrue();
+        try {
+          assertThat(tokens.read(token).viewRequestId()).isEqualTo("view-request-" + i);
+          if (i % 100 == 0) {
+            raw[raw.length - 1] ^= 0x01;
+            String altered = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+            assertThatThrownBy(() -> tokens.read(altered)).isInstanceOf(InvalidResumeToken.class);
+          }
+        } catch (InvalidResumeToken e) {
+          throw new AssertionError(e);
+        }
+      }
+    };
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> running = IntStream.range(0, 4).mapToObj(i -> pool.submit(issueMany))
+          .collect(java.util.stream.Collectors.toList());
+      issueMany.run();
+      for (java.util.concurrent.Future<?> one : running) {
+        one.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(nonces).hasSize(5 * 2_000);
+  }
+
   private static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= haystack.length; i++) {
