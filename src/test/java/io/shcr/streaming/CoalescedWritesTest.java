@@ -75,25 +75,11 @@ class CoalescedWritesTest {
         s.complete(new JsonObject().put("requestId", "r4"));
       });
     });
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", server.actualPort()));
-      socket.setSoTimeout(20_000);
-      socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
-          .getBytes(StandardCharsets.US_ASCII));
-      InputStream in = socket.getInputStream();
-      StringBuilder received = new StringBuilder();
-      byte[] buffer = new byte[65_536];
-      while (received.indexOf("\r\n0\r\n\r\n") < 0) {
-        int n = in.read(buffer);
-        if (n < 0) {
-          break;
-        }
-        received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-        if (received.indexOf("event: section") >= 0) {
-          sawSection.countDown();
-        }
+    chunks(received -> {
+      if (received.contains("event: section")) {
+        sawSection.countDown();
       }
-    }
+    });
     assertThat(seenWithinTheTurn).isTrue();
   }
 
@@ -139,8 +125,15 @@ class CoalescedWritesTest {
     }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  /** The response's chunks, in order, as the socket got them (the last, empty one not included). */
   private List<String> chunks() throws Exception {
+    return chunks(received -> { });
+  }
+
+  /**
+   * The response's chunks, in order, as the socket got them (the last, empty one not included);
+   * {@code onRead} sees all that has arrived so far after each read.
+   */
+  private List<String> chunks(Consumer<String> onRead) throws Exception {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", server.actualPort()));
       socket.setSoTimeout(10_000);
@@ -155,6 +148,7 @@ class CoalescedWritesTest {
           break;
         }
         received.write(buffer, 0, n);
+        onRead.accept(received.toString(StandardCharsets.ISO_8859_1));
       }
       byte[] bytes = received.toByteArray();
       String text = new String(bytes, StandardCharsets.ISO_8859_1);
