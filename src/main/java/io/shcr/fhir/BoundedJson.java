@@ -83,6 +83,20 @@ public final class BoundedJson {
     }
   }
 
+  /**
+   * An object already read by {@link #object} as part of a larger answer (a FHIR batch's entry), held to
+   * the cap this answer would have had alone: at most {@code maxEntries} elements in its {@code entry}
+   * array. Every other limit held for the larger answer, at a greater depth, so holds for this one.
+   *
+   * @throws Unreadable when the entry array is over the cap
+   */
+  public static JsonObject within(JsonObject read, int maxEntries) {
+    if (read.getValue("entry") instanceof JsonArray entries && entries.size() > maxEntries) {
+      throw new Unreadable(Problem.TOO_MANY_ENTRIES);
+    }
+    return read;
+  }
+
   /** Builds the tree with an explicit stack; the parser is positioned on the root's START_OBJECT. */
   private static final class Builder {
     private final JsonParser parser;

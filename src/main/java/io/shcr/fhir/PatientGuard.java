@@ -27,11 +27,17 @@ import java.util.Map;
 public final class PatientGuard {
 
   private static final String DIRECT_MEMO = "guard.direct";
+  private static final String JUDGED_MEMO = "guard.judged";
 
   private final NhsNumber nhsNumber;
+  /** This guard's keys in an index's memo (a guard judges for one NHS number). */
+  private final String directMemo;
+  private final String judgedMemo;
 
   public PatientGuard(NhsNumber nhsNumber) {
     this.nhsNumber = nhsNumber;
+    this.directMemo = DIRECT_MEMO + nhsNumber.value();
+    this.judgedMemo = JUDGED_MEMO + nhsNumber.value();
   }
 
   /**
@@ -84,23 +90,37 @@ public final class PatientGuard {
             && !(identifier.getValue("value") instanceof String v && nhsNumber.value().equals(NhsNumber.compact(v)))) {
           return true;
         }
-        for (Map.Entry<String, Object> field : object) {
-          if (field.getValue() instanceof JsonObject || field.getValue() instanceof JsonArray) {
-            toVisit.push(field.getValue());
-          }
-        }
+        pushChildren(object.getMap().values(), toVisit);
       } else if (node instanceof JsonArray array) {
-        for (Object item : array) {
-          if (item instanceof JsonObject || item instanceof JsonArray) {
-            toVisit.push(item);
-          }
-        }
+        pushChildren(array.getList(), toVisit);
       }
     }
     return false;
   }
 
+  /**
+   * Queues the objects and arrays among a node's values. Read from the backing map or list, not through
+   * {@link JsonObject}'s iterator, which wraps every value it hands out; a plain {@link Map} or {@link List}
+   * value (never from {@link BoundedJson}, but JSON built in code may hold one) is wrapped here as that
+   * iterator would, so nothing below it goes unread.
+   */
+  @SuppressWarnings("unchecked")
+  private static void pushChildren(Iterable<Object> values, Deque<Object> toVisit) {
+    for (Object value : values) {
+      if (value instanceof JsonObject || value instanceof JsonArray) {
+        toVisit.push(value);
+      } else if (value instanceof Map<?, ?> map) {
+        toVisit.push(new JsonObject((Map<String, Object>) map));
+      } else if (value instanceof List<?> list) {
+        toVisit.push(new JsonArray(list));
+      }
+    }
+  }
+
   private enum Judgement { MATCH, OTHER_PATIENT, UNKNOWN }
+
+  /** A resource's judgement and the index's {@link ResourceIndex#changes} it was made at. */
+  private record Judged(int changes, Judgement judgement) {}
 
   /** What one resource says about whose it is. */
   private static final class Claims {
@@ -128,12 +148,26 @@ public final class PatientGuard {
     }
   }
 
+  /**
+   * A resource's judgement, remembered for the request: a section's resources are checked before its
+   * links are fetched and again after, and what a resource claims can change only with the index (a
+   * resource added under an id: {@link ResourceIndex#changes}), so while the index is as it was the
+   * judgement stands. Resources are never changed in place once read (a medicine given its Medication
+   * is a new copy, judged afresh).
+   */
   private Judgement judge(JsonObject resource, ResourceIndex index) {
-    if (resource == null || index.isAmbiguous(resource)) {
+    if (resource == null) {
       return Judgement.UNKNOWN;
     }
-    Claims claims = claims(resource, index, true);
-    return claims.verdict();
+    Map<JsonObject, Judged> memo = index.memo(judgedMemo, IdentityHashMap::new);
+    int changes = index.changes();
+    Judged known = memo.get(resource);
+    if (known != null && known.changes() == changes) {
+      return known.judgement();
+    }
+    Judgement judgement = index.isAmbiguous(resource) ? Judgement.UNKNOWN : claims(resource, index, true).verdict();
+    memo.put(resource, new Judged(changes, judgement));
+    return judgement;
   }
 
   /**
@@ -155,17 +189,9 @@ public final class PatientGuard {
           claims.add(aboutPatient(object)); // a contained Patient
         }
         reference(object, resource, index, followOthers, claims);
-        for (Map.Entry<String, Object> field : object) {
-          if (field.getValue() instanceof JsonObject || field.getValue() instanceof JsonArray) {
-            toVisit.push(field.getValue());
-          }
-        }
+        pushChildren(object.getMap().values(), toVisit);
       } else if (node instanceof JsonArray array) {
-        for (Object item : array) {
-          if (item instanceof JsonObject || item instanceof JsonArray) {
-            toVisit.push(item);
-          }
-        }
+        pushChildren(array.getList(), toVisit);
       }
     }
     return claims;
@@ -213,7 +239,7 @@ public final class PatientGuard {
 
   /** A referenced resource's own claims, judged once per request. */
   private Claims direct(JsonObject target, ResourceIndex index) {
-    Map<JsonObject, Claims> memo = index.memo(DIRECT_MEMO + nhsNumber.value(), IdentityHashMap::new);
+    Map<JsonObject, Claims> memo = index.memo(directMemo, IdentityHashMap::new);
     Claims known = memo.get(target);
     if (known == null) {
       known = claims(target, index, false);
@@ -239,6 +265,11 @@ public final class PatientGuard {
     if (numbers.isEmpty()) {
       return Judgement.UNKNOWN;
     }
-    return numbers.stream().allMatch(nhsNumber.value()::equals) ? Judgement.MATCH : Judgement.OTHER_PATIENT;
+    for (String number : numbers) {
+      if (!nhsNumber.value().equals(number)) {
+        return Judgement.OTHER_PATIENT;
+      }
+    }
+    return Judgement.MATCH;
   }
 }

@@ -12,6 +12,9 @@ public final class NhsNumber {
 
   /** The NHS number's OID, which HL7 v2/v3 feeds and some FHIR systems write as the identifier system. */
   private static final String OID_SYSTEM = "urn:oid:2.16.840.1.113883.2.1.4.1";
+  /** The system's host and path, lower case, without the scheme; and the older host GP Connect 0.x used. */
+  private static final String SYSTEM_PATH = "fhir.nhs.uk/id/nhs-number";
+  private static final String OLD_SYSTEM_PATH = "fhir.nhs.net/id/nhs-number";
 
   private final String digits;
 
@@ -45,6 +48,42 @@ public final class NhsNumber {
     if (!(system instanceof String text)) {
       return false;
     }
+    if (SYSTEM.equals(text)) {
+      return true; // as nearly every source writes it
+    }
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return normalisedIsSystem(text); // lower-casing beyond ASCII can change a text's length: the long way
+      }
+    }
+    // ASCII: the same steps as normalisedIsSystem, on the text in place (called for every identifier a
+    // source sends, so it builds no strings).
+    int start = 0;
+    int end = text.length();
+    while (start < end && text.charAt(start) <= ' ') {
+      start++;
+    }
+    while (end > start && text.charAt(end - 1) <= ' ') {
+      end--;
+    }
+    while (end > start && text.charAt(end - 1) == '/') {
+      end--;
+    }
+    if (end - start == OID_SYSTEM.length() && text.regionMatches(true, start, OID_SYSTEM, 0, OID_SYSTEM.length())) {
+      return true;
+    }
+    if (end - start >= 8 && text.regionMatches(true, start, "https://", 0, 8)) {
+      start += 8;
+    } else if (end - start >= 7 && text.regionMatches(true, start, "http://", 0, 7)) {
+      start += 7;
+    }
+    int length = end - start;
+    return (length == SYSTEM_PATH.length() && text.regionMatches(true, start, SYSTEM_PATH, 0, length))
+        || (length == OLD_SYSTEM_PATH.length() && text.regionMatches(true, start, OLD_SYSTEM_PATH, 0, length));
+  }
+
+  /** {@link #isSystem} for any text: trimmed, lower-cased, trailing slashes and the scheme dropped. */
+  static boolean normalisedIsSystem(String text) {
     String s = text.trim().toLowerCase(java.util.Locale.ROOT);
     while (s.endsWith("/")) {
       s = s.substring(0, s.length() - 1);
@@ -53,11 +92,18 @@ public final class NhsNumber {
       return true;
     }
     s = s.startsWith("https://") ? s.substring(8) : s.startsWith("http://") ? s.substring(7) : s;
-    return s.equals("fhir.nhs.uk/id/nhs-number") || s.equals("fhir.nhs.net/id/nhs-number");
+    return s.equals(SYSTEM_PATH) || s.equals(OLD_SYSTEM_PATH);
   }
 
   /** An identifier value as compared with a number: every space, tab or no-break space removed, nothing else changed. */
   public static String compact(String value) {
+    int kept = 0;
+    while (kept < value.length() && !Character.isWhitespace(value.charAt(kept)) && !Character.isSpaceChar(value.charAt(kept))) {
+      kept++;
+    }
+    if (kept == value.length()) {
+      return value; // nothing to drop (the usual case): no copy
+    }
     StringBuilder out = new StringBuilder(value.length());
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

@@ -65,7 +65,8 @@ final class FhirJson {
     }
     JsonObject json;
     try {
-      json = BoundedJson.object(response.body(), source.maxResourcesPerAnswer());
+      json = response.read() != null ? BoundedJson.within(response.read(), source.maxResourcesPerAnswer())
+          : BoundedJson.object(response.body(), source.maxResourcesPerAnswer());
     } catch (BoundedJson.Unreadable e) {
       return Answer.failed(SourceFailure.unreadable(e.problem(), source.maxResourcesPerAnswer()));
     }

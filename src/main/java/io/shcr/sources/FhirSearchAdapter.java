@@ -56,7 +56,7 @@ public final class FhirSearchAdapter implements SourceAdapter {
   @Override
   public List<SourceQuery> plan(SourceCall call) {
     List<SourceQuery> queries = new ArrayList<>();
-    String nhs = encode(call.nhsNumber().searchToken());
+    String nhs = searchToken(call.nhsNumber());
     Section demographics = call.sections().contains(Section.DEMOGRAPHICS) ? Section.DEMOGRAPHICS : null;
     // The patient guard needs the source's Patient, so every section waits for the Patient search.
     queries.add(query(call, new Search("Patient", demographics, true, null), "identifier=" + nhs, call.sections()));
@@ -232,7 +232,11 @@ public final class FhirSearchAdapter implements SourceAdapter {
     if (body.length() > call.source().maxResponseBytes()) {
       return CallResult.failed(SourceFailure.tooLarge(call.source().maxResponseBytes()));
     }
-    return CallResult.answered(new SourceHttpResponse(status, "application/fhir+json", body));
+    // The entry's resource was read with the batch, within the same limits (deeper, so no deeper than alone):
+    // it is handed on as read, not read again from its encoding. The encoding stays for the size cap above
+    // and for an error status's OperationOutcome.
+    return CallResult.answered(new SourceHttpResponse(status, "application/fhir+json", body,
+        resource instanceof JsonObject r ? r : null));
   }
 
   /** An entry's {@code response.status} ("200" or "200 OK"), or -1 when it is not one. */
@@ -318,6 +322,14 @@ public final class FhirSearchAdapter implements SourceAdapter {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /** The system's part of every search token, encoded once (an NHS number is ten digits: nothing of it needs encoding). */
+  private static final String ENCODED_SYSTEM = encode(io.shcr.nhs.NhsNumber.SYSTEM + "|");
+
+  /** {@code encode(nhsNumber.searchToken())}, without running the encoder for every source of every view. */
+  static String searchToken(io.shcr.nhs.NhsNumber nhsNumber) {
+    return ENCODED_SYSTEM + nhsNumber.value();
   }
 
   static String encode(String value) {

@@ -56,7 +56,11 @@ public final class SourceClient {
         .setMaxHeaderSize(16 * 1024));
     PoolOptions pool = new PoolOptions()
         .setHttp1MaxSize(config.maxConnections())
-        .setMaxWaitQueueSize(waitQueue);
+        .setMaxWaitQueueSize(waitQueue)
+        // The cleaner closes connections idle past the keep-alive (60 s) by testing every idle connection of
+        // the pool; once a second (Vert.x's default) that was ~2 % of a busy node's CPU with 200 connections
+        // a source. An idle connection now lives at most 5 s past its keep-alive.
+        .setCleanerPeriod(CLEANER_PERIOD_MS);
     this.http = vertx.createHttpClient(options, pool);
     this.breaker = CircuitBreaker.create("source-" + config.id(), vertx, new CircuitBreakerOptions()
         .setMaxFailures(config.breaker().failureThreshold())
@@ -122,6 +126,9 @@ public final class SourceClient {
   public interface AnswerReader<T> {
     CallResult<T> read(SourceHttpResponse response);
   }
+
+  /** How often idle connections past their keep-alive are closed. */
+  static final int CLEANER_PERIOD_MS = 5_000;
 
   /** Answers below this size are read on the event loop when the source's lane is idle. */
   static final int SMALL_ANSWER_BYTES = 32 * 1024;

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -123,7 +124,8 @@ public final class SourceRequester {
       boolean known = false;
       boolean notHeld = false;
       Set<String> details = new LinkedHashSet<>();
-      for (Future<Collected> collected : asked.values()) {
+      for (SourceQuery query : plan) {
+        Future<Collected> collected = asked.get(query);
         known |= collected.result().words.contains(ResponseRead.PatientWord.KNOWN);
         notHeld |= collected.result().words.contains(ResponseRead.PatientWord.NOT_HELD);
         details.addAll(collected.result().details);
@@ -187,7 +189,8 @@ public final class SourceRequester {
    * fails every query.
    */
   private Map<SourceQuery, Future<Collected>> ask(List<SourceQuery> plan) {
-    Map<SourceQuery, Future<Collected>> asked = new LinkedHashMap<>();
+    // By identity: a query's record hash would hash its request, sections and keys at every look-up.
+    Map<SourceQuery, Future<Collected>> asked = new IdentityHashMap<>();
     SourceQuery batch = adapter.batch(call, plan, client.capabilities().now());
     if (batch == null) {
       plan.forEach(query -> asked.put(query, follow(query, true)));

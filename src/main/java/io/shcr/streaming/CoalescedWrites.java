@@ -7,13 +7,15 @@ import io.vertx.core.http.HttpServerResponse;
 import org.reactivestreams.Subscription;
 
 /**
- * Writes a stream's frames to its response, the frames handed over in one turn of the event loop in one
- * write of at most {@link SseFrames#FRAME_BYTES}: a source's section and its {@code source} event, or the
- * events a relationship hold releases at once, leave in one chunk and one system call instead of one each
- * (every write on its own was a syscall and a flush: ~40 per view). What was handed over goes out at the
- * end of the turn it was handed over in, or at once when the next frame would not fit, or when the stream
- * completes. Asks for one frame at a time and only while the response's write queue has room, so the
- * socket still governs how fast events leave the outbox. Single-threaded: the view's event loop.
+ * Writes a stream's frames to its response. The first frame handed over in a turn of the event loop is
+ * written at once, so an event that starts a burst (a view's first section, say) never waits for the rest
+ * of the loop's work; the frames that follow it in the same turn (its {@code source} event, the groups it
+ * caused, the events a relationship hold releases at once) are collected into one write of at most
+ * {@link SseFrames#FRAME_BYTES}, made at the end of the turn, at once when the next frame would not fit,
+ * or when the stream completes: one chunk and one system call instead of one each (every write on its
+ * own was a syscall and a flush: ~40 per view). Asks for one frame at a time and only while the
+ * response's write queue has room, so the socket still governs how fast events leave the outbox.
+ * Single-threaded: the view's event loop.
  */
 final class CoalescedWrites implements FlowableSubscriber<SseFrames.Frame> {
 
@@ -50,6 +52,25 @@ final class CoalescedWrites implements FlowableSubscriber<SseFrames.Frame> {
       return;
     }
     Buffer bytes = frame.bytes();
+    if (io.vertx.core.Vertx.currentContext() != context) {
+      // Not on the stream's own context (no caller does this today): no collecting across threads.
+      writePending();
+      writeNow(bytes);
+      askIfRoom();
+      return;
+    }
+    if (!flushScheduled) {
+      // The first frame of this turn goes out now; what follows it this turn is collected behind it.
+      flushScheduled = true;
+      context.runOnContext(v -> {
+        flushScheduled = false;
+        writePending();
+        askIfRoom();
+      });
+      writeNow(bytes);
+      askIfRoom();
+      return;
+    }
     if (pending != null && pending.length() + bytes.length() > SseFrames.FRAME_BYTES) {
       writePending();
     }
@@ -63,14 +84,6 @@ final class CoalescedWrites implements FlowableSubscriber<SseFrames.Frame> {
         pendingCopied = true;
       }
       pending.appendBuffer(bytes);
-    }
-    if (!flushScheduled) {
-      flushScheduled = true;
-      context.runOnContext(v -> {
-        flushScheduled = false;
-        writePending();
-        askIfRoom();
-      });
     }
     askIfRoom();
   }
@@ -117,6 +130,12 @@ final class CoalescedWrites implements FlowableSubscriber<SseFrames.Frame> {
       return;
     }
     response.write(out);
+  }
+
+  private void writeNow(Buffer bytes) {
+    if (!response.ended() && !response.closed()) {
+      response.write(bytes);
+    }
   }
 
   private void fail() {

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
- * Server-Sent Events as bytes, cut into frames of at most {@link #FRAME_BYTES}: Vert.x's write queue
- * counts writes, not bytes, so a large section written whole would make "the queue is full" mean
- * megabytes. A frame over a section's resources is copied from the encoded array one frame at a time, as the socket asks.
+ * Server-Sent Events as bytes, cut into frames of at most {@link #FRAME_BYTES}: a large section written
+ * whole would sit in Netty's buffer whole before the write queue could say it is full, so it leaves a
+ * frame at a time, each as the socket takes the last. A frame over a section's resources is copied from the encoded array one frame at a time, as the socket asks.
  */
 final class SseFrames {
 

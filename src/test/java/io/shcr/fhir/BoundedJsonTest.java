@@ -90,4 +90,23 @@ class BoundedJsonTest {
     assertThat(read.encode()).doesNotContain("\n");
     assertThat(new JsonArray().add(read).encode()).isNotEmpty();
   }
+
+  /** A batch's entry, read with the batch, is held to the entry cap it would have had alone, as if read again. */
+  @Test
+  void anEntryReadWithItsBatchIsHeldToTheCapOfAnAnswerAlone() {
+    for (String json : new String[] {"{\"entry\":[{},{},{},{}]}", "{\"entry\":[1,2,3]}", "{\"entry\":{\"a\":[1,2,3,4]}}", "{\"x\":[1,2,3,4]}",
+        "{\"entry\":[]}"}) {
+      String batch = "{\"entry\":[{\"resource\":" + json + "}]}";
+      JsonObject entry = BoundedJson.object(Buffer.buffer(batch), 1).getJsonArray("entry").getJsonObject(0).getJsonObject("resource");
+      BoundedJson.Problem alone = problem(json, 3);
+      BoundedJson.Problem carried;
+      try {
+        assertThat(BoundedJson.within(entry, 3)).isSameAs(entry);
+        carried = null;
+      } catch (BoundedJson.Unreadable e) {
+        carried = e.problem();
+      }
+      assertThat(carried).as(json).isEqualTo(alone);
+    }
+  }
 }

@@ -130,4 +130,12 @@ class FhirSearchAdapterTest extends SourceAdapterContract {
     assertThat(found).extracting(r -> r.getString("id")).containsExactly("c7");
     assertThat(call.index().leftOut("Encounter/e1")).as("the lookup failed: never looked up").isFalse();
   }
+
+  @Test
+  void theSearchTokenIsTheEncodedSystemAndNumberWithoutRunningTheEncoderEachTime() {
+    for (String number : List.of("9990000018", "9434765919", "9990000026")) {
+      io.shcr.nhs.NhsNumber nhs = io.shcr.nhs.NhsNumber.of(number);
+      assertThat(FhirSearchAdapter.searchToken(nhs)).isEqualTo(FhirSearchAdapter.encode(nhs.searchToken()));
+    }
+  }
 }

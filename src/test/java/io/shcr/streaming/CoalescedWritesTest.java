@@ -21,9 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What one turn of the event loop hands to an SSE stream leaves in one write (one HTTP chunk) of at most a
- * frame, in order and whole; what later turns hand over leaves in writes of their own, without waiting for
- * more.
+ * The first frame one turn of the event loop hands to an SSE stream leaves at once; what follows it in the
+ * turn leaves in one more write (one HTTP chunk) of at most a frame, in order and whole; what later turns
+ * hand over leaves in writes of their own, without waiting for more.
  */
 class CoalescedWritesTest {
 
@@ -49,10 +49,52 @@ class CoalescedWritesTest {
       s.complete(new JsonObject().put("requestId", "r1"));
     });
     List<String> chunks = chunks();
-    assertThat(chunks).hasSize(1);
-    String body = chunks.get(0);
-    assertThat(events(body)).containsExactly("meta", "section", "source", "section", "source", "complete");
-    assertThat(body).contains("id: 1\nevent: meta\n").contains("id: 6\nevent: complete\n");
+    // The first frame of the turn at once; all that followed it in the turn in one more write.
+    assertThat(chunks).hasSize(2);
+    assertThat(events(chunks.get(0))).containsExactly("meta");
+    String body = chunks.get(1);
+    assertThat(events(body)).containsExactly("section", "source", "section", "source", "complete");
+    assertThat(chunks.get(0)).contains("id: 1\nevent: meta\n");
+    assertThat(body).contains("id: 6\nevent: complete\n");
+  }
+
+  @Test
+  void anEventThatStartsATurnIsOnTheWireBeforeTheTurnEnds() throws Exception {
+    java.util.concurrent.CountDownLatch sawSection = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean seenWithinTheTurn = new java.util.concurrent.atomic.AtomicBoolean();
+    start(s -> {
+      s.meta(new JsonObject().put("requestId", "r4"));
+      vertx.setTimer(50, t -> {
+        s.section(section("A", 1));
+        // The rest of this turn is other work (another view's answer, say): the section must not wait for it.
+        try {
+          seenWithinTheTurn.set(sawSection.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        s.complete(new JsonObject().put("requestId", "r4"));
+      });
+    });
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", server.actualPort()));
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      StringBuilder received = new StringBuilder();
+      byte[] buffer = new byte[65_536];
+      while (received.indexOf("\r\n0\r\n\r\n") < 0) {
+        int n = in.read(buffer);
+        if (n < 0) {
+          break;
+        }
+        received.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+        if (received.indexOf("event: section") >= 0) {
+          sawSection.countDown();
+        }
+      }
+    }
+    assertThat(seenWithinTheTurn).isTrue();
   }
 
   @Test
