@@ -9,7 +9,8 @@ package io.shcr.api;
  * <p>Both event loops take and give back places, so one lock guards the count and the queue: a few field
  * writes under it, and the waiter is told outside it. The queue is a linked list through the waiters
  * themselves, so a waiter that leaves (its client gone, its time up) is unlinked at once wherever it is.
- * Invariant: while anyone waits, every place is taken.
+ * Invariant: while anyone waits, every place is taken. Once closed (the node drains), it gives no place
+ * and queues no one, and those waiting are told so ({@link Waiter#drained}).
  */
 final class AdmissionQueue {
 
@@ -19,8 +20,10 @@ final class AdmissionQueue {
     PLACE,
     /** It is queued; {@link Waiter#granted} is called when it is given a place. */
     WAITING,
-    /** Every place is taken and the queue is full (or there is none): nothing was kept. */
-    FULL
+    /** Every place is taken and the queue is full (or there is none, or the view was not to wait): nothing was kept. */
+    FULL,
+    /** The node drains: no new view, nothing was kept. */
+    CLOSED
   }
 
   /**
@@ -34,6 +37,12 @@ final class AdmissionQueue {
     private boolean queued;
 
     protected abstract void granted();
+
+    /**
+     * Called once, on the thread that closed the queue, when the waiter has been taken out of it because the
+     * node drains (it holds no place); it must only hand the refusal to the waiter's own context.
+     */
+    protected abstract void drained();
   }
 
   private final int places;
@@ -42,15 +51,33 @@ final class AdmissionQueue {
   private int waiting;
   private Waiter head;
   private Waiter tail;
+  private boolean closed;
 
   AdmissionQueue(int places, int maxWaiting) {
     this.places = places;
     this.maxWaiting = maxWaiting;
   }
 
+  /** Takes a free place now ({@link Arrival#PLACE}), else keeps nothing ({@link Arrival#FULL}, or {@link Arrival#CLOSED}). */
+  Arrival take() {
+    synchronized (this) {
+      if (closed) {
+        return Arrival.CLOSED;
+      }
+      if (taken < places) {
+        taken++;
+        return Arrival.PLACE;
+      }
+      return Arrival.FULL;
+    }
+  }
+
   /** Takes a place for this view now, else queues it (if there is room), else refuses it. */
   Arrival arrive(Waiter view) {
     synchronized (this) {
+      if (closed) {
+        return Arrival.CLOSED;
+      }
       if (taken < places) {
         taken++;
         return Arrival.PLACE;
@@ -100,6 +127,23 @@ final class AdmissionQueue {
     }
   }
 
+  /**
+   * Closes the queue (the node drains): from now on no place is given and no one queued; everyone waiting
+   * is taken out and told ({@link Waiter#drained}), outside the lock. Places taken stay taken until given back.
+   */
+  void close() {
+    java.util.List<Waiter> drained = new java.util.ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      while (head != null) {
+        Waiter view = head;
+        unlink(view);
+        drained.add(view);
+      }
+    }
+    drained.forEach(Waiter::drained);
+  }
+
   private void unlink(Waiter view) {
     if (view.previous == null) {
       head = view.next;
@@ -120,6 +164,11 @@ final class AdmissionQueue {
   /** Places taken now (views admitted, including any just handed a place). */
   synchronized int taken() {
     return taken;
+  }
+
+  /** Places taken and views waiting, read together. */
+  synchronized int held() {
+    return taken + waiting;
   }
 
   /** Views waiting for a place now. */

@@ -130,8 +130,9 @@ public final class RecordApi implements RecordPipeline {
           .onComplete(who -> auditThen(ctx, refusedInput(ctx, requestId, who.result(), parsed.error()), parsed.error(), requestId));
       return;
     }
-    // Admission first: a view past the node's or the user's cap is refused before any Spine or source call.
-    admission.admit(ctx, () -> decide(ctx, request, resume, sinks));
+    // Admission first: a view past the node's or the user's cap, or while the node drains, is refused before
+    // any Spine or source call.
+    admission.admit(ctx, request.nhsNumber().value(), () -> decide(ctx, request, resume, sinks));
   }
 
   private void decide(RoutingContext ctx, RecordRequest request, ResumeRequest resume,

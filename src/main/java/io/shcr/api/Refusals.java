@@ -9,6 +9,7 @@ import io.shcr.audit.AuditUnavailableException;
 import io.shcr.audit.RequestFacts;
 import io.shcr.core.ErrorResponses;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -112,27 +113,42 @@ final class Refusals {
 
   /** Refuses on behalf of a principal already known (null: nobody could be identified). */
   void refuse(RoutingContext ctx, ApiError error, Principal principal) {
+    refuse(ctx, error, principal, null);
+  }
+
+  /**
+   * Refuses on behalf of a principal already known, for the patient the request names ({@code nhsNumber}, when
+   * the caller has read it from a path or query the route table does not know; null: the route table's).
+   */
+  Future<Void> refuse(RoutingContext ctx, ApiError error, Principal principal, String nhsNumber) {
     String id = RequestIntake.requestId(ctx);
     RequestFacts facts = RequestIntake.facts(ctx).withStatus(error.status());
     HttpServerRequest request = ctx.request();
     String path = RouteTable.routedPath(ctx);
-    AccessAudit record = new AccessAudit(id, Instant.now(), principal, RouteTable.action(path), RouteTable.nhsNumber(path),
+    AccessAudit record = new AccessAudit(id, Instant.now(), principal, RouteTable.action(path),
+        nhsNumber != null ? nhsNumber : RouteTable.nhsNumber(path),
         null, null, List.of(), List.of(), error.status() == 500 ? AccessAudit.FAILED : AccessAudit.REFUSED, error.code(),
         request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(), request.getHeader(HttpHeaders.USER_AGENT))
         .withRequest(facts);
     if (error.status() < 500) {
       warn(id, error, facts, path);
     }
+    Promise<Void> answered = Promise.promise();
     audit.recordAccess(record).onComplete(audited -> {
-      if (ctx.response().headWritten()) {
-        // A handler failed after its answer began (a stream): cut it, so the client knows it is incomplete.
-        if (!ctx.response().ended() && !ctx.response().closed()) {
-          ctx.response().reset();
+      try {
+        if (ctx.response().headWritten()) {
+          // A handler failed after its answer began (a stream): cut it, so the client knows it is incomplete.
+          if (!ctx.response().ended() && !ctx.response().closed()) {
+            ctx.response().reset();
+          }
+          return;
         }
-        return;
+        ErrorResponses.send(ctx.response(), audited.succeeded() ? error : AuditUnavailableException.ERROR, id);
+      } finally {
+        answered.complete();
       }
-      ErrorResponses.send(ctx.response(), audited.succeeded() ? error : AuditUnavailableException.ERROR, id);
     });
+    return answered.future();
   }
 
   /** Who sent the request, if it carries a token that verifies; never fails. */

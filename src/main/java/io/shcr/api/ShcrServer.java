@@ -48,6 +48,7 @@ public final class ShcrServer {
     this.directory = new SourceDirectory(vertx, components.sources(), limits.maxViews());
     this.refusals = new Refusals(components.authenticator(), components.audit());
     this.admission = new ViewAdmission(limits, refusals, components.authenticator(), lifecycle::isDraining);
+    lifecycle.admission(admission);
     this.invalidRequests = new InvalidRequests(components.audit());
     OpenApiDocument.BODY.length(); // read the resource now, not on an event loop
   }

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where one server is in its life: starting, serving, draining. It knows every open view, so a drain
- * can wait for them: new views are refused while draining, open ones run on until they end by
- * themselves or the drain limit passes, when each is told to end now ({@link OpenView#shutdown}), and
+ * can wait for them: new views are refused while draining (and those waiting for a place, {@link Admission}),
+ * open ones (and those holding a place on their way to open) run on until they end by themselves or the drain limit passes, when each is told to end now ({@link OpenView#shutdown}), and
  * the drain completes once every view's outcome has been audited (or a last grace has passed).
  */
 public final class ServiceLifecycle {
@@ -32,6 +32,27 @@ public final class ServiceLifecycle {
     Future<Void> ended();
   }
 
+  /** The node's admission as the drain sees it. */
+  public interface Admission {
+    /** Refuse every view waiting for a place, and every view that comes from now on ({@code SHUTTING_DOWN}). */
+    void close();
+
+    /** Views holding a place (deciding, streaming) or waiting for one. */
+    int busy();
+  }
+
+  private static final Admission NO_ADMISSION = new Admission() {
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public int busy() {
+      return 0;
+    }
+  };
+
+  private volatile Admission admission = NO_ADMISSION;
   private final Set<Registered> open = ConcurrentHashMap.newKeySet();
   private volatile boolean started;
   private volatile boolean draining;
@@ -43,6 +64,11 @@ public final class ServiceLifecycle {
 
   public void started() {
     started = true;
+  }
+
+  /** The admission the drain closes and waits for (views not yet registered: waiting, deciding, auditing). */
+  public void admission(Admission admission) {
+    this.admission = admission;
   }
 
   public boolean isStarted() {
@@ -82,13 +108,16 @@ public final class ServiceLifecycle {
       return drain;
     }
     draining = true;
+    // Every waiter is refused now (each audited on its own loop), as is every view that comes from now on.
+    admission.close();
     Promise<Void> done = Promise.promise();
     drain = done.future();
     LOG.info("Draining: refusing new views; {} open views may run for up to {} ms", open.size(), limitMs);
     long limitAt = System.nanoTime() + limitMs * 1_000_000L;
     vertx.runOnContext(v -> vertx.setPeriodic(1, 50, id -> {
       long now = System.nanoTime();
-      if (open.isEmpty()) {
+      // Done once no view is open and none holds or waits for a place: each one's audit record is written.
+      if (open.isEmpty() && admission.busy() == 0) {
         vertx.cancelTimer(id);
         done.tryComplete();
       } else if (!tellingViews && now >= limitAt) {
@@ -96,7 +125,8 @@ public final class ServiceLifecycle {
         LOG.info("Drain limit reached: ending {} open views now", open.size());
         open.forEach(Registered::shutdown);
       } else if (tellingViews && now >= limitAt + END_GRACE_MS * 1_000_000L) {
-        LOG.warn("Drain: {} views had not ended {} ms after being told to", open.size(), END_GRACE_MS);
+        LOG.warn("Drain: {} views had not ended ({} holding or waiting for a place) {} ms after being told to", open.size(),
+            admission.busy(), END_GRACE_MS);
         vertx.cancelTimer(id);
         done.tryComplete();
       }

@@ -112,5 +112,10 @@ class AdmissionQueueHandOffTest {
       }
       granted.countDown();
     }
+
+    @Override
+    protected void drained() {
+      throw new AssertionError("this queue is never closed");
+    }
   }
 }
