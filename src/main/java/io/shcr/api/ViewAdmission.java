@@ -63,7 +63,7 @@ final class ViewAdmission implements ServiceLifecycle.Admission {
   private final BooleanSupplier draining;
   private final AdmissionQueue places;
   /** Each user's views open or waiting on this node. */
-  private final Map<String, AtomicInteger> openByUser = new ConcurrentHashMap<>();
+  private final Map<String, Integer> openByUser = new ConcurrentHashMap<>();
   /** Refusals being audited and answered, and drained waiters on their way to be refused. */
   private final AtomicInteger refusing = new AtomicInteger();
 
@@ -223,28 +223,24 @@ final class ViewAdmission implements ServiceLifecycle.Admission {
     return current;
   }
 
-  /** Counts one more view (open or waiting) for this user: false, counting nothing, past their cap. */
+  /**
+   * Counts one more view (open or waiting) for this user: false, counting nothing, past their cap. Each
+   * count changes inside the map's own atomic step: a count taken to zero and removed on one event loop
+   * while the other adds to it would otherwise be lost, and the user could pass their cap.
+   */
   private boolean reserve(String user) {
-    AtomicInteger count = openByUser.computeIfAbsent(user, u -> new AtomicInteger());
-    if (count.incrementAndGet() > limits.maxViewsPerUser()) {
-      drop(user, count);
-      return false;
-    }
-    return true;
+    boolean[] counted = new boolean[1];
+    openByUser.compute(user, (u, n) -> {
+      int now = n == null ? 0 : n;
+      counted[0] = now < limits.maxViewsPerUser();
+      return counted[0] ? now + 1 : n;
+    });
+    return counted[0];
   }
 
   private void unreserve(String user) {
     if (user != null) {
-      AtomicInteger count = openByUser.get(user);
-      if (count != null) {
-        drop(user, count);
-      }
-    }
-  }
-
-  private void drop(String user, AtomicInteger count) {
-    if (count.decrementAndGet() <= 0) {
-      openByUser.remove(user, count);
+      openByUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
     }
   }
 

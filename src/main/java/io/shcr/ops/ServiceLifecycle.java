@@ -116,7 +116,9 @@ public final class ServiceLifecycle {
     long limitAt = System.nanoTime() + limitMs * 1_000_000L;
     vertx.runOnContext(v -> vertx.setPeriodic(1, 50, id -> {
       long now = System.nanoTime();
-      // Done once no view is open and none holds or waits for a place: each one's audit record is written.
+      // Done once no view is open and none holds or waits for a place, so the audit record of each is written.
+      // Not covered: a view whose client left while its access decision ran gives its place back at once, and
+      // its access record may come after this (known gap, issue 17's note).
       if (open.isEmpty() && admission.busy() == 0) {
         vertx.cancelTimer(id);
         done.tryComplete();

@@ -72,7 +72,14 @@ final class CoalescedWrites implements FlowableSubscriber<SseFrames.Frame> {
       return;
     }
     if (pending != null && pending.length() + bytes.length() > SseFrames.FRAME_BYTES) {
-      writePending();
+      // This frame is collected before the full buffer is written, so that a frame a write could bring in
+      // (were the upstream ever to deliver during our request) would still come after it.
+      Buffer full = pending;
+      pending = bytes;
+      pendingCopied = false;
+      writeNow(full);
+      askIfRoom();
+      return;
     }
     if (pending == null) {
       pending = bytes;
